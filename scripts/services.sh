@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Private MariaDB and Redis for chatmall's tests and `npm start`, from Debian's packages.
+#
+#   scripts/services.sh up [mariadb] [redis]     install when missing, start (idempotent)
+#   scripts/services.sh down [mariadb] [redis]   stop only the instances this script started
+#   scripts/services.sh start|stop SERVICE       same as up/down for one service
+#   scripts/services.sh status                   one line per service
+#   scripts/services.sh env                      DATABASE_URL / REDIS_URL for the private servers
+#
+# Data, sockets, pid files and logs live under .data/services/; ports are private
+# (MARIADB_PORT, default 13306; REDIS_PORT, default 16379). A system-wide MariaDB or
+# Redis is never touched.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DIR="${CHATMALL_SERVICES_DIR:-$ROOT/.data/services}"
+MARIADB_PORT="${MARIADB_PORT:-13306}"
+REDIS_PORT="${REDIS_PORT:-16379}"
+DB_USER=chatmall
+DB_PASS=chatmall
+DB_NAMES=(chatmall_test chatmall_dev)
+
+mkdir -p "$DIR"
+
+alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_until() { # seconds, command...
+  local deadline=$((SECONDS + $1)); shift
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -ge $deadline ] && return 1
+    sleep 0.2
+  done
+}
+
+mariadb_client() { mariadb --no-defaults --socket="$DIR/mariadb.sock" -uroot "$@"; }
+
+mariadb_up() {
+  if alive "$DIR/mariadb.pid"; then echo "mariadb: already running on 127.0.0.1:$MARIADB_PORT"; return; fi
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || bash "$ROOT/scripts/ensure-packages.sh" mariadb-server mariadb-client
+  local mariadbd; mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
+  if [ ! -d "$DIR/mariadb/mysql" ]; then
+    rm -rf "$DIR/mariadb"
+    mariadb-install-db --no-defaults --datadir="$DIR/mariadb" --user="$(id -un)" \
+      --auth-root-authentication-method=socket --skip-test-db >"$DIR/mariadb-install.log" 2>&1 \
+      || { cat "$DIR/mariadb-install.log" >&2; exit 1; }
+  fi
+  # setsid: the server outlives this script and ignores the terminal's Ctrl-C.
+  setsid "$mariadbd" --no-defaults --datadir="$DIR/mariadb" --socket="$DIR/mariadb.sock" \
+    --port="$MARIADB_PORT" --bind-address=127.0.0.1 --pid-file="$DIR/mariadb.pid" \
+    --user="$(id -un)" --log-error="$DIR/mariadb.err" --skip-log-bin \
+    --max-connections=600 --innodb-buffer-pool-size=128M --character-set-server=utf8mb4 \
+    --collation-server=utf8mb4_unicode_ci </dev/null >/dev/null 2>&1 &
+  if ! wait_until 60 mariadb_client -e 'SELECT 1'; then
+    echo "mariadb: did not start; see $DIR/mariadb.err" >&2; tail -20 "$DIR/mariadb.err" >&2 || true; exit 1
+  fi
+  local sql=""
+  for db in "${DB_NAMES[@]}"; do
+    sql+="CREATE DATABASE IF NOT EXISTS \`$db\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;"
+  done
+  for host in 127.0.0.1 localhost; do
+    sql+="CREATE USER IF NOT EXISTS '$DB_USER'@'$host' IDENTIFIED BY '$DB_PASS';"
+    sql+="GRANT ALL PRIVILEGES ON \`chatmall\\_%\`.* TO '$DB_USER'@'$host';"
+  done
+  mariadb_client -e "$sql"
+  echo "mariadb: running on 127.0.0.1:$MARIADB_PORT (data $DIR/mariadb)"
+}
+
+redis_up() {
+  if alive "$DIR/redis.pid"; then echo "redis: already running on 127.0.0.1:$REDIS_PORT"; return; fi
+  command -v redis-server >/dev/null || bash "$ROOT/scripts/ensure-packages.sh" redis-server
+  mkdir -p "$DIR/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DIR/redis" --pidfile "$DIR/redis.pid" \
+    --daemonize yes --logfile "$DIR/redis.log" --appendonly yes --save "" >/dev/null
+  if ! wait_until 20 redis-cli -p "$REDIS_PORT" ping; then
+    echo "redis: did not start; see $DIR/redis.log" >&2; exit 1
+  fi
+  echo "redis: running on 127.0.0.1:$REDIS_PORT (data $DIR/redis)"
+}
+
+stop_pidfile() { # name pidfile
+  if alive "$2"; then
+    local pid; pid="$(cat "$2")"
+    kill "$pid" 2>/dev/null || true
+    wait_until 30 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+    echo "$1: stopped"
+  else
+    echo "$1: not running"
+  fi
+  rm -f "$2"
+}
+
+services=("${@:2}")
+[ ${#services[@]} -eq 0 ] && services=(mariadb redis)
+
+case "${1:-}" in
+  up|start)
+    for s in "${services[@]}"; do "${s}_up"; done ;;
+  down|stop)
+    for s in "${services[@]}"; do stop_pidfile "$s" "$DIR/$s.pid"; done ;;
+  status)
+    for s in mariadb redis; do
+      if alive "$DIR/$s.pid"; then echo "$s: running (pid $(cat "$DIR/$s.pid"))"; else echo "$s: stopped"; fi
+    done ;;
+  env)
+    echo "DATABASE_URL=mysql://$DB_USER:$DB_PASS@127.0.0.1:$MARIADB_PORT/chatmall_test"
+    echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT/1" ;;
+  *)
+    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac

@@ -1,0 +1,63 @@
+/**
+ * The TypeORM DataSource: MySQL/MariaDB (mysql2) in production and tests, SQLite
+ * (better-sqlite3) as the embedded default for `npm start`. Schema changes go through
+ * migrations only; `synchronize` stays off.
+ */
+import 'reflect-metadata';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Config } from './config';
+import { entities } from '../modules/entities';
+import { migrations } from '../../migrations';
+
+export function dataSourceOptions(config: Pick<Config, 'db'>): DataSourceOptions {
+  const { url, poolSize, connectTimeoutMs } = config.db;
+  if (url.startsWith('sqlite:')) {
+    const file = url.slice('sqlite:'.length);
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    return {
+      type: 'better-sqlite3',
+      database: file,
+      enableWAL: true,
+      timeout: connectTimeoutMs,
+      entities,
+      migrations,
+      migrationsTransactionMode: 'each',
+    };
+  }
+  return {
+    type: url.startsWith('mariadb:') ? 'mariadb' : 'mysql',
+    url: url.replace(/^mariadb:/, 'mysql:'),
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    connectTimeout: connectTimeoutMs,
+    poolSize,
+    entities,
+    migrations,
+    migrationsTransactionMode: 'each',
+    // Fail fast instead of queueing forever while the database is away.
+    extra: { connectionLimit: poolSize, queueLimit: 200, enableKeepAlive: true },
+  };
+}
+
+export function createDataSource(config: Pick<Config, 'db'>): DataSource {
+  return new DataSource(dataSourceOptions(config));
+}
+
+export function isSqlite(ds: DataSource): boolean {
+  return ds.options.type === 'better-sqlite3';
+}
+
+/** `SELECT 1` with a deadline, for readiness checks. */
+export async function pingDatabase(ds: DataSource, timeoutMs: number): Promise<void> {
+  await withTimeout(ds.query('SELECT 1'), timeoutMs, 'database ping timed out');
+}
+
+export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}

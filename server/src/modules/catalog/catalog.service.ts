@@ -1,0 +1,115 @@
+/** What buyers read of the catalog: categories, product pages and product details. */
+import type { Category, ProductDetail, ProductPage, ProductSummary } from '@chatmall/shared';
+import { In, type DataSource } from 'typeorm';
+import { NotFoundError, ValidationError } from '../../kernel/errors';
+import { CategoryEntity } from './category.entity';
+import { ProductEntity } from './product.entity';
+import { SkuEntity } from './sku.entity';
+
+export interface ListProductsInput {
+  categoryId?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** A page boundary: the (position, id) of the last product on the previous page. */
+interface Cursor {
+  position: number;
+  id: string;
+}
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify([c.position, c.id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(text: string): Cursor {
+  try {
+    const [position, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
+    if (Number.isInteger(position) && typeof id === 'string' && id.length <= 40) return { position: position as number, id };
+  } catch {
+    // fall through to the validation error
+  }
+  throw new ValidationError([{ path: 'query.cursor', message: 'is not a cursor returned by this API' }]);
+}
+
+export class CatalogService {
+  constructor(private readonly db: DataSource) {}
+
+  async listCategories(): Promise<Category[]> {
+    const rows = await this.db.getRepository(CategoryEntity).find({ order: { position: 'ASC', id: 'ASC' } });
+    return rows.map((c) => ({ id: c.id, name: c.name, nameEn: c.nameEn, icon: c.icon, position: c.position }));
+  }
+
+  async listProducts(input: ListProductsInput): Promise<ProductPage> {
+    const qb = this.db
+      .getRepository(ProductEntity)
+      .createQueryBuilder('p')
+      .where('p.published = :published', { published: true })
+      .orderBy('p.position', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .take(input.limit + 1);
+    if (input.categoryId) qb.andWhere('p.category_id = :categoryId', { categoryId: input.categoryId });
+    if (input.cursor) {
+      const c = decodeCursor(input.cursor);
+      qb.andWhere('(p.position > :pos OR (p.position = :pos AND p.id > :id))', { pos: c.position, id: c.id });
+    }
+    const rows = await qb.getMany();
+    const page = rows.slice(0, input.limit);
+    const skus = await this.skusOf(page.map((p) => p.id));
+    const last = page[page.length - 1];
+    return {
+      items: page.map((p) => summarize(p, skus.get(p.id) ?? [])),
+      nextCursor: rows.length > input.limit && last ? encodeCursor({ position: last.position, id: last.id }) : null,
+    };
+  }
+
+  async getProduct(id: string): Promise<ProductDetail> {
+    const p = await this.db.getRepository(ProductEntity).findOneBy({ id, published: true });
+    if (!p) throw new NotFoundError('Product');
+    const skus = (await this.skusOf([id])).get(id) ?? [];
+    if (skus.length === 0) throw new NotFoundError('Product');
+    return {
+      ...summarize(p, skus),
+      description: p.description,
+      images: p.images,
+      specs: p.specs,
+      skus: skus.map((s) => ({
+        id: s.id,
+        specValues: s.specValues,
+        price: s.price,
+        originalPrice: s.originalPrice,
+        stock: s.stock,
+        image: s.image,
+      })),
+    };
+  }
+
+  private async skusOf(productIds: string[]): Promise<Map<string, SkuEntity[]>> {
+    const byProduct = new Map<string, SkuEntity[]>();
+    if (productIds.length === 0) return byProduct;
+    const skus = await this.db
+      .getRepository(SkuEntity)
+      .find({ where: { productId: In(productIds) }, order: { position: 'ASC', id: 'ASC' } });
+    for (const s of skus) {
+      const list = byProduct.get(s.productId) ?? [];
+      list.push(s);
+      byProduct.set(s.productId, list);
+    }
+    return byProduct;
+  }
+}
+
+function summarize(p: ProductEntity, skus: SkuEntity[]): ProductSummary {
+  const prices = skus.map((s) => s.price);
+  return {
+    id: p.id,
+    categoryId: p.categoryId,
+    name: p.name,
+    nameEn: p.nameEn,
+    subtitle: p.subtitle,
+    cover: p.cover,
+    priceFrom: prices.length ? Math.min(...prices) : 0,
+    priceTo: prices.length ? Math.max(...prices) : 0,
+    soldOut: skus.every((s) => s.stock <= 0),
+  };
+}

@@ -1,0 +1,23 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+@Entity('categories')
+export class CategoryEntity {
+  @PrimaryColumn({ type: 'varchar', length: 40 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  name!: string;
+
+  @Column({ name: 'name_en', type: 'varchar', length: 64 })
+  nameEn!: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  icon!: string;
+
+  /** The merchant's order on the shelf: lower first. */
+  @Column({ type: 'int', default: 0 })
+  position!: number;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+}

@@ -1,0 +1,41 @@
+/**
+ * Entity ids carry a prefix that says what they are (`prod_…`, `sku_…`) followed by a
+ * time-ordered random part, so they sort by creation and are safe to show in URLs.
+ * Isomorphic: uses the Web Crypto API that both Node 20 and browsers provide.
+ */
+import { z } from 'zod';
+
+const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
+
+export const idPrefixes = {
+  category: 'cat',
+  product: 'prod',
+  sku: 'sku',
+} as const;
+export type IdKind = keyof typeof idPrefixes;
+
+function randomBytes(n: number): Uint8Array {
+  const bytes = new Uint8Array(n);
+  globalThis.crypto.getRandomValues(bytes);
+  return bytes;
+}
+
+/** `newId('product')` → `prod_01hx3k…` (10 time characters + 16 random characters). */
+export function newId(kind: IdKind, now: number = Date.now()): string {
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  let rand = '';
+  for (const b of randomBytes(16)) rand += ALPHABET[b % 32];
+  return `${idPrefixes[kind]}_${time}${rand}`;
+}
+
+export function idSchema(kind: IdKind) {
+  const prefix = idPrefixes[kind];
+  return z
+    .string()
+    .regex(new RegExp(`^${prefix}_[0-9a-z]{1,40}$`), `must be a ${kind} id (${prefix}_…)`);
+}
