@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '茶与点心',
+  enablePullDownRefresh: true,
+});

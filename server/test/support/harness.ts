@@ -1,0 +1,105 @@
+/**
+ * Integration-test harness: a private database per Jest worker on the real MariaDB
+ * started by scripts/services.sh, a Redis database per worker, migrations applied,
+ * the demo shop seeded, and the Koa app listening on an ephemeral port.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import os from 'node:os';
+import mysql from 'mysql2/promise';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../src/http/app';
+import { loadConfig, type Config } from '../../src/kernel/config';
+import { createDataSource } from '../../src/kernel/db';
+import { createLogger, type Logger } from '../../src/kernel/logger';
+import { createRedis, type Redis } from '../../src/kernel/redis';
+import { seedDemoShop } from '../../src/modules/catalog/seed/demo-shop';
+
+export const workerId = Number(process.env.JEST_WORKER_ID ?? '1');
+
+/** Test configuration pointing at this worker's own database and Redis db. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const dbUrl = new URL(base.db.url);
+  dbUrl.pathname = `/chatmall_test_w${workerId}`;
+  const redisUrl = new URL(base.redis.url);
+  redisUrl.pathname = `/${1 + (workerId % 14)}`;
+  return loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: redisUrl.toString(),
+    MEDIA_DIR: path.join(os.tmpdir(), `chatmall-media-w${workerId}`),
+    QUEUE_PREFIX: `chatmall-test-w${workerId}`,
+    ...overrides,
+  });
+}
+
+/** Drops and recreates the worker's database so each test file starts clean. */
+export async function freshDatabase(config: Config): Promise<void> {
+  const url = new URL(config.db.url);
+  const name = url.pathname.slice(1);
+  url.pathname = '/';
+  const conn = await mysql.createConnection({ uri: url.toString() });
+  try {
+    await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  } finally {
+    await conn.end();
+  }
+}
+
+export interface TestStack {
+  config: Config;
+  db: DataSource;
+  redis: Redis;
+  log: Logger;
+  baseUrl: string;
+  server: http.Server;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: { seed?: boolean; config?: Config } = {}): Promise<TestStack> {
+  const config = opts.config ?? testConfig();
+  await freshDatabase(config);
+  const db = createDataSource(config);
+  await db.initialize();
+  await db.runMigrations({ transaction: 'each' });
+  if (opts.seed !== false) await seedDemoShop(db, config.mediaDir);
+  const redis = createRedis(config.redis.url, 'app');
+  redis.on('error', () => undefined); // outage tests expect errors; readiness reports them
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redis.flushdb();
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
+  const { app } = createApp({ config, db, redis, log });
+  const server = http.createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    config,
+    db,
+    redis,
+    log,
+    server,
+    baseUrl: `http://127.0.0.1:${port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await db.destroy().catch(() => undefined);
+      redis.disconnect();
+    },
+  };
+}
+
+export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: any; headers: Headers }> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // keep text
+  }
+  return { status: res.status, body, headers: res.headers };
+}
