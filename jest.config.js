@@ -23,7 +23,12 @@ const base = {
 module.exports = {
   projects: [
     { ...base, displayName: 'shared', testMatch: ['<rootDir>/shared/test/**/*.test.ts'] },
-    { ...base, displayName: 'server', testMatch: ['<rootDir>/server/test/**/*.test.ts'], testPathIgnorePatterns: ['/faults/'] },
+    {
+      ...base,
+      displayName: 'server',
+      testMatch: ['<rootDir>/server/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/faults/'],
+    },
     { ...base, displayName: 'sandbox', testMatch: ['<rootDir>/sandbox/test/**/*.test.ts'] },
     { ...base, displayName: 'faults', testMatch: ['<rootDir>/server/test/faults/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'] },

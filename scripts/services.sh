@@ -102,7 +102,7 @@ case "${1:-}" in
       if alive "$DIR/$s.pid"; then echo "$s: running (pid $(cat "$DIR/$s.pid"))"; else echo "$s: stopped"; fi
     done ;;
   env)
-    echo "DATABASE_URL=mysql://$DB_USER:$DB_PASS@127.0.0.1:$MARIADB_PORT/chatmall_test"
+    echo "DATABASE_URL=mariadb://$DB_USER:$DB_PASS@127.0.0.1:$MARIADB_PORT/chatmall_test"
     echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT/1" ;;
   *)
     sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;

@@ -1,5 +1,5 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { createdAt, idColumn, updatedAt } from './helpers';
+import { bool, createdAt, idColumn, int, updatedAt } from './helpers';
 
 export class Catalog1763769600000 implements MigrationInterface {
   name = 'Catalog1763769600000';
@@ -13,7 +13,7 @@ export class Catalog1763769600000 implements MigrationInterface {
           { name: 'name', type: 'varchar', length: '64' },
           { name: 'name_en', type: 'varchar', length: '64' },
           { name: 'icon', type: 'varchar', length: '255' },
-          { name: 'position', type: 'int', default: 0 },
+          int(qr, 'position', { default: 0 }),
           createdAt(qr),
         ],
       }),
@@ -31,8 +31,8 @@ export class Catalog1763769600000 implements MigrationInterface {
           { name: 'cover', type: 'varchar', length: '255' },
           { name: 'images', type: 'text' },
           { name: 'specs', type: 'text' },
-          { name: 'published', type: 'boolean', default: false },
-          { name: 'position', type: 'int', default: 0 },
+          bool(qr, 'published', false),
+          int(qr, 'position', { default: 0 }),
           createdAt(qr),
           updatedAt(qr),
         ],
@@ -52,11 +52,11 @@ export class Catalog1763769600000 implements MigrationInterface {
           idColumn(),
           idColumn('product_id', false),
           { name: 'spec_values', type: 'text' },
-          { name: 'price', type: 'int' },
-          { name: 'original_price', type: 'int', isNullable: true },
-          { name: 'stock', type: 'int', default: 0 },
+          int(qr, 'price'),
+          int(qr, 'original_price', { isNullable: true }),
+          int(qr, 'stock', { default: 0 }),
           { name: 'image', type: 'varchar', length: '255', isNullable: true },
-          { name: 'position', type: 'int', default: 0 },
+          int(qr, 'position', { default: 0 }),
         ],
         indices: [new TableIndex({ name: 'idx_skus_product', columnNames: ['product_id', 'position'] })],
       }),

@@ -82,6 +82,9 @@ export const CategoryList = z.object({ items: z.array(Category) });
 export type CategoryList = z.infer<typeof CategoryList>;
 
 /** The SKU whose spec values match the buyer's choice, if every dimension is chosen. */
-export function findSku(product: Pick<ProductDetail, 'skus'>, chosen: readonly (string | undefined)[]): Sku | undefined {
+export function findSku(
+  product: Pick<ProductDetail, 'skus'>,
+  chosen: readonly (string | undefined)[],
+): Sku | undefined {
   return product.skus.find((sku) => sku.specValues.every((v, i) => chosen[i] === v));
 }

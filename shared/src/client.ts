@@ -2,7 +2,15 @@
  * A typed client built from the contract table. The transport is injected so the same
  * client runs on Taro.request (mini-program and H5) and on fetch (tests, scripts).
  */
-import { contract, fillPath, queryString, type Contract, type EndpointName, type RequestOf, type ResponseOf } from './contract';
+import {
+  contract,
+  fillPath,
+  queryString,
+  type Contract,
+  type EndpointName,
+  type RequestOf,
+  type ResponseOf,
+} from './contract';
 import { ErrorCode, Problem, type FieldProblem } from './errors';
 
 export interface TransportRequest {

@@ -81,9 +81,10 @@ export type Contract = typeof contract;
 export type EndpointName = keyof Contract;
 
 /** What a caller passes: params, query and body, each only when the endpoint has any. */
-export type RequestOf<E extends Endpoint> = z.input<E['params']> extends Record<string, never>
-  ? OptionalParts<E>
-  : { params: z.input<E['params']> } & OptionalParts<E>;
+export type RequestOf<E extends Endpoint> =
+  z.input<E['params']> extends Record<string, never>
+    ? OptionalParts<E>
+    : { params: z.input<E['params']> } & OptionalParts<E>;
 type OptionalParts<E extends Endpoint> = { query?: z.input<E['query']>; body?: z.input<E['body']> };
 export type ResponseOf<E extends Endpoint> = z.infer<E['response']>;
 

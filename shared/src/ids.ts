@@ -35,7 +35,5 @@ export function newId(kind: IdKind, now: number = Date.now()): string {
 
 export function idSchema(kind: IdKind) {
   const prefix = idPrefixes[kind];
-  return z
-    .string()
-    .regex(new RegExp(`^${prefix}_[0-9a-z]{1,40}$`), `must be a ${kind} id (${prefix}_…)`);
+  return z.string().regex(new RegExp(`^${prefix}_[0-9a-z]{1,40}$`), `must be a ${kind} id (${prefix}_…)`);
 }

@@ -28,8 +28,18 @@ describe('the contract table', () => {
 
 describe('the typed client', () => {
   const product = {
-    id: 'prod_x', categoryId: 'cat_x', name: '龙井', nameEn: 'Longjing', subtitle: '', cover: '/media/x.svg',
-    priceFrom: 100, priceTo: 200, soldOut: false, description: '', images: [], specs: [],
+    id: 'prod_x',
+    categoryId: 'cat_x',
+    name: '龙井',
+    nameEn: 'Longjing',
+    subtitle: '',
+    cover: '/media/x.svg',
+    priceFrom: 100,
+    priceTo: 200,
+    soldOut: false,
+    description: '',
+    images: [],
+    specs: [],
     skus: [{ id: 'sku_x1', specValues: [], price: 100, originalPrice: null, stock: 1, image: null }],
   };
 
@@ -53,7 +63,11 @@ describe('the typed client', () => {
       baseUrl: '',
       transport: async () => ({
         status: 400,
-        body: { code: 'VALIDATION_FAILED', message: 'bad', fields: [{ path: 'query.limit', message: 'must be at least 1' }] },
+        body: {
+          code: 'VALIDATION_FAILED',
+          message: 'bad',
+          fields: [{ path: 'query.limit', message: 'must be at least 1' }],
+        },
       }),
     });
     const err = await api.listProducts({ query: { limit: 0 } }).catch((e: unknown) => e);

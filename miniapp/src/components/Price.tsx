@@ -15,9 +15,9 @@ interface PriceProps {
 export function Price({ fen, originalFen, from = false, size = 'normal', className = '' }: PriceProps) {
   return (
     <View className={`price price--${size} ${className}`}>
-      <Text className='price__now'>{formatFen(fen)}</Text>
-      {from && <Text className='price__from'>起</Text>}
-      {originalFen != null && originalFen > fen && <Text className='price__was'>{formatFen(originalFen)}</Text>}
+      <Text className="price__now">{formatFen(fen)}</Text>
+      {from && <Text className="price__from">起</Text>}
+      {originalFen != null && originalFen > fen && <Text className="price__was">{formatFen(originalFen)}</Text>}
     </View>
   );
 }

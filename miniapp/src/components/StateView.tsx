@@ -10,9 +10,9 @@ type StateViewProps =
 export function StateView(props: StateViewProps) {
   return (
     <View className={`state-view state-view--${props.kind}`}>
-      <Text className='state-view__text'>{props.text ?? '加载中… Loading'}</Text>
+      <Text className="state-view__text">{props.text ?? '加载中… Loading'}</Text>
       {props.kind === 'error' && (
-        <Button className='state-view__retry' size='mini' onClick={props.onRetry}>
+        <Button className="state-view__retry" size="mini" onClick={props.onRetry}>
           重试 Retry
         </Button>
       )}

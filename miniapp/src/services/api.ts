@@ -19,7 +19,9 @@ const transport: Transport = async ({ method, url, headers, body }) => {
   } catch (err) {
     // Taro rejects only when no answer arrived (offline, timeout, domain not allowed).
     const detail = (err as { errMsg?: string } | undefined)?.errMsg;
-    throw new Error(`网络不可用，请稍后再试 · Network unavailable${detail ? ` (${detail})` : ''}`);
+    throw new Error(`网络不可用，请稍后再试 · Network unavailable${detail ? ` (${detail})` : ''}`, {
+      cause: err,
+    });
   }
 };
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { fromRoot, repoRoot } from './paths';
+import { repoRoot } from './paths';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -70,6 +70,7 @@ export function parseDotenv(text: string): Record<string, string> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = repoRoot): Config {
+  const resolve = (p: string) => (path.isAbsolute(p) ? p : path.join(root, p));
   const nodeEnv = env.NODE_ENV ?? 'development';
   const dotenvFile = path.join(root, '.env');
   const merged: Record<string, unknown> = {
@@ -97,14 +98,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     logLevel: c.LOG_LEVEL,
     api: { host: c.API_HOST, port: c.API_PORT, publicBaseUrl: c.PUBLIC_BASE_URL.replace(/\/$/, '') },
     db: {
-      url: c.DATABASE_URL.startsWith('sqlite:') ? `sqlite:${fromRoot(c.DATABASE_URL.slice('sqlite:'.length))}` : c.DATABASE_URL,
+      url: c.DATABASE_URL.startsWith('sqlite:')
+        ? `sqlite:${resolve(c.DATABASE_URL.slice('sqlite:'.length))}`
+        : c.DATABASE_URL,
       poolSize: c.DB_POOL_SIZE,
       connectTimeoutMs: c.DB_CONNECT_TIMEOUT_MS,
     },
     redis: { url: c.REDIS_URL },
     queues: { prefix: c.QUEUE_PREFIX },
-    storefrontDir: fromRoot(c.STOREFRONT_DIR),
-    mediaDir: fromRoot(c.MEDIA_DIR),
+    storefrontDir: resolve(c.STOREFRONT_DIR),
+    mediaDir: resolve(c.MEDIA_DIR),
     sandbox: { host: c.SANDBOX_HOST, port: c.SANDBOX_PORT },
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
   };

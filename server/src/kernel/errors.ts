@@ -55,7 +55,10 @@ export class PayloadTooLargeError extends AppError {
   }
 }
 export class DependencyUnavailableError extends AppError {
-  constructor(readonly dependency: 'database' | 'redis', cause?: unknown) {
+  constructor(
+    readonly dependency: 'database' | 'redis',
+    cause?: unknown,
+  ) {
     super(ErrorCode.DEPENDENCY_UNAVAILABLE, `The ${dependency} is unavailable; try again shortly.`);
     if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
   }
@@ -129,14 +132,22 @@ export function mapError(err: unknown, requestId?: string): MappedError {
   if (isDatabaseUnavailable(err)) {
     return {
       status: 503,
-      problem: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, message: 'The database is unavailable; try again shortly.', requestId },
+      problem: {
+        code: ErrorCode.DEPENDENCY_UNAVAILABLE,
+        message: 'The database is unavailable; try again shortly.',
+        requestId,
+      },
       unexpected: false,
     };
   }
   if (isRedisUnavailable(err)) {
     return {
       status: 503,
-      problem: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, message: 'Redis is unavailable; try again shortly.', requestId },
+      problem: {
+        code: ErrorCode.DEPENDENCY_UNAVAILABLE,
+        message: 'Redis is unavailable; try again shortly.',
+        requestId,
+      },
       unexpected: false,
     };
   }

@@ -19,7 +19,12 @@ export function createQueue(name: QueueName, connection: Redis, prefix: string):
   return new Queue(queueNames[name], {
     connection: connection as unknown as ConnectionOptions,
     prefix,
-    defaultJobOptions: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+    defaultJobOptions: {
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 1000 },
+    },
   });
 }
 

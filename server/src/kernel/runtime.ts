@@ -24,7 +24,10 @@ export async function openRuntime(config: Config, name: string): Promise<Runtime
 }
 
 export async function closeRuntime(rt: Runtime): Promise<void> {
-  await Promise.allSettled([rt.db.isInitialized ? rt.db.destroy() : undefined, rt.redis.quit().catch(() => rt.redis.disconnect())]);
+  await Promise.allSettled([
+    rt.db.isInitialized ? rt.db.destroy() : undefined,
+    rt.redis.quit().catch(() => rt.redis.disconnect()),
+  ]);
 }
 
 /** Runs `fn` on SIGINT/SIGTERM once; a second signal exits at once. */

@@ -8,13 +8,17 @@ async function main() {
   await db.initialize();
   try {
     const applied = await db.runMigrations({ transaction: 'each' });
-    console.log(`migrations: ${applied.length ? applied.map((m) => m.name).join(', ') : 'none pending'} (${redactUrl(config.db.url)})`);
+    console.log(
+      `migrations: ${applied.length ? applied.map((m) => m.name).join(', ') : 'none pending'} (${redactUrl(config.db.url)})`,
+    );
   } finally {
     await db.destroy();
   }
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : `migration failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(
+    err instanceof ConfigError ? err.message : `migration failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(1);
 });

@@ -10,13 +10,19 @@ async function main() {
   try {
     await db.runMigrations({ transaction: 'each' });
     const result = await seedDemoShop(db, config.mediaDir);
-    console.log(result.created ? `seeded demo shop: ${result.categories} categories, ${result.products} products, ${result.skus} SKUs` : 'demo shop already seeded');
+    console.log(
+      result.created
+        ? `seeded demo shop: ${result.categories} categories, ${result.products} products, ${result.skus} SKUs`
+        : 'demo shop already seeded',
+    );
   } finally {
     await db.destroy();
   }
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : `seed failed: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(
+    err instanceof ConfigError ? err.message : `seed failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(1);
 });

@@ -18,7 +18,11 @@ async function main() {
   });
   worker.on('failed', (job, err) => rt.log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
   // One scheduler entry, however many workers start: BullMQ upserts it by id.
-  await systemQueue.upsertJobScheduler('heartbeat', { every: 30_000 }, { name: 'heartbeat', data: { requestedAt: 'schedule' } });
+  await systemQueue.upsertJobScheduler(
+    'heartbeat',
+    { every: 30_000 },
+    { name: 'heartbeat', data: { requestedAt: 'schedule' } },
+  );
   rt.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   onShutdown(rt.log, async () => {

@@ -50,7 +50,12 @@ export default function HomePage() {
     try {
       const page = await api.listProducts({ query: { categoryId, cursor: shelf.nextCursor, limit: PAGE_SIZE } });
       if (seq !== loadSeq.current) return;
-      setShelf({ status: 'ready', items: [...shelf.items, ...page.items], nextCursor: page.nextCursor, loadingMore: false });
+      setShelf({
+        status: 'ready',
+        items: [...shelf.items, ...page.items],
+        nextCursor: page.nextCursor,
+        loadingMore: false,
+      });
     } catch (err) {
       if (seq === loadSeq.current) setShelf({ ...shelf, loadingMore: false, moreError: errorMessage(err) });
     } finally {
@@ -76,43 +81,51 @@ export default function HomePage() {
   const tabs = [{ id: undefined, name: '全部', nameEn: 'All' }, ...categories];
 
   return (
-    <View className='home'>
-      <ScrollView className='category-bar' scrollX enhanced showScrollbar={false}>
+    <View className="home">
+      <ScrollView className="category-bar" scrollX enhanced showScrollbar={false}>
         {tabs.map((tab) => (
           <View
             key={tab.id ?? 'all'}
             className={`category-tab${tab.id === categoryId ? ' category-tab--active' : ''}`}
             onClick={() => chooseCategory(tab.id)}
           >
-            <Text className='category-tab__name'>{tab.name}</Text>
-            <Text className='category-tab__name-en'>{tab.nameEn}</Text>
+            <Text className="category-tab__name">{tab.name}</Text>
+            <Text className="category-tab__name-en">{tab.nameEn}</Text>
           </View>
         ))}
       </ScrollView>
 
-      {shelf.status === 'loading' && <StateView kind='loading' />}
-      {shelf.status === 'error' && <StateView kind='error' text={shelf.message} onRetry={() => void loadFirstPage(categoryId, categories.length === 0)} />}
-      {shelf.status === 'ready' && shelf.items.length === 0 && <StateView kind='empty' text='这里还没有商品 · Nothing here yet' />}
+      {shelf.status === 'loading' && <StateView kind="loading" />}
+      {shelf.status === 'error' && (
+        <StateView
+          kind="error"
+          text={shelf.message}
+          onRetry={() => void loadFirstPage(categoryId, categories.length === 0)}
+        />
+      )}
+      {shelf.status === 'ready' && shelf.items.length === 0 && (
+        <StateView kind="empty" text="这里还没有商品 · Nothing here yet" />
+      )}
       {shelf.status === 'ready' && shelf.items.length > 0 && (
         <>
-          <View className='product-grid'>
+          <View className="product-grid">
             {shelf.items.map((p) => (
               <ProductCard key={p.id} product={p} />
             ))}
           </View>
-          <View className='shelf-footer'>
+          <View className="shelf-footer">
             {shelf.loadingMore ? (
               <Text>加载中… Loading</Text>
             ) : shelf.moreError ? (
-              <Button className='load-more' size='mini' onClick={() => void loadMore()}>
+              <Button className="load-more" size="mini" onClick={() => void loadMore()}>
                 加载失败，重试 · Retry
               </Button>
             ) : shelf.nextCursor ? (
-              <Button className='load-more' size='mini' onClick={() => void loadMore()}>
+              <Button className="load-more" size="mini" onClick={() => void loadMore()}>
                 加载更多 Load more
               </Button>
             ) : (
-              <Text className='shelf-footer__end'>没有更多了 · That’s everything</Text>
+              <Text className="shelf-footer__end">没有更多了 · That’s everything</Text>
             )}
           </View>
         </>
@@ -127,14 +140,14 @@ function ProductCard({ product: p }: { product: ProductSummary }) {
       className={`product-card${p.soldOut ? ' product-card--sold-out' : ''}`}
       onClick={() => void Taro.navigateTo({ url: productUrl(p.id) })}
     >
-      <View className='product-card__cover'>
-        <Image className='product-card__image' src={mediaUrl(p.cover)} mode='aspectFill' lazyLoad />
-        {p.soldOut && <Text className='sold-out-badge'>售罄 Sold out</Text>}
+      <View className="product-card__cover">
+        <Image className="product-card__image" src={mediaUrl(p.cover)} mode="aspectFill" lazyLoad />
+        {p.soldOut && <Text className="sold-out-badge">售罄 Sold out</Text>}
       </View>
-      <View className='product-card__body'>
-        <Text className='product-name'>{p.name}</Text>
-        <Text className='product-name-en'>{p.nameEn}</Text>
-        <Price className='product-card__price' fen={p.priceFrom} from={p.priceFrom < p.priceTo} />
+      <View className="product-card__body">
+        <Text className="product-name">{p.name}</Text>
+        <Text className="product-name-en">{p.nameEn}</Text>
+        <Price className="product-card__price" fen={p.priceFrom} from={p.priceFrom < p.priceTo} />
       </View>
     </View>
   );

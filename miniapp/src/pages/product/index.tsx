@@ -38,7 +38,8 @@ export default function ProductPage() {
     } catch (err) {
       if (seq !== loadSeq.current) return;
       // A malformed id in a shared link is as gone as a deleted product.
-      const gone = err instanceof ApiError && (err.code === ErrorCode.NOT_FOUND || err.code === ErrorCode.VALIDATION_FAILED);
+      const gone =
+        err instanceof ApiError && (err.code === ErrorCode.NOT_FOUND || err.code === ErrorCode.VALIDATION_FAILED);
       setLoad(gone ? { status: 'not-found' } : { status: 'error', message: errorMessage(err) });
     }
   }, [id]);
@@ -56,33 +57,35 @@ export default function ProductPage() {
     imageUrl: product ? mediaUrl(product.cover) : undefined,
   }));
 
-  if (load.status === 'loading') return <StateView kind='loading' />;
-  if (load.status === 'not-found') return <StateView kind='empty' text='商品不存在或已下架 · This product is no longer available' />;
-  if (load.status === 'error') return <StateView kind='error' text={load.message} onRetry={() => void fetchProduct()} />;
+  if (load.status === 'loading') return <StateView kind="loading" />;
+  if (load.status === 'not-found')
+    return <StateView kind="empty" text="商品不存在或已下架 · This product is no longer available" />;
+  if (load.status === 'error')
+    return <StateView kind="error" text={load.message} onRetry={() => void fetchProduct()} />;
 
   const p = load.product;
   const images = p.images.length > 0 ? p.images : [p.cover];
   const choose = (dim: number, value: string) => setChosen((prev) => prev.map((v, i) => (i === dim ? value : v)));
 
   return (
-    <View className='product'>
-      <Swiper className='product-gallery' indicatorDots={images.length > 1} circular>
+    <View className="product">
+      <Swiper className="product-gallery" indicatorDots={images.length > 1} circular>
         {images.map((src) => (
           <SwiperItem key={src}>
-            <Image className='product-gallery__image' src={mediaUrl(src)} mode='aspectFill' />
+            <Image className="product-gallery__image" src={mediaUrl(src)} mode="aspectFill" />
           </SwiperItem>
         ))}
       </Swiper>
 
-      <View className='product-section'>
+      <View className="product-section">
         {sku ? (
-          <Price className='product-price' size='large' fen={sku.price} originalFen={sku.originalPrice} />
+          <Price className="product-price" size="large" fen={sku.price} originalFen={sku.originalPrice} />
         ) : (
-          <Price className='product-price' size='large' fen={p.priceFrom} from={p.priceFrom < p.priceTo} />
+          <Price className="product-price" size="large" fen={p.priceFrom} from={p.priceFrom < p.priceTo} />
         )}
-        <Text className='product-title'>{p.name}</Text>
-        <Text className='product-title-en'>{p.nameEn}</Text>
-        {p.subtitle && <Text className='product-subtitle'>{p.subtitle}</Text>}
+        <Text className="product-title">{p.name}</Text>
+        <Text className="product-title-en">{p.nameEn}</Text>
+        {p.subtitle && <Text className="product-subtitle">{p.subtitle}</Text>}
         {sku && (
           <Text className={`product-stock${sku.stock > 0 ? '' : ' product-stock--sold-out'}`}>
             {sku.stock > 0 ? `库存 ${sku.stock} · In stock` : '售罄 Sold out'}
@@ -91,13 +94,13 @@ export default function ProductPage() {
       </View>
 
       {p.specs.length > 0 && (
-        <View className='product-section'>
+        <View className="product-section">
           {p.specs.map((spec, dim) => (
-            <View key={spec.name} className='spec-row'>
-              <Text className='spec-row__name'>
+            <View key={spec.name} className="spec-row">
+              <Text className="spec-row__name">
                 {spec.name} {spec.nameEn}
               </Text>
-              <View className='spec-row__values'>
+              <View className="spec-row__values">
                 {spec.values.map((value) => {
                   const active = chosen[dim] === value;
                   // Still tappable: the buyer may want to see the price of a sold-out size.
@@ -119,9 +122,9 @@ export default function ProductPage() {
       )}
 
       {p.description && (
-        <View className='product-section'>
-          <Text className='product-section__title'>商品介绍 Details</Text>
-          <Text className='product-description'>{p.description}</Text>
+        <View className="product-section">
+          <Text className="product-section__title">商品介绍 Details</Text>
+          <Text className="product-description">{p.description}</Text>
         </View>
       )}
     </View>

@@ -8,6 +8,13 @@ export function defaultChoice(product: Pick<ProductDetail, 'skus'>): string[] {
 }
 
 /** Whether picking `value` in dimension `dim`, keeping the other choices, lands on an SKU in stock. */
-export function leadsToStock(product: Pick<ProductDetail, 'skus'>, chosen: readonly string[], dim: number, value: string): boolean {
-  return product.skus.some((s) => s.stock > 0 && s.specValues.every((v, i) => (i === dim ? v === value : v === chosen[i])));
+export function leadsToStock(
+  product: Pick<ProductDetail, 'skus'>,
+  chosen: readonly string[],
+  dim: number,
+  value: string,
+): boolean {
+  return product.skus.some(
+    (s) => s.stock > 0 && s.specValues.every((v, i) => (i === dim ? v === value : v === chosen[i])),
+  );
 }

@@ -25,7 +25,8 @@ export function encodeCursor(c: Cursor): string {
 export function decodeCursor(text: string): Cursor {
   try {
     const [position, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown[];
-    if (Number.isInteger(position) && typeof id === 'string' && id.length <= 40) return { position: position as number, id };
+    if (Number.isInteger(position) && typeof id === 'string' && id.length <= 40)
+      return { position: position as number, id };
   } catch {
     // fall through to the validation error
   }
