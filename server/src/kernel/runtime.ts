@@ -30,15 +30,20 @@ export async function closeRuntime(rt: Runtime): Promise<void> {
   ]);
 }
 
-/** Runs `fn` on SIGINT/SIGTERM once; a second signal exits at once. */
+/**
+ * Runs `fn` once on the first SIGINT/SIGTERM. Repeating the same signal (a second Ctrl-C)
+ * exits at once; a different one (SIGTERM from a supervisor right after the terminal's
+ * SIGINT) is ignored so the graceful drain finishes.
+ */
 export function onShutdown(log: Logger, fn: (signal: string) => Promise<void>): void {
-  let stopping = false;
+  let first: NodeJS.Signals | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (first) {
+      if (signal !== first) return;
       log.warn({ signal }, 'second signal: exiting now');
       process.exit(1);
     }
-    stopping = true;
+    first = signal;
     log.info({ signal }, 'shutting down');
     fn(signal).then(
       () => process.exit(0),
