@@ -32,10 +32,21 @@ wait_until() { # seconds, command...
   done
 }
 
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+refuse_foreign_port() { # name port variable
+  if port_busy "$2"; then
+    echo "$1: port $2 is already used by another process (not started by this script)." >&2
+    echo "$1: choose a free one, e.g. $3=$(( $2 + 1 )) bash scripts/services.sh up" >&2
+    exit 1
+  fi
+}
+
 mariadb_client() { mariadb --no-defaults --socket="$DIR/mariadb.sock" -uroot "$@"; }
 
 mariadb_up() {
   if alive "$DIR/mariadb.pid"; then echo "mariadb: already running on 127.0.0.1:$MARIADB_PORT"; return; fi
+  refuse_foreign_port mariadb "$MARIADB_PORT" MARIADB_PORT
   command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || bash "$ROOT/scripts/ensure-packages.sh" mariadb-server mariadb-client
   local mariadbd; mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
   if [ ! -d "$DIR/mariadb/mysql" ]; then
@@ -67,6 +78,7 @@ mariadb_up() {
 
 redis_up() {
   if alive "$DIR/redis.pid"; then echo "redis: already running on 127.0.0.1:$REDIS_PORT"; return; fi
+  refuse_foreign_port redis "$REDIS_PORT" REDIS_PORT
   command -v redis-server >/dev/null || bash "$ROOT/scripts/ensure-packages.sh" redis-server
   mkdir -p "$DIR/redis"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DIR/redis" --pidfile "$DIR/redis.pid" \

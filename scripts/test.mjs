@@ -32,7 +32,7 @@ async function jest(name, args, env) {
   log(`jest: ${name}`);
   const out = path.join(resultsDir, `jest-${name}.json`);
   fs.rmSync(out, { force: true });
-  const code = await run('npx', ['jest', '--ci', '--json', `--outputFile=${out}`, ...args], { env });
+  const code = await run(path.join(root, 'node_modules/.bin/jest'), [ '--ci', '--json', `--outputFile=${out}`, ...args], { env });
   let counted = false;
   if (fs.existsSync(out)) {
     const r = JSON.parse(fs.readFileSync(out, 'utf8'));
