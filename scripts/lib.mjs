@@ -32,7 +32,12 @@ export async function ensureDependencies() {
   const lock = path.join(root, 'package-lock.json');
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return 0;
   log('installing dependencies (npm ci)');
-  return run('npm', ['ci', '--no-audit', '--no-fund']);
+  const code = await run('npm', ['ci', '--no-audit', '--no-fund']);
+  if (code === 0) return 0;
+  // A registry mirror that lags behind may lack another platform's optional binary that the
+  // lock file names; npm ci then refuses the lock outright. npm install tolerates it.
+  log('npm ci refused; retrying with npm install');
+  return run('npm', ['install', '--no-audit', '--no-fund']);
 }
 
 /** Newest modification time of any file under the given paths (skipping node_modules, dist). */
