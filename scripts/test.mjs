@@ -4,7 +4,7 @@
 // builds, package size) counts as one. Exits non-zero if anything failed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { dirSize, ensureDependencies, log, root, run, servicesEnv } from './lib.mjs';
+import { dirSize, ensureDependencies, log, root, run, runSync, servicesEnv } from './lib.mjs';
 
 const resultsDir = path.join(root, 'test-results');
 fs.mkdirSync(resultsDir, { recursive: true });
@@ -55,6 +55,7 @@ async function main() {
   if ((await ensureDependencies()) !== 0) record('npm ci', false);
 
   log('services: private MariaDB and Redis');
+  const wasRunning = /running/.test(runSync('bash', ['scripts/services.sh', 'status']).stdout ?? '');
   const up = await run('bash', ['scripts/services.sh', 'up']);
   record('services up (MariaDB, Redis)', up === 0);
   const browserOk = (await run('bash', ['scripts/ensure-packages.sh', 'chromium', 'fonts-wqy-microhei'])) === 0;
@@ -88,6 +89,10 @@ async function main() {
   await check('miniapp build (h5)', 'npm', ['run', '--silent', 'build:h5', '-w', '@chatmall/miniapp']);
 
   if (up === 0 && browserOk) await jest('e2e', ['--selectProjects', 'e2e', '--runInBand'], env);
+
+  // Leave the machine as we found it: stop the servers this run started (keep them with
+  // CHATMALL_KEEP_SERVICES=1 to save a second on the next run).
+  if (up === 0 && !wasRunning && !process.env.CHATMALL_KEEP_SERVICES) await run('bash', ['scripts/services.sh', 'down']);
 
   log(`finished in ${Math.round((Date.now() - t0) / 1000)} s; screenshots in test-results/e2e/`);
   if (failures.length) {
