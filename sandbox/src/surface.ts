@@ -1,0 +1,34 @@
+/**
+ * A surface is one part of WeChat the sandbox plays (official account, mini-program, cards,
+ * WeChat Pay, …). Each registers its routes on the shared router and may add a section to
+ * the console page. Surfaces are listed in `surfaces.ts`.
+ */
+import type Router from 'koa-router';
+import type { Logger } from 'pino';
+
+export interface SandboxContext {
+  /** Folder for this sandbox's persisted state (one JSON file per surface). */
+  stateDir: string;
+  /** Base URL of the merchant server this sandbox pushes events and notifications to. */
+  merchantBaseUrl: string;
+  /** This sandbox's own base URL (for links it hands out, e.g. payment pages, QR images). */
+  selfBaseUrl: string;
+  /** Divides WeChat's retry delays (15 s, 15 s, 30 s, …) so tests need not wait for real time. */
+  timeScale: number;
+  log: Logger;
+}
+
+export interface ConsoleSection {
+  title: string;
+  /** HTML fragment (already escaped by the surface). */
+  html: string;
+}
+
+export interface Surface {
+  name: string;
+  mount(router: Router, ctx: SandboxContext): void;
+  /** Optional console section, rendered on the landing page. */
+  console?(): ConsoleSection;
+  /** Persist state and stop timers (called on shutdown). */
+  close?(): Promise<void> | void;
+}
