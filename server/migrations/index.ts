@@ -1,4 +1,5 @@
 /** Every migration, in order. New migrations are appended here. */
 import { Catalog1763769600000 } from './1763769600000-catalog';
+import { Commerce1763856000000 } from './1763856000000-commerce';
 
-export const migrations = [Catalog1763769600000];
+export const migrations = [Catalog1763769600000, Commerce1763856000000];

@@ -4,24 +4,57 @@
  * client is typed from it. Adding an endpoint = one entry here, one handler, one test.
  */
 import { z } from 'zod';
-import { CategoryList, ProductDetail, ProductId, ProductListQuery, ProductPage } from './catalog';
+import {
+  access,
+  AuditPage,
+  CreateStaffRequest,
+  StaffMember,
+  BuyerLoginRequest,
+  BuyerLoginResponse,
+  RefreshRequest,
+  SessionTokens,
+  StaffLoginRequest,
+  StaffLoginResponse,
+  Buyer,
+  type Access,
+} from './auth';
+import { CategoryList, ProductDetail, ProductId, ProductListQuery, ProductPage, SkuId } from './catalog';
+import {
+  AddToCartRequest,
+  Cart,
+  FavouriteList,
+  FavouriteState,
+  UpdateCartLineRequest,
+  AddressInput,
+  Address,
+  AddressList,
+} from './commerce';
+import {
+  CheckoutPreviewRequest,
+  CreateOrderRequest,
+  Order,
+  OrderListQuery,
+  OrderPage,
+  ShipOrderRequest,
+} from './orders';
+import { PriceBreakdown } from './pricing';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Who may call an endpoint. Later issues add buyer sessions and staff roles. */
-export type Access = { kind: 'public' };
+export type { Access };
 
 export interface Endpoint<
   P extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
   B extends z.ZodType = z.ZodType,
   R extends z.ZodType = z.ZodType,
+  A extends Access = Access,
 > {
   method: HttpMethod;
   /** Koa-router style path; `:name` segments are filled from `params`. */
   path: string;
   summary: string;
-  access: Access;
+  access: A;
   params: P;
   query: Q;
   body: B;
@@ -35,23 +68,24 @@ function endpoint<
   Q extends z.ZodType = typeof Empty,
   B extends z.ZodType = typeof Empty,
   R extends z.ZodType = z.ZodType,
+  A extends Access = typeof access.public,
 >(e: {
   method: HttpMethod;
   path: string;
   summary: string;
-  access?: Access;
+  access?: A;
   params?: P;
   query?: Q;
   body?: B;
   response: R;
-}): Endpoint<P, Q, B, R> {
+}): Endpoint<P, Q, B, R, A> {
   return {
-    access: { kind: 'public' },
+    access: access.public,
     params: Empty as unknown as P,
     query: Empty as unknown as Q,
     body: Empty as unknown as B,
     ...e,
-  } as Endpoint<P, Q, B, R>;
+  } as Endpoint<P, Q, B, R, A>;
 }
 
 export const contract = {
@@ -74,6 +108,225 @@ export const contract = {
     summary: 'One product with its specs and SKUs',
     params: z.object({ id: ProductId }),
     response: ProductDetail,
+  }),
+
+  // Buyer sessions ------------------------------------------------------------------
+  buyerLogin: endpoint({
+    method: 'POST',
+    path: '/api/auth/login',
+    summary: 'Exchange a wx.login code for a buyer session',
+    body: BuyerLoginRequest,
+    response: BuyerLoginResponse,
+  }),
+  refreshSession: endpoint({
+    method: 'POST',
+    path: '/api/auth/refresh',
+    summary: 'Trade a refresh token for new tokens (the old refresh token stops working)',
+    body: RefreshRequest,
+    response: SessionTokens,
+  }),
+  me: endpoint({
+    method: 'GET',
+    path: '/api/me',
+    summary: 'The signed-in buyer',
+    access: access.buyer,
+    response: Buyer,
+  }),
+
+  // Cart ----------------------------------------------------------------------------
+  getCart: endpoint({
+    method: 'GET',
+    path: '/api/cart',
+    summary: 'The buyer’s cart, re-priced',
+    access: access.buyer,
+    response: Cart,
+  }),
+  addToCart: endpoint({
+    method: 'POST',
+    path: '/api/cart/items',
+    summary: 'Add units of a SKU (adds to what is there)',
+    access: access.buyer,
+    body: AddToCartRequest,
+    response: Cart,
+  }),
+  updateCartLine: endpoint({
+    method: 'PATCH',
+    path: '/api/cart/items/:skuId',
+    summary: 'Change quantity or selection of a cart line',
+    access: access.buyer,
+    params: z.object({ skuId: SkuId }),
+    body: UpdateCartLineRequest,
+    response: Cart,
+  }),
+  removeCartLine: endpoint({
+    method: 'DELETE',
+    path: '/api/cart/items/:skuId',
+    summary: 'Remove a line from the cart',
+    access: access.buyer,
+    params: z.object({ skuId: SkuId }),
+    response: Cart,
+  }),
+
+  // Favourites ----------------------------------------------------------------------
+  listFavourites: endpoint({
+    method: 'GET',
+    path: '/api/favourites',
+    summary: 'Favourite products, newest first',
+    access: access.buyer,
+    response: FavouriteList,
+  }),
+  addFavourite: endpoint({
+    method: 'PUT',
+    path: '/api/favourites/:productId',
+    summary: 'Favourite a product (idempotent)',
+    access: access.buyer,
+    params: z.object({ productId: ProductId }),
+    response: FavouriteState,
+  }),
+  removeFavourite: endpoint({
+    method: 'DELETE',
+    path: '/api/favourites/:productId',
+    summary: 'Un-favourite a product (idempotent)',
+    access: access.buyer,
+    params: z.object({ productId: ProductId }),
+    response: FavouriteState,
+  }),
+
+  // Addresses -----------------------------------------------------------------------
+  listAddresses: endpoint({
+    method: 'GET',
+    path: '/api/addresses',
+    summary: 'The buyer’s addresses, default first',
+    access: access.buyer,
+    response: AddressList,
+  }),
+  addAddress: endpoint({
+    method: 'POST',
+    path: '/api/addresses',
+    summary: 'Add an address',
+    access: access.buyer,
+    body: AddressInput,
+    response: Address,
+  }),
+  updateAddress: endpoint({
+    method: 'PATCH',
+    path: '/api/addresses/:id',
+    summary: 'Change an address',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: AddressInput.partial(),
+    response: Address,
+  }),
+  removeAddress: endpoint({
+    method: 'DELETE',
+    path: '/api/addresses/:id',
+    summary: 'Delete an address',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: AddressList,
+  }),
+
+  // Checkout and orders -------------------------------------------------------------
+  previewCheckout: endpoint({
+    method: 'POST',
+    path: '/api/checkout/preview',
+    summary: 'The price breakdown the buyer would pay, at current prices',
+    access: access.buyer,
+    body: CheckoutPreviewRequest,
+    response: PriceBreakdown,
+  }),
+  createOrder: endpoint({
+    method: 'POST',
+    path: '/api/orders',
+    summary: 'Place an order (idempotent on clientKey); reserves stock',
+    access: access.buyer,
+    body: CreateOrderRequest,
+    response: Order,
+  }),
+  listOrders: endpoint({
+    method: 'GET',
+    path: '/api/orders',
+    summary: 'The buyer’s orders, newest first',
+    access: access.buyer,
+    query: OrderListQuery,
+    response: OrderPage,
+  }),
+  getOrder: endpoint({
+    method: 'GET',
+    path: '/api/orders/:id',
+    summary: 'One of the buyer’s orders',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: Order,
+  }),
+  cancelOrder: endpoint({
+    method: 'POST',
+    path: '/api/orders/:id/cancel',
+    summary: 'Cancel an unpaid order; its stock returns',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: Order,
+  }),
+  confirmReceipt: endpoint({
+    method: 'POST',
+    path: '/api/orders/:id/confirm-receipt',
+    summary: 'The buyer confirms a shipped order arrived',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: Order,
+  }),
+
+  // Merchant console ----------------------------------------------------------------
+  staffLogin: endpoint({
+    method: 'POST',
+    path: '/api/admin/login',
+    summary: 'Staff sign-in',
+    body: StaffLoginRequest,
+    response: StaffLoginResponse,
+  }),
+  adminListOrders: endpoint({
+    method: 'GET',
+    path: '/api/admin/orders',
+    summary: 'All orders, newest first',
+    access: access.staff('owner', 'clerk'),
+    query: OrderListQuery,
+    response: OrderPage,
+  }),
+  adminGetOrder: endpoint({
+    method: 'GET',
+    path: '/api/admin/orders/:id',
+    summary: 'Any order',
+    access: access.staff('owner', 'clerk'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: Order,
+  }),
+  createStaff: endpoint({
+    method: 'POST',
+    path: '/api/admin/staff',
+    summary: 'Add a staff member (owner only)',
+    access: access.staff('owner'),
+    body: CreateStaffRequest,
+    response: StaffMember,
+  }),
+  listAudit: endpoint({
+    method: 'GET',
+    path: '/api/admin/audit',
+    summary: 'Who changed what, newest first (owner only)',
+    access: access.staff('owner'),
+    query: z.object({
+      cursor: z.string().max(40).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(50),
+    }),
+    response: AuditPage,
+  }),
+  shipOrder: endpoint({
+    method: 'POST',
+    path: '/api/admin/orders/:id/ship',
+    summary: 'Mark a paid order shipped with carrier and tracking number',
+    access: access.staff('owner', 'clerk'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: ShipOrderRequest,
+    response: Order,
   }),
 } as const;
 

@@ -10,6 +10,10 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
+  /** A SKU has fewer units than asked for; `fields` names the line. */
+  OUT_OF_STOCK: 'OUT_OF_STOCK',
+  /** The order is not in a state that allows this (e.g. paying a closed order). */
+  ORDER_STATE: 'ORDER_STATE',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   RATE_LIMITED: 'RATE_LIMITED',
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
@@ -24,6 +28,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  OUT_OF_STOCK: 409,
+  ORDER_STATE: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   DEPENDENCY_UNAVAILABLE: 503,

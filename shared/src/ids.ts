@@ -11,6 +11,14 @@ export const idPrefixes = {
   category: 'cat',
   product: 'prod',
   sku: 'sku',
+  buyer: 'buyer',
+  staff: 'staff',
+  session: 'sess',
+  address: 'addr',
+  order: 'ord',
+  orderLine: 'line',
+  cartItem: 'cart',
+  audit: 'audit',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

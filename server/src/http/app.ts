@@ -11,11 +11,28 @@ import Router from 'koa-router';
 import serve from 'koa-static';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../kernel/config';
+import { DependencyUnavailableError } from '../kernel/errors';
 import type { Logger } from '../kernel/logger';
 import type { Redis } from '../kernel/redis';
 import { CatalogService } from '../modules/catalog/catalog.service';
 import { catalogRoutes } from '../modules/catalog/catalog.routes';
 import { healthRoutes } from '../modules/health/health.routes';
+import {
+  loggingPayNotificationHandler,
+  payNotifyRoutes,
+  type PayNotificationHandler,
+} from '../modules/payments/pay-notify.routes';
+import { WechatPay } from '../wechat/pay/wechat-pay';
+import { AddressService } from '../modules/addresses/address.service';
+import { authRoutes, staffRoutes } from '../modules/auth/auth.routes';
+import { LoginService, type LoginCodeExchanger } from '../modules/auth/login.service';
+import { SessionService } from '../modules/auth/session.service';
+import { buyerRoutes } from '../modules/cart/cart.routes';
+import { CartService } from '../modules/cart/cart.service';
+import { FavouriteService } from '../modules/favourites/favourite.service';
+import { bullOrderScheduler } from '../modules/orders/order.jobs';
+import { OrderService, type OrderScheduler } from '../modules/orders/order.service';
+import { orderRoutes } from '../modules/orders/orders.routes';
 import { ContractRouter } from './contract-router';
 import { errorMiddleware } from './middleware/errors';
 import { jsonBody } from './middleware/json-body';
@@ -26,12 +43,28 @@ export interface AppDeps {
   log: Logger;
   db: DataSource;
   redis: Redis;
+  /** WeChat Pay for this merchant; built from config.wechatPay when absent. */
+  wechatPay?: WechatPay;
+  /** Receives verified Pay notifications (orders take this over in issue 6); logs them when absent. */
+  payNotifications?: PayNotificationHandler;
+  /** WeChat's code2Session (the sandbox in development and tests). */
+  loginCodes?: LoginCodeExchanger;
+  /** Where delayed order work goes; defaults to the BullMQ orders queue. */
+  orderScheduler?: OrderScheduler;
 }
 
 export interface BuiltApp {
   app: Koa;
   api: ContractRouter;
+  services: { sessions: SessionService; logins: LoginService; orders: OrderService; cart: CartService };
 }
+
+/** Without a mini-program configured, buyers cannot sign in; everything else works. */
+const noMiniProgram: LoginCodeExchanger = {
+  exchange: async () => {
+    throw new DependencyUnavailableError('wechat');
+  },
+};
 
 export function createApp(deps: AppDeps): BuiltApp {
   const app = new Koa({ proxy: deps.config.env === 'production' });
@@ -39,9 +72,25 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   const system = new Router();
   healthRoutes(system, deps);
+  payNotifyRoutes(system, {
+    wechatPay: deps.wechatPay ?? new WechatPay(deps.config.wechatPay),
+    handler: deps.payNotifications ?? loggingPayNotificationHandler(deps.log),
+  });
 
-  const api = new ContractRouter();
+  const sessions = new SessionService(deps.db);
+  const api = new ContractRouter((token) => sessions.resolve(token));
+  const logins = new LoginService(deps.db, sessions, deps.loginCodes ?? noMiniProgram);
+  const cart = new CartService(deps.db);
+  const orders = new OrderService(
+    deps.db,
+    deps.config,
+    deps.orderScheduler ?? bullOrderScheduler(deps.redis, deps.config.queues.prefix),
+  );
   catalogRoutes(api, new CatalogService(deps.db));
+  authRoutes(api, { db: deps.db, logins, sessions });
+  staffRoutes(api, { db: deps.db, logins });
+  buyerRoutes(api, cart, new FavouriteService(deps.db), new AddressService(deps.db));
+  orderRoutes(api, orders, cart);
 
   app.use(requestContextMiddleware(deps.log));
   app.use(errorMiddleware());
@@ -68,5 +117,5 @@ export function createApp(deps: AppDeps): BuiltApp {
   if (fs.existsSync(path.join(storefront, 'index.html'))) {
     app.use(serve(storefront, { index: 'index.html', maxage: 0 }));
   }
-  return { app, api };
+  return { app, api, services: { sessions, logins, orders, cart } };
 }

@@ -1,22 +1,35 @@
 /**
- * Binds contract entries to handlers. Requests are validated against the entry's zod
- * schemas (400 with field paths on failure) and responses are parsed through the
+ * Binds contract entries to handlers. Access is checked first (401 without a valid token,
+ * 403 for the wrong kind of caller or role), then the request is validated against the
+ * entry's zod schemas (400 with field paths), and the response is parsed through the
  * response schema, so a handler can neither accept nor leak anything off-contract.
  */
-import type { Endpoint } from '@chatmall/shared';
+import type { Access, Endpoint } from '@chatmall/shared';
 import type Koa from 'koa';
 import Router from 'koa-router';
 import type { z } from 'zod';
-import { ValidationError } from '../kernel/errors';
+import { ForbiddenError, UnauthenticatedError, ValidationError } from '../kernel/errors';
+import type { BuyerPrincipal, Principal, StaffPrincipal } from '../modules/auth/principal';
+
+/** What the caller is, given the endpoint's access rule. */
+type PrincipalFor<A extends Access> = A extends { kind: 'buyer' }
+  ? BuyerPrincipal
+  : A extends { kind: 'staff' }
+    ? StaffPrincipal
+    : Principal | null;
 
 export interface HandlerInput<E extends Endpoint> {
   params: z.output<E['params']>;
   query: z.output<E['query']>;
   body: z.output<E['body']>;
+  principal: PrincipalFor<E['access']>;
   ctx: Koa.Context;
 }
 
 export type Handler<E extends Endpoint> = (input: HandlerInput<E>) => Promise<z.input<E['response']>>;
+
+/** Resolves a bearer token to a principal (null when absent, unknown or expired). */
+export type Authenticate = (token: string) => Promise<Principal | null>;
 
 function parsePart<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
@@ -29,18 +42,38 @@ function parsePart<S extends z.ZodType>(schema: S, value: unknown, where: string
   );
 }
 
+export function checkAccess(access: Access, principal: Principal | null): void {
+  if (access.kind === 'public') return;
+  if (!principal) throw new UnauthenticatedError();
+  if (access.kind === 'buyer' && principal.kind !== 'buyer')
+    throw new ForbiddenError('This is for buyers signed in to the storefront.');
+  if (access.kind === 'staff') {
+    if (principal.kind !== 'staff') throw new ForbiddenError('This is for the shop’s staff.');
+    if (!access.roles.includes(principal.role))
+      throw new ForbiddenError(`This needs one of the roles: ${access.roles.join(', ')}.`);
+  }
+}
+
 export class ContractRouter {
   readonly router = new Router();
   readonly bound: Endpoint[] = [];
+
+  constructor(private readonly authenticate: Authenticate = async () => null) {}
 
   handle<E extends Endpoint>(endpoint: E, handler: Handler<E>): void {
     this.bound.push(endpoint);
     const method = endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     this.router[method](endpoint.path, async (ctx: Koa.Context) => {
+      const header = ctx.get('authorization');
+      const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
+      const principal = token ? await this.authenticate(token) : null;
+      if (token && !principal && endpoint.access.kind !== 'public')
+        throw new UnauthenticatedError('The session has expired; sign in again.');
+      checkAccess(endpoint.access, principal);
       const params = parsePart<E['params']>(endpoint.params, ctx.params ?? {}, 'params');
       const query = parsePart<E['query']>(endpoint.query, { ...ctx.query }, 'query');
       const body = parsePart<E['body']>(endpoint.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
-      const result = await handler({ params, query, body, ctx });
+      const result = await handler({ params, query, body, principal: principal as PrincipalFor<E['access']>, ctx });
       ctx.status = 200;
       ctx.body = endpoint.response.parse(result);
     });

@@ -27,11 +27,46 @@ export const ConfigSchema = z.object({
   SANDBOX_HOST: z.string().min(1),
   SANDBOX_PORT: port,
   SHUTDOWN_GRACE_MS: positiveInt,
+  // WeChat official account and mini-program (defaults: the sandbox's apps). Secrets never printed.
+  WECHAT_API_BASE: z.url(),
+  WECHAT_TOKEN_MODE: z.enum(['stable', 'classic']),
+  WECHAT_OA_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'must be a wx… app id (18 characters)'),
+  WECHAT_OA_SECRET: z.string().min(1),
+  WECHAT_OA_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits'),
+  WECHAT_OA_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits'),
+  WECHAT_OA_PREVIOUS_AES_KEY: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits')]),
+  WECHAT_OA_PATH: z.string().regex(/^\/[\w\-/]*$/, 'must be a path starting with /'),
+  WECHAT_OA_WELCOME: z.string().min(1),
+  WECHAT_MP_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'must be a wx… app id (18 characters)'),
+  WECHAT_MP_SECRET: z.string().min(1),
+  ORDER_PAYMENT_MINUTES: positiveInt,
+  ORDER_AUTO_COMPLETE_DAYS: positiveInt,
+  // WeChat Pay v3. Key material may be inline PEM or `file:<path>` (read when first used, so
+  // the API can start before the sandbox has generated its test keys).
+  WECHATPAY_API_BASE: z.url(),
+  WECHATPAY_MCHID: z.string().regex(/^\d{6,12}$/, 'must be the numeric merchant id'),
+  WECHATPAY_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'must be a wx… app id (18 characters)'),
+  WECHATPAY_MERCHANT_SERIAL: z.string().min(1),
+  WECHATPAY_MERCHANT_PRIVATE_KEY: z.string().min(1),
+  WECHATPAY_APIV3_KEY: z.string().refine((v) => Buffer.byteLength(v, 'utf8') === 32, 'must be exactly 32 bytes'),
+  WECHATPAY_PUBLIC_KEY_ID: z.string(),
+  WECHATPAY_PUBLIC_KEY: z.string(),
+  WECHATPAY_NOTIFY_URL: z.url(),
 });
 export type ConfigKey = keyof z.infer<typeof ConfigSchema>;
 
 /** Keys whose values must never be printed (they may hold passwords or keys). */
-export const secretKeys: ReadonlySet<string> = new Set(['DATABASE_URL', 'REDIS_URL']);
+export const secretKeys: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'WECHAT_OA_SECRET',
+  'WECHAT_OA_TOKEN',
+  'WECHAT_OA_AES_KEY',
+  'WECHAT_OA_PREVIOUS_AES_KEY',
+  'WECHAT_MP_SECRET',
+  'WECHATPAY_MERCHANT_PRIVATE_KEY',
+  'WECHATPAY_APIV3_KEY',
+]);
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -44,6 +79,39 @@ export interface Config {
   mediaDir: string;
   sandbox: { host: string; port: number };
   shutdownGraceMs: number;
+  wechat: WechatConfig;
+  orders: { paymentWindowMs: number; autoCompleteMs: number };
+  wechatPay: WechatPayConfig;
+}
+
+/** WeChat Pay settings; `file:` values are absolute paths here. */
+export interface WechatPayConfig {
+  apiBase: string;
+  mchid: string;
+  appid: string;
+  merchantSerial: string;
+  merchantPrivateKey: string;
+  apiV3Key: string;
+  /** Empty: certificate mode only. */
+  publicKeyId: string;
+  publicKey: string;
+  notifyUrl: string;
+}
+
+/** Official account and mini-program settings (WeChat Pay has its own). */
+export interface WechatConfig {
+  apiBase: string;
+  tokenMode: 'stable' | 'classic';
+  oa: {
+    appId: string;
+    secret: string;
+    token: string;
+    encodingAesKey: string;
+    previousEncodingAesKey?: string;
+    path: string;
+    welcome: string;
+  };
+  miniProgram: { appId: string; secret: string };
 }
 
 export class ConfigError extends Error {
@@ -71,6 +139,7 @@ export function parseDotenv(text: string): Record<string, string> {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = repoRoot): Config {
   const resolve = (p: string) => (path.isAbsolute(p) ? p : path.join(root, p));
+  const fileRef = (v: string) => (v.startsWith('file:') ? `file:${resolve(v.slice('file:'.length))}` : v);
   const nodeEnv = env.NODE_ENV ?? 'development';
   const dotenvFile = path.join(root, '.env');
   const merged: Record<string, unknown> = {
@@ -86,8 +155,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0] ?? '(root)');
-        // zod messages can quote the received value; for secrets keep only the rule.
-        const message = secretKeys.has(key) ? 'is missing or malformed' : issue.message;
+        // zod's built-in messages can quote the received value; for secrets keep only the rule
+        // (our own refinements, e.g. the APIv3 key's length, never quote it).
+        const message = secretKeys.has(key) && issue.code !== 'custom' ? 'is missing or malformed' : issue.message;
         return { key, message };
       }),
     );
@@ -110,6 +180,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     mediaDir: resolve(c.MEDIA_DIR),
     sandbox: { host: c.SANDBOX_HOST, port: c.SANDBOX_PORT },
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
+    wechat: {
+      apiBase: c.WECHAT_API_BASE.replace(/\/$/, ''),
+      tokenMode: c.WECHAT_TOKEN_MODE,
+      oa: {
+        appId: c.WECHAT_OA_APPID,
+        secret: c.WECHAT_OA_SECRET,
+        token: c.WECHAT_OA_TOKEN,
+        encodingAesKey: c.WECHAT_OA_AES_KEY,
+        previousEncodingAesKey: c.WECHAT_OA_PREVIOUS_AES_KEY || undefined,
+        path: c.WECHAT_OA_PATH,
+        welcome: c.WECHAT_OA_WELCOME,
+      },
+      miniProgram: { appId: c.WECHAT_MP_APPID, secret: c.WECHAT_MP_SECRET },
+    },
+    orders: { paymentWindowMs: c.ORDER_PAYMENT_MINUTES * 60_000, autoCompleteMs: c.ORDER_AUTO_COMPLETE_DAYS * 86_400_000 },
+    wechatPay: {
+      apiBase: c.WECHATPAY_API_BASE.replace(/\/$/, ''),
+      mchid: c.WECHATPAY_MCHID,
+      appid: c.WECHATPAY_APPID,
+      merchantSerial: fileRef(c.WECHATPAY_MERCHANT_SERIAL),
+      merchantPrivateKey: fileRef(c.WECHATPAY_MERCHANT_PRIVATE_KEY),
+      apiV3Key: c.WECHATPAY_APIV3_KEY,
+      publicKeyId: fileRef(c.WECHATPAY_PUBLIC_KEY_ID),
+      publicKey: fileRef(c.WECHATPAY_PUBLIC_KEY),
+      notifyUrl: c.WECHATPAY_NOTIFY_URL,
+    },
   };
 }
 

@@ -37,7 +37,7 @@ export function dataSourceOptions(config: Pick<Config, 'db'>): DataSourceOptions
     migrations,
     migrationsTransactionMode: 'each',
     // Fail fast instead of queueing forever while the database is away.
-    extra: { connectionLimit: poolSize, queueLimit: 200, enableKeepAlive: true },
+    extra: { connectionLimit: poolSize, queueLimit: 2000, enableKeepAlive: true },
   };
 }
 

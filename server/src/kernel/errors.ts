@@ -44,6 +44,16 @@ export class ConflictError extends AppError {
     super(ErrorCode.CONFLICT, message);
   }
 }
+export class OutOfStockError extends AppError {
+  constructor(fields: FieldProblem[]) {
+    super(ErrorCode.OUT_OF_STOCK, 'Not enough stock for this order.', fields);
+  }
+}
+export class OrderStateError extends AppError {
+  constructor(message: string) {
+    super(ErrorCode.ORDER_STATE, message);
+  }
+}
 export class RateLimitedError extends AppError {
   constructor(message = 'Too many requests; try again shortly.') {
     super(ErrorCode.RATE_LIMITED, message);
@@ -56,10 +66,10 @@ export class PayloadTooLargeError extends AppError {
 }
 export class DependencyUnavailableError extends AppError {
   constructor(
-    readonly dependency: 'database' | 'redis',
+    readonly dependency: 'database' | 'redis' | 'wechat',
     cause?: unknown,
   ) {
-    super(ErrorCode.DEPENDENCY_UNAVAILABLE, `The ${dependency} is unavailable; try again shortly.`);
+    super(ErrorCode.DEPENDENCY_UNAVAILABLE, dependency === 'wechat' ? 'WeChat is unavailable; try again shortly.' : `The ${dependency} is unavailable; try again shortly.`);
     if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
   }
 }

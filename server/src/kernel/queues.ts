@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis';
 export const queueNames = {
   /** Housekeeping: worker heartbeats, and later sweeps and reconciliation. */
   system: '{system}',
+  /** Closing unpaid orders on time; the sweep that backs it up; auto-completion. */
+  orders: '{orders}',
 } as const;
 export type QueueName = keyof typeof queueNames;
 

@@ -5,6 +5,8 @@ import { createQueue, queueNames } from '../kernel/queues';
 import { createRedis } from '../kernel/redis';
 import { closeRuntime, onShutdown, openRuntime } from '../kernel/runtime';
 import { systemJobs } from '../modules/health/system.jobs';
+import { bullOrderScheduler, ORDER_SWEEP_EVERY_MS, orderJobs } from '../modules/orders/order.jobs';
+import { OrderService } from '../modules/orders/order.service';
 
 async function main() {
   const config = loadConfig();
@@ -16,7 +18,17 @@ async function main() {
     prefix: config.queues.prefix,
     concurrency: 4,
   });
-  worker.on('failed', (job, err) => rt.log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+  const orderScheduler = bullOrderScheduler(connection, config.queues.prefix);
+  const orders = new OrderService(rt.db, config, orderScheduler);
+  const orderWorker = new Worker(queueNames.orders, orderJobs(orders, rt.log), {
+    connection: connection as unknown as ConnectionOptions,
+    prefix: config.queues.prefix,
+    concurrency: 8,
+  });
+  for (const w of [worker, orderWorker]) {
+    w.on('failed', (job, err) => rt.log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+  }
+  await orderScheduler.queue.upsertJobScheduler('sweep', { every: ORDER_SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
   // One scheduler entry, however many workers start: BullMQ upserts it by id.
   await systemQueue.upsertJobScheduler(
     'heartbeat',
@@ -26,8 +38,8 @@ async function main() {
   rt.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   onShutdown(rt.log, async () => {
-    await worker.close(); // waits for active jobs
-    await systemQueue.close();
+    await Promise.all([worker.close(), orderWorker.close()]); // wait for active jobs
+    await Promise.all([systemQueue.close(), orderScheduler.queue.close()]);
     await connection.quit().catch(() => connection.disconnect());
     await closeRuntime(rt);
   });

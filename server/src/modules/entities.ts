@@ -1,6 +1,28 @@
 /** Every TypeORM entity, registered once for the DataSource. */
+import { AddressEntity } from './addresses/address.entity';
+import { AuditLogEntity } from './auth/audit-log.entity';
+import { BuyerEntity } from './auth/buyer.entity';
+import { SessionEntity } from './auth/session.entity';
+import { StaffEntity } from './auth/staff.entity';
+import { CartItemEntity } from './cart/cart-item.entity';
 import { CategoryEntity } from './catalog/category.entity';
 import { ProductEntity } from './catalog/product.entity';
 import { SkuEntity } from './catalog/sku.entity';
+import { FavouriteEntity } from './favourites/favourite.entity';
+import { OrderLineEntity } from './orders/order-line.entity';
+import { OrderEntity } from './orders/order.entity';
 
-export const entities = [CategoryEntity, ProductEntity, SkuEntity];
+export const entities = [
+  CategoryEntity,
+  ProductEntity,
+  SkuEntity,
+  BuyerEntity,
+  StaffEntity,
+  SessionEntity,
+  AuditLogEntity,
+  CartItemEntity,
+  FavouriteEntity,
+  AddressEntity,
+  OrderEntity,
+  OrderLineEntity,
+];

@@ -1,0 +1,59 @@
+/** Favourites: idempotent add/remove, the buyer's list, and the count shown on a product. */
+import type { DataSource } from 'typeorm';
+import { NotFoundError } from '../../kernel/errors';
+import { findProduct } from '../catalog/sku-lookup';
+import { SkuEntity } from '../catalog/sku.entity';
+import { FavouriteEntity } from './favourite.entity';
+
+export class FavouriteService {
+  constructor(private readonly db: DataSource) {}
+
+  private async state(buyerId: string, productId: string) {
+    const repo = this.db.getRepository(FavouriteEntity);
+    const [favourited, favouriteCount] = await Promise.all([
+      repo.existsBy({ buyerId, productId }),
+      repo.countBy({ productId }),
+    ]);
+    return { productId, favourited, favouriteCount };
+  }
+
+  async add(buyerId: string, productId: string) {
+    const product = await findProduct(this.db.manager, productId);
+    if (!product || !product.published) throw new NotFoundError('Product');
+    await this.db
+      .getRepository(FavouriteEntity)
+      .createQueryBuilder()
+      .insert()
+      .values({ buyerId, productId })
+      .orIgnore()
+      .execute();
+    return this.state(buyerId, productId);
+  }
+
+  async remove(buyerId: string, productId: string) {
+    await this.db.getRepository(FavouriteEntity).delete({ buyerId, productId });
+    return this.state(buyerId, productId);
+  }
+
+  async list(buyerId: string) {
+    const favs = await this.db
+      .getRepository(FavouriteEntity)
+      .find({ where: { buyerId }, order: { createdAt: 'DESC' } });
+    const items = [];
+    for (const f of favs) {
+      const p = await findProduct(this.db.manager, f.productId);
+      if (!p || !p.published) continue;
+      const skus = await this.db.getRepository(SkuEntity).findBy({ productId: p.id });
+      const priceFrom = skus.length ? Math.min(...skus.map((s) => s.price)) : 0;
+      items.push({
+        productId: p.id,
+        name: p.name,
+        nameEn: p.nameEn,
+        cover: p.cover,
+        priceFrom,
+        favouritedAt: f.createdAt.toISOString(),
+      });
+    }
+    return { items };
+  }
+}

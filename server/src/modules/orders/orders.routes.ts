@@ -1,0 +1,35 @@
+import { contract } from '@chatmall/shared';
+import type { ContractRouter } from '../../http/contract-router';
+import type { CartService } from '../cart/cart.service';
+import type { OrderService } from './order.service';
+
+export function orderRoutes(router: ContractRouter, orders: OrderService, cart: CartService): void {
+  router.handle(contract.previewCheckout, async ({ body }) => orders.preview(body.items));
+  router.handle(contract.createOrder, async ({ principal, body }) => {
+    const order = await orders.place(principal.buyerId, body);
+    // What was ordered leaves the cart (best effort: the order stands either way).
+    await cart
+      .removeOrdered(
+        principal.buyerId,
+        order.lines.map((l) => l.skuId),
+      )
+      .catch(() => undefined);
+    return order;
+  });
+  router.handle(contract.listOrders, async ({ principal, query }) =>
+    orders.list({ buyerId: principal.buyerId, ...query }),
+  );
+  router.handle(contract.getOrder, async ({ principal, params }) =>
+    orders.get({ id: params.id, buyerId: principal.buyerId }),
+  );
+  router.handle(contract.cancelOrder, async ({ principal, params }) => orders.cancel(principal.buyerId, params.id));
+  router.handle(contract.confirmReceipt, async ({ principal, params }) =>
+    orders.confirmReceipt(principal.buyerId, params.id),
+  );
+
+  router.handle(contract.adminListOrders, async ({ query }) => orders.list(query));
+  router.handle(contract.adminGetOrder, async ({ params }) => orders.get({ id: params.id }));
+  router.handle(contract.shipOrder, async ({ principal, params, body }) =>
+    orders.ship(principal, params.id, body.carrier, body.trackingNo),
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * Orders: statuses, the allowed transitions (the one table the server's state machine
+ * enforces and the storefront reads to show actions), and the order DTOs.
+ */
+import { z } from 'zod';
+import { SkuId } from './catalog';
+import { Quantity, Address } from './commerce';
+import { Fen } from './money';
+import { PriceBreakdown } from './pricing';
+
+export const OrderStatus = z.enum(['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'COMPLETED', 'CANCELLED', 'CLOSED']);
+export type OrderStatus = z.infer<typeof OrderStatus>;
+
+/** Allowed transitions: `from → [to…]`. Refund states arrive with the payments issue. */
+export const orderTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
+  PENDING_PAYMENT: ['PAID', 'CANCELLED', 'CLOSED'],
+  PAID: ['SHIPPED'],
+  SHIPPED: ['COMPLETED'],
+  COMPLETED: [],
+  CANCELLED: [],
+  CLOSED: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return orderTransitions[from].includes(to);
+}
+
+export const orderStatusLabel: Record<OrderStatus, string> = {
+  PENDING_PAYMENT: '待付款 Awaiting payment',
+  PAID: '待发货 Paid',
+  SHIPPED: '已发货 Shipped',
+  COMPLETED: '已完成 Completed',
+  CANCELLED: '已取消 Cancelled',
+  CLOSED: '已关闭 Closed',
+};
+
+export const OrderLineInput = z.object({ skuId: SkuId, quantity: Quantity });
+
+export const CreateOrderRequest = z.object({
+  /** Chosen by the client once per checkout; a retry with the same key returns the same order. */
+  clientKey: z.string().regex(/^[\w-]{8,64}$/, 'must be 8–64 letters, digits, _ or -'),
+  items: z.array(OrderLineInput).min(1, 'must have at least one item').max(50),
+  addressId: z.string().min(1),
+  note: z.string().max(200).optional(),
+});
+export type CreateOrderRequest = z.input<typeof CreateOrderRequest>;
+
+export const CheckoutPreviewRequest = z.object({ items: z.array(OrderLineInput).min(1).max(50) });
+
+export const OrderLine = z.object({
+  skuId: z.string(),
+  productId: z.string(),
+  name: z.string(),
+  specValues: z.array(z.string()),
+  image: z.string(),
+  unitPrice: Fen,
+  quantity: z.number().int(),
+  lineTotal: Fen,
+});
+
+export const Shipment = z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: z.string() });
+
+export const Order = z.object({
+  id: z.string(),
+  orderNo: z.string(),
+  status: OrderStatus,
+  lines: z.array(OrderLine),
+  price: PriceBreakdown,
+  address: Address.omit({ id: true, isDefault: true }),
+  note: z.string(),
+  /** Unpaid orders close at this time and their stock returns. */
+  payBy: z.string(),
+  shipment: Shipment.nullable(),
+  createdAt: z.string(),
+  paidAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+});
+export type Order = z.infer<typeof Order>;
+
+export const OrderSummary = Order.pick({ id: true, orderNo: true, status: true, createdAt: true, payBy: true }).extend({
+  payable: Fen,
+  itemCount: z.number().int(),
+  firstImage: z.string(),
+  title: z.string(),
+});
+export type OrderSummary = z.infer<typeof OrderSummary>;
+
+export const OrderListQuery = z.object({
+  status: OrderStatus.optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export const OrderPage = z.object({ items: z.array(OrderSummary), nextCursor: z.string().nullable() });
+
+export const ShipOrderRequest = z.object({
+  carrier: z.string().trim().min(1).max(32),
+  trackingNo: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or -'),
+});
