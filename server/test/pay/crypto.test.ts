@@ -26,7 +26,8 @@ const merchantKey = fixture('merchant-key.pem');
 const merchantPublicKey = fixture('merchant-public-key.pem');
 
 /** The independent construction: node:crypto directly. */
-const independentSign = (message: string) => crypto.createSign('RSA-SHA256').update(message, 'utf8').sign(merchantKey, 'base64');
+const independentSign = (message: string) =>
+  crypto.createSign('RSA-SHA256').update(message, 'utf8').sign(merchantKey, 'base64');
 
 // Vector V11 (TheNorthMemory's transaction example, via easywechat's AesGcmTest).
 const V11 = {
@@ -53,16 +54,22 @@ describe('AES-256-GCM (vector V11)', () => {
   it('refuses a ciphertext with one flipped bit (the tag is checked)', () => {
     const raw = Buffer.from(V11.ciphertext, 'base64');
     raw[10] ^= 0x01;
-    expect(() => aeadDecrypt(key, { ciphertext: raw.toString('base64'), nonce: V11.nonce, associated_data: V11.aad })).toThrow(DecryptError);
+    expect(() =>
+      aeadDecrypt(key, { ciphertext: raw.toString('base64'), nonce: V11.nonce, associated_data: V11.aad }),
+    ).toThrow(DecryptError);
   });
 
   it('refuses the right ciphertext with the wrong associated data', () => {
-    expect(() => aeadDecrypt(key, { ciphertext: V11.ciphertext, nonce: V11.nonce, associated_data: 'refund' })).toThrow(DecryptError);
+    expect(() => aeadDecrypt(key, { ciphertext: V11.ciphertext, nonce: V11.nonce, associated_data: 'refund' })).toThrow(
+      DecryptError,
+    );
   });
 
   it('refuses a wrong APIv3 key instead of returning garbage', () => {
     const wrong = apiV3KeyBytes('5YI2YwEdV56hCsNEoOGEeL17vRFcz3i7');
-    expect(() => aeadDecrypt(wrong, { ciphertext: V11.ciphertext, nonce: V11.nonce, associated_data: V11.aad })).toThrow(DecryptError);
+    expect(() =>
+      aeadDecrypt(wrong, { ciphertext: V11.ciphertext, nonce: V11.nonce, associated_data: V11.aad }),
+    ).toThrow(DecryptError);
   });
 
   it('accepts only a 32-byte APIv3 key', () => {
@@ -133,7 +140,8 @@ describe('wx.requestPayment parameters', () => {
 
   it('signs appId, timeStamp (seconds), nonceStr and package, four lines each ending in \\n', () => {
     const params = client.requestPayment('wx201410272009395522657a690389285100', '5K8264ILTKCH16CQ2502SI8ZNMTM67VS');
-    const message = 'wx8888888888888888\n1414561699\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nprepay_id=wx201410272009395522657a690389285100\n';
+    const message =
+      'wx8888888888888888\n1414561699\n5K8264ILTKCH16CQ2502SI8ZNMTM67VS\nprepay_id=wx201410272009395522657a690389285100\n';
     expect(params).toEqual({
       appId: 'wx8888888888888888',
       timeStamp: '1414561699',

@@ -184,7 +184,12 @@ export class WechatPayClient {
     };
     if (method === 'POST') headers['Content-Type'] = 'application/json';
     if (this.opts.publicKeyId) headers['Wechatpay-Serial'] = this.opts.publicKeyId;
-    return this.http({ method, url: `${this.opts.baseUrl}${pathWithQuery}`, headers, body: method === 'POST' ? body : undefined });
+    return this.http({
+      method,
+      url: `${this.opts.baseUrl}${pathWithQuery}`,
+      headers,
+      body: method === 'POST' ? body : undefined,
+    });
   }
 
   private async verify(res: HttpResponse, keyring: PlatformKeyring): Promise<void> {

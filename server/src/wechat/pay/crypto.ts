@@ -9,7 +9,13 @@ import crypto, { type KeyObject } from 'node:crypto';
 export type KeyInput = KeyObject | string | Buffer;
 
 /** `METHOD\nPATH?QUERY\nTIMESTAMP\nNONCE\nBODY\n`: every line ends in `\n`, an empty body too. */
-export function requestSignMessage(method: string, pathWithQuery: string, timestamp: string, nonce: string, body: string): string {
+export function requestSignMessage(
+  method: string,
+  pathWithQuery: string,
+  timestamp: string,
+  nonce: string,
+  body: string,
+): string {
   return `${method}\n${pathWithQuery}\n${timestamp}\n${nonce}\n${body}\n`;
 }
 
@@ -132,6 +138,9 @@ export interface SignedRequest {
 export function signRequest(r: SignedRequest): string {
   const timestamp = r.timestamp ?? unixSeconds();
   const nonce = r.nonce ?? newNonce();
-  const signature = rsaSign(requestSignMessage(r.method, r.pathWithQuery, timestamp, nonce, r.body), r.merchantPrivateKey);
+  const signature = rsaSign(
+    requestSignMessage(r.method, r.pathWithQuery, timestamp, nonce, r.body),
+    r.merchantPrivateKey,
+  );
   return formatAuthorization({ mchid: r.mchid, nonce_str: nonce, signature, timestamp, serial_no: r.merchantSerial });
 }

@@ -25,11 +25,11 @@ export type RefundNotification = {
 };
 export type PayNotification = PaymentNotification | RefundNotification;
 
-export type NotificationRejection = SignatureRejection | 'MALFORMED' | 'UNDECRYPTABLE' | 'NOT_FOR_THIS_MERCHANT' | 'UNKNOWN_EVENT';
+export type NotificationRejection =
+  SignatureRejection | 'MALFORMED' | 'UNDECRYPTABLE' | 'NOT_FOR_THIS_MERCHANT' | 'UNKNOWN_EVENT';
 
 export type NotificationResult =
-  | { ok: true; notification: PayNotification }
-  | { ok: false; reason: NotificationRejection; message: string };
+  { ok: true; notification: PayNotification } | { ok: false; reason: NotificationRejection; message: string };
 
 export interface NotificationVerifierOptions extends VerifyOptions {
   keyring: PlatformKeyring;
@@ -41,7 +41,11 @@ export interface NotificationVerifierOptions extends VerifyOptions {
 
 const refundEvents = new Set(['REFUND.SUCCESS', 'REFUND.ABNORMAL', 'REFUND.CLOSED']);
 
-export async function readNotification(headers: HeaderBag, rawBody: Buffer, opts: NotificationVerifierOptions): Promise<NotificationResult> {
+export async function readNotification(
+  headers: HeaderBag,
+  rawBody: Buffer,
+  opts: NotificationVerifierOptions,
+): Promise<NotificationResult> {
   const signature = await verifyWechatpaySignature({ headers, body: rawBody }, opts.keyring, opts);
   if (!signature.ok) return signature;
 
@@ -68,7 +72,8 @@ export async function readNotification(headers: HeaderBag, rawBody: Buffer, opts
   const base = { id: envelope.id, createTime: envelope.create_time };
   if (envelope.event_type === 'TRANSACTION.SUCCESS') {
     const parsed = Transaction.safeParse(payload);
-    if (!parsed.success) return { ok: false, reason: 'MALFORMED', message: 'decrypted transaction has missing or invalid fields' };
+    if (!parsed.success)
+      return { ok: false, reason: 'MALFORMED', message: 'decrypted transaction has missing or invalid fields' };
     const t = parsed.data;
     // A valid ciphertext only proves the sender knows our APIv3 key; the ids must be ours too.
     if (t.mchid !== opts.mchid || !opts.appids.includes(t.appid)) {
@@ -78,7 +83,8 @@ export async function readNotification(headers: HeaderBag, rawBody: Buffer, opts
   }
   if (refundEvents.has(envelope.event_type)) {
     const parsed = RefundNotice.safeParse(payload);
-    if (!parsed.success) return { ok: false, reason: 'MALFORMED', message: 'decrypted refund has missing or invalid fields' };
+    if (!parsed.success)
+      return { ok: false, reason: 'MALFORMED', message: 'decrypted refund has missing or invalid fields' };
     if (parsed.data.mchid !== opts.mchid) {
       return { ok: false, reason: 'NOT_FOR_THIS_MERCHANT', message: 'refund is for another merchant' };
     }

@@ -43,7 +43,13 @@ export const Refund = z.looseObject({
   create_time: z.string().optional(),
   status: RefundStatus,
   funds_account: z.string().optional(),
-  amount: z.looseObject({ total: z.number().int(), refund: z.number().int(), payer_total: z.number().int().optional(), payer_refund: z.number().int().optional(), currency: z.string().optional() }),
+  amount: z.looseObject({
+    total: z.number().int(),
+    refund: z.number().int(),
+    payer_total: z.number().int().optional(),
+    payer_refund: z.number().int().optional(),
+    currency: z.string().optional(),
+  }),
 });
 export type Refund = z.infer<typeof Refund>;
 
@@ -56,7 +62,12 @@ export const RefundNotice = z.looseObject({
   refund_status: z.enum(['SUCCESS', 'CLOSE', 'ABNORMAL']),
   success_time: z.string().optional(),
   user_received_account: z.string().optional(),
-  amount: z.looseObject({ total: z.number().int(), refund: z.number().int(), payer_total: z.number().int(), payer_refund: z.number().int() }),
+  amount: z.looseObject({
+    total: z.number().int(),
+    refund: z.number().int(),
+    payer_total: z.number().int(),
+    payer_refund: z.number().int(),
+  }),
 });
 export type RefundNotice = z.infer<typeof RefundNotice>;
 

@@ -9,7 +9,8 @@ import type { PlatformKeyring } from './keyring';
 
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
-export type SignatureRejection = 'MISSING_HEADERS' | 'SIGNTEST_PROBE' | 'STALE_TIMESTAMP' | 'UNKNOWN_SERIAL' | 'BAD_SIGNATURE';
+export type SignatureRejection =
+  'MISSING_HEADERS' | 'SIGNTEST_PROBE' | 'STALE_TIMESTAMP' | 'UNKNOWN_SERIAL' | 'BAD_SIGNATURE';
 
 export type SignatureCheck = { ok: true; serial: string } | { ok: false; reason: SignatureRejection; message: string };
 
@@ -46,7 +47,11 @@ export async function verifyWechatpaySignature(
   const signature = headerValue(input.headers, 'wechatpay-signature');
   const serial = headerValue(input.headers, 'wechatpay-serial');
   if (!timestamp || !nonce || !signature || !serial) {
-    return { ok: false, reason: 'MISSING_HEADERS', message: 'Wechatpay-Timestamp, -Nonce, -Signature and -Serial are required' };
+    return {
+      ok: false,
+      reason: 'MISSING_HEADERS',
+      message: 'Wechatpay-Timestamp, -Nonce, -Signature and -Serial are required',
+    };
   }
   // WeChat Pay sends deliberately wrong signatures to check that merchants verify; refuse them.
   if (signature.startsWith('WECHATPAY/SIGNTEST/')) {
@@ -54,14 +59,23 @@ export async function verifyWechatpaySignature(
   }
   const nowSeconds = Math.floor((opts.now?.() ?? Date.now()) / 1000);
   if (!/^\d{1,12}$/.test(timestamp) || Math.abs(nowSeconds - Number(timestamp)) >= MAX_CLOCK_SKEW_SECONDS) {
-    return { ok: false, reason: 'STALE_TIMESTAMP', message: `timestamp ${timestamp} is not within ${MAX_CLOCK_SKEW_SECONDS} s of now` };
+    return {
+      ok: false,
+      reason: 'STALE_TIMESTAMP',
+      message: `timestamp ${timestamp} is not within ${MAX_CLOCK_SKEW_SECONDS} s of now`,
+    };
   }
   let key = keyring.get(serial);
   if (!key && opts.onUnknownSerial) {
     await opts.onUnknownSerial(serial);
     key = keyring.get(serial);
   }
-  if (!key) return { ok: false, reason: 'UNKNOWN_SERIAL', message: `no platform certificate or public key with serial ${serial}` };
+  if (!key)
+    return {
+      ok: false,
+      reason: 'UNKNOWN_SERIAL',
+      message: `no platform certificate or public key with serial ${serial}`,
+    };
   if (!rsaVerify(responseSignMessage(timestamp, nonce, input.body), signature, key)) {
     return { ok: false, reason: 'BAD_SIGNATURE', message: 'signature does not match the body' };
   }

@@ -1,0 +1,64 @@
+/**
+ * POST /api/pay/notify: WeChat Pay's payment and refund notifications. Verified on the raw
+ * bytes captured by the body reader, never on re-parsed JSON. WeChat reads only the status:
+ * 204 once the handler has finished (after its commit), 4xx for a notification we refuse
+ * (nothing reaches the handler), 5xx when the handler fails so WeChat retries.
+ * https://pay.weixin.qq.com/docs/merchant/apis/mini-program-payment/payment-notice.html
+ */
+import type Koa from 'koa';
+import type Router from 'koa-router';
+import { UnauthenticatedError, ValidationError } from '../../kernel/errors';
+import type { Logger } from '../../kernel/logger';
+import type { NotificationResult, PayNotification } from '../../wechat/pay/notification';
+import type { HeaderBag } from '../../wechat/pay/verify';
+
+export const PAY_NOTIFY_PATH = '/api/pay/notify';
+
+/**
+ * Receives each verified notification. Must be idempotent (WeChat delivers duplicates) and
+ * resolve only after its work is committed; a rejection makes WeChat retry.
+ */
+export interface PayNotificationHandler {
+  handle(notification: PayNotification): Promise<void>;
+}
+
+export interface PayNotificationReader {
+  readNotification(headers: HeaderBag, rawBody: Buffer): Promise<NotificationResult>;
+}
+
+export interface PayNotifyDeps {
+  wechatPay: PayNotificationReader;
+  handler: PayNotificationHandler;
+}
+
+/** Until orders take payments (issue 6), notifications are logged and acknowledged. */
+export function loggingPayNotificationHandler(log: Logger): PayNotificationHandler {
+  return {
+    async handle(n) {
+      log.info({ notificationId: n.id, eventType: n.eventType }, 'WeChat Pay notification received (no handler yet)');
+    },
+  };
+}
+
+const signatureReasons = new Set([
+  'MISSING_HEADERS',
+  'SIGNTEST_PROBE',
+  'STALE_TIMESTAMP',
+  'UNKNOWN_SERIAL',
+  'BAD_SIGNATURE',
+]);
+
+export function payNotifyRoutes(router: Router, deps: PayNotifyDeps): void {
+  router.post(PAY_NOTIFY_PATH, async (ctx: Koa.Context) => {
+    const raw = Buffer.isBuffer(ctx.state.rawBody) ? (ctx.state.rawBody as Buffer) : Buffer.alloc(0);
+    const result = await deps.wechatPay.readNotification(ctx.headers, raw);
+    if (!result.ok) {
+      ctx.state.log?.warn({ reason: result.reason }, 'WeChat Pay notification refused');
+      if (signatureReasons.has(result.reason))
+        throw new UnauthenticatedError(`Notification refused: ${result.message}.`);
+      throw new ValidationError([{ path: 'body.resource', message: result.message }], 'Notification refused.');
+    }
+    await deps.handler.handle(result.notification);
+    ctx.status = 204;
+  });
+}
