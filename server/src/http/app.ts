@@ -17,6 +17,7 @@ import type { Redis } from '../kernel/redis';
 import { CatalogService } from '../modules/catalog/catalog.service';
 import { catalogRoutes } from '../modules/catalog/catalog.routes';
 import { healthRoutes } from '../modules/health/health.routes';
+import { officialAccountRoutes } from '../modules/official-account/oa.routes';
 import {
   loggingPayNotificationHandler,
   payNotifyRoutes,
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   const system = new Router();
   healthRoutes(system, deps);
+  officialAccountRoutes(system, deps);
   payNotifyRoutes(system, {
     wechatPay: deps.wechatPay ?? new WechatPay(deps.config.wechatPay),
     handler: deps.payNotifications ?? loggingPayNotificationHandler(deps.log),

@@ -1,0 +1,109 @@
+/**
+ * The WeChat API client for one app (official account or mini-program): base URL from
+ * configuration, access token injected, errors as values, and one retry with a fresh token
+ * on 40001/42001/40014.
+ */
+import { type KeyValueStore } from '../store';
+import { tokenErrorCodes, wechatError, type WechatResult } from './errors';
+import { AccessTokens, type TokenMode } from './token';
+
+export interface WechatAppCredentials {
+  appId: string;
+  /** AppSecret: sent only to the token and login endpoints, never logged. */
+  secret: string;
+}
+
+export interface WechatClientOptions extends WechatAppCredentials {
+  baseUrl: string;
+  store: KeyValueStore;
+  tokenMode?: TokenMode;
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+type Query = Record<string, string | number | undefined>;
+
+export class WechatClient {
+  readonly tokens: AccessTokens;
+  private readonly baseUrl: string;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(private readonly opts: WechatClientOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/$/, '');
+    this.fetchImpl = opts.fetch ?? fetch;
+    this.tokens = new AccessTokens({
+      appId: opts.appId,
+      secret: opts.secret,
+      mode: opts.tokenMode ?? 'stable',
+      store: opts.store,
+      request: (method, path, o) => this.request(method, path, o),
+    });
+  }
+
+  get appId(): string {
+    return this.opts.appId;
+  }
+
+  /** POST JSON with `?access_token=`. */
+  post<T extends object>(path: string, body: unknown, query: Query = {}): Promise<WechatResult<T>> {
+    return this.withToken<T>('POST', path, { query, body });
+  }
+
+  /** GET with `?access_token=`. */
+  get<T extends object>(path: string, query: Query = {}): Promise<WechatResult<T>> {
+    return this.withToken<T>('GET', path, { query });
+  }
+
+  /** Calls that authenticate with appid + secret instead of a token (jscode2session). */
+  withSecret<T extends object>(path: string, query: Query): Promise<WechatResult<T>> {
+    return this.request<T>('GET', path, { query: { appid: this.opts.appId, secret: this.opts.secret, ...query } });
+  }
+
+  private async withToken<T extends object>(
+    method: 'GET' | 'POST',
+    path: string,
+    o: { query: Query; body?: unknown },
+  ): Promise<WechatResult<T>> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.tokens.current();
+      if (!token.ok) return token;
+      const result = await this.request<T>(method, path, { ...o, query: { ...o.query, access_token: token.value } });
+      if (result.ok || attempt > 0 || result.error.errcode === null || !tokenErrorCodes.has(result.error.errcode)) {
+        return result;
+      }
+      await this.tokens.invalidate(token.value);
+    }
+  }
+
+  async request<T extends object>(
+    method: 'GET' | 'POST',
+    path: string,
+    o: { query?: Query; body?: unknown } = {},
+  ): Promise<WechatResult<T>> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    let text: string;
+    try {
+      const res = await this.fetchImpl(url, {
+        method,
+        headers: o.body === undefined ? undefined : { 'content-type': 'application/json' },
+        body: o.body === undefined ? undefined : JSON.stringify(o.body),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
+      });
+      text = await res.text();
+    } catch (err) {
+      // The URL carries the token or the secret: report only the path.
+      return { ok: false, error: wechatError(null, `${path}: ${(err as Error).name}`) };
+    }
+    let json: { errcode?: number; errmsg?: string } & Record<string, unknown>;
+    try {
+      json = JSON.parse(text) as typeof json;
+    } catch {
+      return { ok: false, error: wechatError(null, `${path}: answer is not JSON`) };
+    }
+    if (typeof json.errcode === 'number' && json.errcode !== 0) {
+      return { ok: false, error: wechatError(json.errcode, String(json.errmsg ?? '')) };
+    }
+    return { ok: true, value: json as unknown as T };
+  }
+}
