@@ -76,8 +76,18 @@ function write(ctx: Koa.Context, answer: PushAnswer): void {
   }
 }
 
+export type OfficialAccount = ReturnType<typeof createOfficialAccount>;
+const accounts = new WeakMap<Config, OfficialAccount>();
+
+/** The mounted account for this configuration: other modules register handlers and call the API here. */
+export function officialAccountFor(config: Config): OfficialAccount | undefined {
+  return accounts.get(config);
+}
+
 export function officialAccountRoutes(router: Router, deps: OfficialAccountDeps): void {
-  const { endpoint } = createOfficialAccount(deps);
+  const account = createOfficialAccount(deps);
+  accounts.set(deps.config, account);
+  const { endpoint } = account;
   const path = deps.config.wechat.oa.path;
   router.get(path, (ctx: Koa.Context) => write(ctx, endpoint.verifyUrl(ctx.query)));
   router.post(path, async (ctx: Koa.Context) => {

@@ -31,6 +31,13 @@ export function routingKey(message: InboundMessage): string | undefined {
 export class MessageHandlers {
   private readonly byKey = new Map<string, Handler[]>();
   private readonly fallbacks: Handler[] = [];
+  private readonly observers: ((message: InboundMessage) => void)[] = [];
+
+  /** Sees every message before dispatch (analytics: which QR scene brought which follower). */
+  observe(observer: (message: InboundMessage) => void): this {
+    this.observers.push(observer);
+    return this;
+  }
 
   onMessage<K extends Exclude<InboundMessage['msgType'], 'event'>>(type: K, handler: Handler<Of<K>>): this {
     return this.add(`msg:${type}`, handler as Handler);
@@ -48,6 +55,7 @@ export class MessageHandlers {
   }
 
   async dispatch(message: InboundMessage): Promise<Reply | undefined> {
+    for (const observer of this.observers) observer(message);
     const chain: Handler[] = [];
     if (message.msgType === 'event') {
       const key = routingKey(message);

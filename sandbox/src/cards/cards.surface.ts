@@ -1,0 +1,214 @@
+/**
+ * Member cards: create, activate, holder info, points and balance, codes; card events
+ * pushed to the merchant like WeChat does.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import path from 'node:path';
+import type Koa from 'koa';
+import type Router from 'koa-router';
+import { officialAccountSim } from '../oa/oa.surface';
+import { answerSimulation, escapeHtml, platformFor, readBody, WechatFault } from '../platform/platform';
+import { JsonStore } from '../store';
+import type { SandboxContext, Surface } from '../surface';
+
+interface UserCard {
+  code: string;
+  cardId: string;
+  openid: string;
+  membershipNumber?: string;
+  bonus: number;
+  balance: number;
+  status: 'NORMAL' | 'DELETE' | 'UNAVAILABLE';
+  consumed: boolean;
+}
+interface CardState {
+  cards: Record<string, { title: string; brandName: string }>;
+  userCards: Record<string, UserCard>;
+}
+
+const seconds = () => Math.floor(Date.now() / 1000);
+
+export function cardSurface(ctx: SandboxContext): Surface {
+  const p = platformFor(ctx);
+  const oa = officialAccountSim(ctx);
+  const store = new JsonStore<CardState>(path.join(ctx.stateDir, 'cards.json'), () => ({ cards: {}, userCards: {} }));
+  const event = (openid: string, name: string, extra: Record<string, string | number>) =>
+    setTimeout(
+      () =>
+        void oa
+          .push({ FromUserName: openid, CreateTime: seconds(), MsgType: 'event', Event: name, ...extra })
+          .catch(() => undefined),
+      20,
+    ).unref();
+  const userCard = (code: unknown, cardId?: unknown): UserCard => {
+    const uc = store.state.userCards[String(code)];
+    if (!uc || (cardId !== undefined && cardId !== uc.cardId)) throw new WechatFault(40056);
+    return uc;
+  };
+  return {
+    name: 'cards',
+    mount(router: Router) {
+      const api = (route: string, fn: (b: Record<string, unknown>) => unknown) =>
+        router.post(
+          route,
+          p.route(route, async (c: Koa.Context) => {
+            if (p.appOfToken(c.query.access_token as string | undefined) !== p.apps.oa.appId)
+              throw new WechatFault(48001);
+            return fn(await readBody(c));
+          }),
+        );
+      api('/card/create', (b) => {
+        const card = b.card as
+          { card_type?: string; member_card?: { base_info?: Record<string, unknown> } } | undefined;
+        const base = card?.member_card?.base_info;
+        // Enums are strings: a numeric code_type is refused (Senparc #1556).
+        if (card?.card_type !== 'MEMBER_CARD' || !base || typeof base.code_type !== 'string' || !base.title) {
+          throw new WechatFault(47003);
+        }
+        const cardId = `p${randomBytes(14).toString('base64url')}`;
+        store.update(
+          (s) => (s.cards[cardId] = { title: String(base.title), brandName: String(base.brand_name ?? '') }),
+        );
+        event('o_sandbox_admin', 'card_pass_check', { CardId: cardId });
+        return { card_id: cardId };
+      });
+      api('/card/membercard/activate', (b) => {
+        const uc = userCard(b.code, b.card_id);
+        store.update(() => {
+          uc.membershipNumber = String(b.membership_number ?? uc.code);
+          if (b.init_bonus !== undefined) uc.bonus = Number(b.init_bonus);
+          if (b.init_balance !== undefined) uc.balance = Number(b.init_balance);
+        });
+        return {};
+      });
+      api('/card/membercard/userinfo/get', (b) => {
+        const uc = userCard(b.code, b.card_id);
+        return {
+          openid: uc.openid,
+          nickname: '',
+          membership_number: uc.membershipNumber ?? '',
+          bonus: uc.bonus,
+          balance: uc.balance,
+          sex: 'UNKNOWN',
+          user_info: { common_field_list: [], custom_field_list: [] },
+          user_card_status: uc.status,
+          has_active: uc.membershipNumber !== undefined,
+        };
+      });
+      api('/card/membercard/updateuser', (b) => {
+        const uc = userCard(b.code, b.card_id);
+        for (const k of ['bonus', 'add_bonus'] as const) {
+          if (b[k] !== undefined && !Number.isInteger(b[k])) throw new WechatFault(-1); // decimals: "system error"
+        }
+        const before = { bonus: uc.bonus, balance: uc.balance };
+        store.update(() => {
+          if (b.bonus !== undefined) uc.bonus = Number(b.bonus);
+          else if (b.add_bonus !== undefined) uc.bonus += Number(b.add_bonus);
+          if (b.balance !== undefined) uc.balance = Number(b.balance);
+          else if (b.add_balance !== undefined) uc.balance += Number(b.add_balance);
+        });
+        event(uc.openid, 'update_member_card', {
+          CardId: uc.cardId,
+          UserCardCode: uc.code,
+          ModifyBonus: uc.bonus - before.bonus,
+          ModifyBalance: uc.balance - before.balance,
+        });
+        return { result_bonus: uc.bonus, result_balance: uc.balance, openid: uc.openid };
+      });
+      api('/card/code/decrypt', (b) => {
+        const code = Buffer.from(String(b.encrypt_code ?? ''), 'base64url').toString();
+        if (!store.state.userCards[code]) throw new WechatFault(40056);
+        return { code };
+      });
+      api('/card/code/get', (b) => {
+        const uc = userCard(b.code, b.card_id);
+        if (uc.status !== 'NORMAL') throw new WechatFault(40127);
+        return {
+          card: { card_id: uc.cardId, begin_time: 0, end_time: 0 },
+          openid: uc.openid,
+          can_consume: !uc.consumed,
+          user_card_status: uc.status,
+        };
+      });
+      api('/card/code/consume', (b) => {
+        const uc = userCard(b.code, b.card_id);
+        if (uc.status !== 'NORMAL' || uc.consumed) throw new WechatFault(40127);
+        event(uc.openid, 'user_consume_card', { CardId: uc.cardId, UserCardCode: uc.code, ConsumeSource: 'FROM_API' });
+        return { card: { card_id: uc.cardId }, openid: uc.openid };
+      });
+
+      /** The user taps "get" on a card: a code is issued and user_get_card pushed. */
+      router.post('/sandbox/cards/users/:openid/get', async (c: Koa.Context) => {
+        const b = await readBody(c);
+        const cardId = String(b.cardId ?? Object.keys(store.state.cards)[0] ?? '');
+        if (!store.state.cards[cardId]) {
+          c.status = 404;
+          c.body = { error: 'no such card; create one with /card/create first' };
+          return;
+        }
+        const code = String(randomInt(100_000_000_000, 999_999_999_999));
+        store.update((s) => {
+          s.userCards[code] = {
+            code,
+            cardId,
+            openid: c.params.openid,
+            bonus: 0,
+            balance: 0,
+            status: 'NORMAL',
+            consumed: false,
+          };
+        });
+        event(c.params.openid, 'user_get_card', {
+          CardId: cardId,
+          IsGiveByFriend: 0,
+          UserCardCode: code,
+          FriendUserName: '',
+          OuterId: 0,
+          OldUserCardCode: '',
+          OuterStr: String(b.outerStr ?? ''),
+          IsRestoreMemberCard: 0,
+        });
+        answerSimulation(c, { code, encryptCode: Buffer.from(code).toString('base64url') });
+      });
+      /** The user shows the card at the counter and the clerk's phone scans it. */
+      router.post('/sandbox/cards/users/:openid/use', async (c: Koa.Context) => {
+        const b = await readBody(c);
+        const uc = Object.values(store.state.userCards).find(
+          (u) => u.openid === c.params.openid && (b.code === undefined || u.code === b.code),
+        );
+        if (!uc) {
+          c.status = 404;
+          c.body = { error: 'this user holds no card' };
+          return;
+        }
+        event(uc.openid, 'user_consume_card', {
+          CardId: uc.cardId,
+          UserCardCode: uc.code,
+          ConsumeSource: 'FROM_MOBILE_HELPER',
+        });
+        answerSimulation(c, { code: uc.code });
+      });
+    },
+    console() {
+      const rows = Object.values(store.state.userCards)
+        .map(
+          (u) =>
+            `<li><code>${escapeHtml(u.openid)}</code> card ${escapeHtml(u.code)}: ${u.bonus} points, balance ${u.balance}</li>`,
+        )
+        .join('');
+      return {
+        title: 'Member cards',
+        html: `<p>Cards: ${
+          Object.entries(store.state.cards)
+            .map(([id, c]) => `${escapeHtml(c.title)} <code>${escapeHtml(id)}</code>`)
+            .join(', ') || 'none yet'
+        }</p>
+<form method="post" action="/sandbox/cards/users/o_console_user/get"><button>Get the member card as o_console_user</button></form>
+<form method="post" action="/sandbox/cards/users/o_console_user/use"><button>Use it at the counter</button></form><ul>${rows}</ul>`,
+      };
+    },
+    close() {
+      store.flush();
+    },
+  };
+}

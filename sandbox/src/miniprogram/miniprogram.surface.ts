@@ -1,0 +1,121 @@
+/**
+ * The mini-program: single-use login codes, random 16-byte session keys, group-share payloads
+ * in both shapes (getShareInfo → openGId, getGroupEnterInfo → opengid), subscribe messages.
+ */
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type Koa from 'koa';
+import type Router from 'koa-router';
+import { officialAccountSim } from '../oa/oa.surface';
+import { mpEncrypt } from '../platform/crypto';
+import { answerSimulation, escapeHtml, platformFor, readBody, WechatFault } from '../platform/platform';
+import { JsonStore } from '../store';
+import type { SandboxContext, Surface } from '../surface';
+
+interface MpState {
+  codes: Record<string, { openid: string; used: boolean; issuedAt: number }>;
+  sessionKeys: Record<string, string>;
+}
+
+export function miniProgramSurface(ctx: SandboxContext): Surface {
+  const p = platformFor(ctx);
+  const oa = officialAccountSim(ctx);
+  const app = p.apps.mp;
+  const store = new JsonStore<MpState>(path.join(ctx.stateDir, 'mini-program.json'), () => ({
+    codes: {},
+    sessionKeys: {},
+  }));
+  const openidOk = (s: string) => /^[\w-]{1,64}$/.test(s);
+  return {
+    name: 'mini-program',
+    mount(router: Router) {
+      router.get(
+        '/sns/jscode2session',
+        p.route('/sns/jscode2session', (c: Koa.Context) => {
+          p.checkCredentials(c.query.appid, c.query.secret);
+          const entry = store.state.codes[String(c.query.js_code ?? '')];
+          // A code lives 5 minutes and works once.
+          if (!entry || Date.now() - entry.issuedAt > 5 * 60_000) throw new WechatFault(40029);
+          if (entry.used) throw new WechatFault(40163);
+          store.update(() => (entry.used = true));
+          return { openid: entry.openid, session_key: store.state.sessionKeys[entry.openid] };
+        }),
+      );
+      router.post(
+        '/cgi-bin/message/subscribe/send',
+        p.route('/cgi-bin/message/subscribe/send', async (c: Koa.Context) => {
+          if (p.appOfToken(c.query.access_token as string | undefined) !== app.appId) throw new WechatFault(48001);
+          const b = await readBody(c);
+          const openid = String(b.touser ?? '');
+          if (!store.state.sessionKeys[openid]) throw new WechatFault(40003);
+          const data = b.data as Record<string, { value?: unknown }> | undefined;
+          if (!data || Object.values(data).some((v) => typeof v?.value !== 'string' || v.value.length > 20)) {
+            throw new WechatFault(47003);
+          }
+          const granted = oa.store.state.consent[openid] ?? [];
+          const i = granted.indexOf(String(b.template_id));
+          if (i < 0) throw new WechatFault(43101);
+          oa.store.update((s) => s.consent[openid].splice(i, 1)); // one consent, one message
+          oa.deliver(
+            openid,
+            'subscribe-message',
+            Object.values(data)
+              .map((v) => String(v.value))
+              .join(' · '),
+          );
+          return { msgid: Date.now() };
+        }),
+      );
+      /** The user opens the mini-program: wx.login() gives a fresh code; the session key rotates. */
+      router.post('/sandbox/mp/users/:openid/login', (c: Koa.Context) => {
+        const openid = c.params.openid;
+        if (!openidOk(openid)) return void (c.status = 400);
+        const code = randomBytes(16).toString('hex');
+        store.update((s) => {
+          s.codes[code] = { openid, used: false, issuedAt: Date.now() };
+          s.sessionKeys[openid] = randomBytes(16).toString('base64');
+        });
+        answerSimulation(c, { code });
+      });
+      /** The user opens a share card in a group: the encrypted payload the client would get. */
+      router.post('/sandbox/mp/users/:openid/group-share', async (c: Koa.Context) => {
+        const b = await readBody(c);
+        const key = store.state.sessionKeys[c.params.openid];
+        if (!key) {
+          c.status = 409;
+          c.body = { error: 'log in first (POST /sandbox/mp/users/:openid/login)' };
+          return;
+        }
+        const groupId = String(b.groupId ?? 'tGroupSandbox0001');
+        const watermark = { appid: app.appId, timestamp: Math.floor(Date.now() / 1000) };
+        const payload =
+          b.api === 'getShareInfo'
+            ? { openGId: groupId, watermark }
+            : { opengid: groupId, open_single_roomid: '', group_openid: c.params.openid, chat_type: 1, watermark };
+        answerSimulation(c, mpEncrypt(key, JSON.stringify(payload)));
+      });
+      /** The user taps "allow" on a subscribe-message prompt (one message per consent). */
+      router.post('/sandbox/mp/users/:openid/subscribe-consent', async (c: Koa.Context) => {
+        const b = await readBody(c);
+        oa.store.update((s) => (s.consent[c.params.openid] ??= []).push(String(b.templateId)));
+        answerSimulation(c, { consent: oa.store.state.consent[c.params.openid] });
+      });
+    },
+    console() {
+      return {
+        title: 'Mini-program',
+        html: `<p>App <code>${escapeHtml(app.appId)}</code>. Users with a session: ${
+          Object.keys(store.state.sessionKeys)
+            .map((o) => `<code>${escapeHtml(o)}</code>`)
+            .join(' ') || 'none'
+        }</p>
+<form method="post" action="/sandbox/mp/users/o_console_user/login"><button>Log in as o_console_user (issue a code)</button></form>
+<form method="post" action="/sandbox/mp/users/o_console_user/group-share"><select name="api"><option>getGroupEnterInfo</option><option>getShareInfo</option></select> group <input name="groupId" value="tGroupSandbox0001"><button>Open a group share</button></form>
+<form method="post" action="/sandbox/mp/users/o_console_user/subscribe-consent"><input name="templateId" placeholder="template id"><button>Allow a subscribe message</button></form>`,
+      };
+    },
+    close() {
+      store.flush();
+    },
+  };
+}
