@@ -34,7 +34,7 @@ const V11 = {
   key: '5YI2YwEdV56hCsNEoOGEeL17vRFcz3i6',
   nonce: 'katvtHDDPxkw',
   aad: 'transaction',
-  plaintext: fixture('v11-plaintext.json').replace(/\n$/, ''),
+  plaintext: fixture('v11-plaintext.txt').replace(/\n$/, ''),
   ciphertext: fixture('v11-ciphertext.txt').trim(),
 };
 
