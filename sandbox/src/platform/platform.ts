@@ -132,7 +132,8 @@ export class Platform {
           throw new WechatFault(45009);
         }
         s.forceRefreshAt[appId] = [...recent, now];
-        for (const t of s.tokens) if (t.appId === appId && t.kind === 'stable') t.expiresAt = now;
+        // The old token is not expired but superseded: WeChat answers 40001 "not latest".
+        s.tokens = s.tokens.filter((t) => !(t.appId === appId && t.kind === 'stable'));
       }
       return this.add(s, appId, 'stable');
     });
