@@ -33,7 +33,7 @@ export interface MemberCardHolder {
   user_info?: { common_field_list?: { name: string; value: string }[] };
 }
 
-/** Our money is integer fen; the card API's balance is treated as fen too (see decision 0008). */
+/** Our money is integer fen; the card balance is sent as fen too (the sources do not settle the unit: one converter, here). */
 export const balanceToWechat = (fen: number): number => Math.round(fen);
 
 export type PointsChange = { setTo: number } | { add: number };
