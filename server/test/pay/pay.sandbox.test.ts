@@ -12,6 +12,7 @@ import { createSandbox, type Sandbox } from '../../../sandbox/src/app';
 import { createApp } from '../../src/http/app';
 import { ResponseVerificationError, WechatPayApiError } from '../../src/wechat/pay/errors';
 import type { PayNotification } from '../../src/wechat/pay/notification';
+import { fetchHttp, type HttpRequest, type HttpResponse } from '../../src/wechat/pay/http';
 import { WechatPay } from '../../src/wechat/pay/wechat-pay';
 import { startStack, testConfig, type TestStack } from '../support/harness';
 
@@ -24,6 +25,8 @@ let wechatPay: WechatPay;
 let keyDir: string;
 const received: PayNotification[] = [];
 let failNextNotifications = 0;
+/** Every request the client sent and the raw response it got, as on the wire. */
+const wire: { req: HttpRequest; res: HttpResponse }[] = [];
 
 const listen = async (handler: http.RequestListener) => {
   const s = http.createServer(handler);
@@ -54,7 +57,15 @@ beforeAll(async () => {
     WECHATPAY_NOTIFY_URL: `${api.url}/api/pay/notify`,
   });
   stack = await startStack({ seed: false, config });
-  wechatPay = new WechatPay(config.wechatPay, { certificateRefreshIntervalMs: 0 });
+  const http = fetchHttp();
+  wechatPay = new WechatPay(config.wechatPay, {
+    certificateRefreshIntervalMs: 0,
+    http: async (req) => {
+      const res = await http(req);
+      wire.push({ req, res });
+      return res;
+    },
+  });
   const { app } = createApp({
     ...stack,
     wechatPay,
@@ -143,6 +154,18 @@ describe('paying an order', () => {
     expect(
       crypto.verify('sha256', Buffer.from(message), merchantPublic, Buffer.from(requestPayment.paySign, 'base64')),
     ).toBe(true);
+    // The Authorization header covers exactly the bytes that went on the wire (checked with node:crypto).
+    const sent = wire.filter((w) => w.req.url.endsWith('/v3/pay/transactions/jsapi')).pop()!.req;
+    const auth = Object.fromEntries(
+      [...sent.headers.Authorization.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    const signed = `POST\n/v3/pay/transactions/jsapi\n${auth.timestamp}\n${auth.nonce_str}\n${sent.body}\n`;
+    expect(sent.headers.Authorization.startsWith('WECHATPAY2-SHA256-RSA2048 ')).toBe(true);
+    expect(crypto.verify('sha256', Buffer.from(signed), merchantPublic, Buffer.from(auth.signature, 'base64'))).toBe(
+      true,
+    );
+    expect(JSON.parse(sent.body!)).toMatchObject({ out_trade_no: no, amount: { total: 3900, currency: 'CNY' } });
+
     expect(requestPayment).toMatchObject({
       appId: stack.config.wechatPay.appid,
       package: `prepay_id=${prepayId}`,
@@ -187,6 +210,10 @@ describe('closing and refunding', () => {
     const no = outTradeNo();
     await prepay(no);
     await expect(wechatPay.client.close(no)).resolves.toBeUndefined();
+    const closeCall = wire[wire.length - 1];
+    expect(closeCall.req.url).toMatch(new RegExp(`/v3/pay/transactions/out-trade-no/${no}/close$`));
+    expect(closeCall.res.status).toBe(204);
+    expect(closeCall.res.body).toHaveLength(0);
     expect((await wechatPay.client.queryByOutTradeNo(no)).trade_state).toBe('CLOSED');
     const paid = await paidOrder();
     await expect(wechatPay.client.close(paid.no)).rejects.toMatchObject({ status: 403, code: 'ORDERPAID' });
