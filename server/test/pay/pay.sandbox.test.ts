@@ -266,6 +266,14 @@ describe('signing modes', () => {
     expect(kinds).toEqual(new Set([true, false])); // both a certificate and the public key signed, and both verified
   });
 
+  it('a certificate-only merchant (no public key configured) bootstraps platform certificates on its first call', async () => {
+    const certOnly = new WechatPay({ ...stack.config.wechatPay, publicKeyId: '', publicKey: '' }, {});
+    expect(certOnly.client.keyring.serials()).toEqual([]);
+    const { no } = await paidOrder();
+    expect((await certOnly.client.queryByOutTradeNo(no)).trade_state).toBe('SUCCESS');
+    expect(certOnly.client.keyring.certificateSerials().length).toBeGreaterThan(0);
+  });
+
   it('picks up a rotated platform certificate without a restart (downloaded, encrypt_certificate decrypted)', async () => {
     await paidOrder(); // the current certificate is known
     const rotated = (await (
