@@ -11,7 +11,6 @@ import Router from 'koa-router';
 import serve from 'koa-static';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../kernel/config';
-import { DependencyUnavailableError } from '../kernel/errors';
 import type { Logger } from '../kernel/logger';
 import type { Redis } from '../kernel/redis';
 import { CatalogService } from '../modules/catalog/catalog.service';
@@ -28,6 +27,7 @@ import { AddressService } from '../modules/addresses/address.service';
 import { authRoutes, staffRoutes } from '../modules/auth/auth.routes';
 import { LoginService, type LoginCodeExchanger } from '../modules/auth/login.service';
 import { SessionService } from '../modules/auth/session.service';
+import { miniProgramFor, wechatLoginCodes } from '../modules/auth/wechat-login';
 import { buyerRoutes } from '../modules/cart/cart.routes';
 import { CartService } from '../modules/cart/cart.service';
 import { FavouriteService } from '../modules/favourites/favourite.service';
@@ -48,7 +48,7 @@ export interface AppDeps {
   wechatPay?: WechatPay;
   /** Receives verified Pay notifications (orders take this over in issue 6); logs them when absent. */
   payNotifications?: PayNotificationHandler;
-  /** WeChat's code2Session (the sandbox in development and tests). */
+  /** Buyer sign-in codes; defaults to WeChat's code2Session for WECHAT_MP_APPID. */
   loginCodes?: LoginCodeExchanger;
   /** Where delayed order work goes; defaults to the BullMQ orders queue. */
   orderScheduler?: OrderScheduler;
@@ -59,13 +59,6 @@ export interface BuiltApp {
   api: ContractRouter;
   services: { sessions: SessionService; logins: LoginService; orders: OrderService; cart: CartService };
 }
-
-/** Without a mini-program configured, buyers cannot sign in; everything else works. */
-const noMiniProgram: LoginCodeExchanger = {
-  exchange: async () => {
-    throw new DependencyUnavailableError('wechat');
-  },
-};
 
 export function createApp(deps: AppDeps): BuiltApp {
   const app = new Koa({ proxy: deps.config.env === 'production' });
@@ -81,7 +74,7 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   const sessions = new SessionService(deps.db);
   const api = new ContractRouter((token) => sessions.resolve(token));
-  const logins = new LoginService(deps.db, sessions, deps.loginCodes ?? noMiniProgram);
+  const logins = new LoginService(deps.db, sessions, deps.loginCodes ?? wechatLoginCodes(miniProgramFor(deps.config, deps.redis)));
   const cart = new CartService(deps.db);
   const orders = new OrderService(
     deps.db,

@@ -12,15 +12,13 @@ export async function recordAudit(
   entityId: string,
   detail: Record<string, unknown> = {},
 ): Promise<void> {
-  await tx
-    .getRepository(AuditLogEntity)
-    .insert({
-      id: newId('audit'),
-      actorId: actor.staffId,
-      actorRole: actor.role,
-      action,
-      entity,
-      entityId,
-      detail: detail as never,
-    });
+  await tx.getRepository(AuditLogEntity).insert({
+    id: newId('audit'),
+    actorId: actor.staffId,
+    actorRole: actor.role,
+    action,
+    entity,
+    entityId,
+    detail: detail as never,
+  });
 }

@@ -28,7 +28,7 @@ export function bullOrderScheduler(connection: Redis, prefix: string): OrderSche
       await queue.add(
         'close-unpaid',
         { orderId },
-        { jobId: `close-unpaid:${orderId}`, delay: Math.max(0, at.getTime() - Date.now()) },
+        { jobId: `close-unpaid-${orderId}`, delay: Math.max(0, at.getTime() - Date.now()) },
       );
     },
   };
@@ -37,8 +37,13 @@ export function bullOrderScheduler(connection: Redis, prefix: string): OrderSche
 export function orderJobs(orders: OrderService, log: Logger) {
   return async (job: Job): Promise<unknown> => {
     switch (job.name) {
-      case 'close-unpaid':
-        return { closed: await orders.closeIfUnpaid((job.data as { orderId: string }).orderId) };
+      case 'close-unpaid': {
+        const { orderId } = job.data as { orderId: string };
+        const closed = await orders.closeIfUnpaid(orderId);
+        // Early by a clock's width: fail so BullMQ retries shortly, rather than leave it to the sweep.
+        if (!closed && (await orders.isAwaitingPayment(orderId))) throw new Error('payment window still open');
+        return { closed };
+      }
       case 'sweep': {
         const closed = await orders.closeOverdue();
         const completed = await orders.autoComplete();

@@ -123,7 +123,8 @@ export class OrderService {
         detail: address.detail,
       },
       note: req.note ?? '',
-      payBy: new Date(now.getTime() + this.config.orders.paymentWindowMs),
+      // Whole seconds: MySQL DATETIME rounds fractions, which could move the deadline.
+      payBy: new Date(Math.ceil((now.getTime() + this.config.orders.paymentWindowMs) / 1000) * 1000),
       paidAt: null,
       carrier: null,
       trackingNo: null,
@@ -222,6 +223,10 @@ export class OrderService {
     const done = await this.endUnpaid(order.id, 'CANCELLED', 'buyer_cancelled', now);
     if (!done) throw new OrderStateError(`An order that is ${order.status} cannot be cancelled.`);
     return this.get({ id });
+  }
+
+  async isAwaitingPayment(id: string): Promise<boolean> {
+    return this.db.getRepository(OrderEntity).existsBy({ id, status: 'PENDING_PAYMENT' });
   }
 
   /** Closes an unpaid order whose payment window has passed; returns whether it did. */

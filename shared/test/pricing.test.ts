@@ -1,0 +1,43 @@
+import { canTransition, orderTransitions } from '../src/orders';
+import { defaultShippingRule, lineTotal, priceOrder, shippingFee, type AdjustmentProvider } from '../src/pricing';
+
+describe('pricing', () => {
+  const lines = [
+    { skuId: 'sku_a', unitPrice: 6800, quantity: 1 },
+    { skuId: 'sku_b', unitPrice: 1290, quantity: 2 },
+  ];
+
+  it('totals lines in fen and charges shipping below the free-shipping threshold', () => {
+    expect(lineTotal({ unitPrice: 1290, quantity: 2 })).toBe(2580);
+    expect(priceOrder([lines[1]])).toEqual({ itemsTotal: 2580, adjustments: [], shippingFee: 1000, payable: 3580 });
+    expect(priceOrder(lines)).toEqual({ itemsTotal: 9380, adjustments: [], shippingFee: 1000, payable: 10380 });
+  });
+
+  it('ships free at or above the threshold, and charges nothing for an empty order', () => {
+    expect(shippingFee(9900, defaultShippingRule)).toBe(0);
+    expect(shippingFee(9899, defaultShippingRule)).toBe(1000);
+    expect(shippingFee(0, defaultShippingRule)).toBe(0);
+    expect(shippingFee(100_000, { flatFee: 500, freeOver: null })).toBe(500);
+  });
+
+  it('applies adjustment providers in order and never lets the goods go below zero', () => {
+    const coupon: AdjustmentProvider = ({ itemsTotal }) =>
+      itemsTotal >= 5000 ? [{ kind: 'coupon', label: '满50减10', amount: -1000 }] : [];
+    const huge: AdjustmentProvider = () => [{ kind: 'balance', label: '余额', amount: -999_999 }];
+    expect(priceOrder(lines, defaultShippingRule, [coupon]).payable).toBe(9380 - 1000 + 1000);
+    expect(priceOrder(lines, defaultShippingRule, [coupon, huge])).toMatchObject({ payable: 1000 });
+  });
+
+  it('refuses an overflowing line', () => {
+    expect(() => lineTotal({ unitPrice: Number.MAX_SAFE_INTEGER, quantity: 2 })).toThrow(/overflow/);
+  });
+});
+
+describe('order state machine table', () => {
+  it('lets unpaid orders be paid, cancelled or closed, and nothing leave a final state', () => {
+    expect(canTransition('PENDING_PAYMENT', 'PAID')).toBe(true);
+    expect(canTransition('CLOSED', 'PAID')).toBe(false);
+    expect(canTransition('PAID', 'CANCELLED')).toBe(false);
+    for (const final of ['COMPLETED', 'CANCELLED', 'CLOSED'] as const) expect(orderTransitions[final]).toEqual([]);
+  });
+});
