@@ -110,6 +110,17 @@ export const contract = {
     response: ProductDetail,
   }),
 
+  clientConfig: endpoint({
+    method: 'GET',
+    path: '/api/client-config',
+    summary: 'What the storefront needs to know at start-up (e.g. the WeChat sandbox H5 signs in through)',
+    response: z.object({
+      shopName: z.string(),
+      /** Outside production, the sandbox that plays WeChat for the H5 build (wx.login, payments). */
+      wechatSandboxUrl: z.string().nullable(),
+    }),
+  }),
+
   // Buyer sessions ------------------------------------------------------------------
   buyerLogin: endpoint({
     method: 'POST',

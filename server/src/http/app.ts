@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     deps.config,
     deps.orderScheduler ?? bullOrderScheduler(deps.redis, deps.config.queues.prefix),
   );
-  catalogRoutes(api, new CatalogService(deps.db));
+  catalogRoutes(api, new CatalogService(deps.db), deps.config);
   authRoutes(api, { db: deps.db, logins, sessions });
   staffRoutes(api, { db: deps.db, logins });
   buyerRoutes(api, cart, new FavouriteService(deps.db), new AddressService(deps.db));

@@ -3,7 +3,7 @@
  * API process may receive any try. A key per push, claimed with SET NX in shared storage,
  * lets exactly one process handle it. Messages are keyed on MsgId; events on FromUserName +
  * CreateTime (+ Event, so two different events in the same second never collide).
- * See docs/decisions/0011-oa-push-deduplication.md.
+ * See docs/decisions/0007-oa-push-deduplication.md.
  */
 import type { KeyValueStore } from '../store';
 import { cardEventNames, type InboundMessage } from './messages';
