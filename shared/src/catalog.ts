@@ -56,11 +56,17 @@ export const ProductDetail = ProductSummary.extend({
   images: z.array(z.string()),
   specs: z.array(SpecDimension),
   skus: z.array(Sku).min(1),
+  /** How many buyers have favourited it. */
+  favouriteCount: z.number().int().nonnegative(),
 });
 export type ProductDetail = z.infer<typeof ProductDetail>;
 
+/** A keyword typed by a buyer: matched against Chinese and English names and the subtitle. */
+export const SearchKeyword = z.string().trim().min(1, 'must not be blank').max(50, 'must be at most 50 characters');
+
 export const ProductListQuery = z.object({
   categoryId: CategoryId.optional(),
+  q: SearchKeyword.optional(),
   /** Opaque cursor from the previous page's `nextCursor`. */
   cursor: z.string().max(200).optional(),
   limit: z.coerce

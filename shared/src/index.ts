@@ -2,6 +2,7 @@ export * from './money';
 export * from './errors';
 export * from './ids';
 export * from './catalog';
+export * from './catalog-admin';
 export * from './auth';
 export * from './pricing';
 export * from './commerce';

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cors from '@koa/cors';
+import { contract } from '@chatmall/shared';
 import Koa from 'koa';
 import Router from 'koa-router';
 import serve from 'koa-static';
@@ -15,6 +16,10 @@ import type { Logger } from '../kernel/logger';
 import type { Redis } from '../kernel/redis';
 import { CatalogService } from '../modules/catalog/catalog.service';
 import { catalogRoutes } from '../modules/catalog/catalog.routes';
+import { CatalogAdminService } from '../modules/catalog/catalog-admin.service';
+import { catalogAdminRoutes } from '../modules/catalog/catalog-admin.routes';
+import { mediaRoutes } from '../modules/media/media.routes';
+import { LocalDiskStorage, type MediaStorage } from '../kernel/storage';
 import { healthRoutes } from '../modules/health/health.routes';
 import { officialAccountRoutes } from '../modules/official-account/oa.routes';
 import {
@@ -52,6 +57,8 @@ export interface AppDeps {
   loginCodes?: LoginCodeExchanger;
   /** Where delayed order work goes; defaults to the BullMQ orders queue. */
   orderScheduler?: OrderScheduler;
+  /** Where uploaded images go; defaults to MEDIA_DIR on local disk, served at /media/. */
+  mediaStorage?: MediaStorage;
 }
 
 export interface BuiltApp {
@@ -82,6 +89,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     deps.orderScheduler ?? bullOrderScheduler(deps.redis, deps.config.queues.prefix),
   );
   catalogRoutes(api, new CatalogService(deps.db), deps.config);
+  catalogAdminRoutes(api, new CatalogAdminService(deps.db));
+  mediaRoutes(api, { db: deps.db, storage: deps.mediaStorage ?? new LocalDiskStorage(deps.config.mediaDir) });
   authRoutes(api, { db: deps.db, logins, sessions });
   staffRoutes(api, { db: deps.db, logins });
   buyerRoutes(api, cart, new FavouriteService(deps.db), new AddressService(deps.db));
@@ -92,7 +101,8 @@ export function createApp(deps: AppDeps): BuiltApp {
   // The storefront's H5 build calls the API from the same origin; cross-origin callers
   // (a dev server on another port) are allowed to read public catalog data.
   app.use(cors({ allowMethods: 'GET,POST,PUT,PATCH,DELETE', exposeHeaders: ['X-Request-Id'] }));
-  app.use(jsonBody());
+  // Image uploads are raw bytes with their own (larger) limit; every other body keeps 1 MB.
+  app.use(jsonBody(undefined, { [`POST ${contract.uploadImage.path}`]: deps.config.mediaMaxUploadBytes }));
   app.use(system.routes() as unknown as Koa.Middleware);
   app.use(api.middleware());
 

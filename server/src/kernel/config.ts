@@ -24,6 +24,7 @@ export const ConfigSchema = z.object({
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
   STOREFRONT_DIR: z.string().min(1),
   MEDIA_DIR: z.string().min(1),
+  MEDIA_MAX_UPLOAD_BYTES: positiveInt,
   SANDBOX_HOST: z.string().min(1),
   SANDBOX_PORT: port,
   SHUTDOWN_GRACE_MS: positiveInt,
@@ -77,6 +78,8 @@ export interface Config {
   queues: { prefix: string };
   storefrontDir: string;
   mediaDir: string;
+  /** Largest image upload accepted, in bytes. */
+  mediaMaxUploadBytes: number;
   sandbox: { host: string; port: number };
   shutdownGraceMs: number;
   wechat: WechatConfig;
@@ -178,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     queues: { prefix: c.QUEUE_PREFIX },
     storefrontDir: resolve(c.STOREFRONT_DIR),
     mediaDir: resolve(c.MEDIA_DIR),
+    mediaMaxUploadBytes: c.MEDIA_MAX_UPLOAD_BYTES,
     sandbox: { host: c.SANDBOX_HOST, port: c.SANDBOX_PORT },
     shutdownGraceMs: c.SHUTDOWN_GRACE_MS,
     wechat: {

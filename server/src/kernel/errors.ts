@@ -61,7 +61,9 @@ export class RateLimitedError extends AppError {
 }
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
-    super(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${limitBytes} bytes.`);
+    super(ErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${limitBytes} bytes.`, [
+      { path: 'body', message: `must be at most ${limitBytes} bytes` },
+    ]);
   }
 }
 export class DependencyUnavailableError extends AppError {

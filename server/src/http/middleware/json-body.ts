@@ -6,14 +6,19 @@ import type Koa from 'koa';
 import getRawBody from 'raw-body';
 import { PayloadTooLargeError, ValidationError } from '../../kernel/errors';
 
-export function jsonBody(limitBytes = 1024 * 1024): Koa.Middleware {
+/**
+ * `routeLimits` raises the limit for named routes (`'POST /api/admin/media'`), e.g. image
+ * uploads whose raw bytes are the body; every other route keeps `limitBytes`.
+ */
+export function jsonBody(limitBytes = 1024 * 1024, routeLimits: Record<string, number> = {}): Koa.Middleware {
   return async (ctx, next) => {
     if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) || !ctx.req.readable) return next();
+    const limit = routeLimits[`${ctx.method} ${ctx.path}`] ?? limitBytes;
     let raw: Buffer;
     try {
-      raw = await getRawBody(ctx.req, { limit: limitBytes, length: ctx.get('content-length') || undefined });
+      raw = await getRawBody(ctx.req, { limit, length: ctx.get('content-length') || undefined });
     } catch (err) {
-      if ((err as { type?: string }).type === 'entity.too.large') throw new PayloadTooLargeError(limitBytes);
+      if ((err as { type?: string }).type === 'entity.too.large') throw new PayloadTooLargeError(limit);
       throw new ValidationError([{ path: 'body', message: 'could not be read in full' }]);
     }
     ctx.state.rawBody = raw;
