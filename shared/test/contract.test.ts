@@ -41,6 +41,7 @@ describe('the typed client', () => {
     images: [],
     specs: [],
     skus: [{ id: 'sku_x1', specValues: [], price: 100, originalPrice: null, stock: 1, image: null }],
+    favouriteCount: 0,
   };
 
   it('calls the endpoint’s method and path and parses the response', async () => {
