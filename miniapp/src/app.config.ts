@@ -1,13 +1,27 @@
-import { routes } from './routes';
+import { mainPages, subpackagePages, tabs } from './routes';
 
 export default defineAppConfig({
   // The first page is the one the mini-program opens on.
-  pages: [routes.home, routes.product],
+  pages: mainPages(),
+  subPackages: subpackagePages(),
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: '茶与点心',
     navigationBarTextStyle: 'black',
     backgroundColor: '#f6f4ef',
+  },
+  tabBar: {
+    color: '#9a968c',
+    selectedColor: '#5b7a3a',
+    backgroundColor: '#ffffff',
+    borderStyle: 'white',
+    // Icons are drawn by scripts/tab-icons.mjs (81×81 PNG; the tab bar needs local images).
+    list: tabs.map((t) => ({
+      pagePath: t.route,
+      text: t.text,
+      iconPath: `assets/tab/${t.icon}.png`,
+      selectedIconPath: `assets/tab/${t.icon}-active.png`,
+    })),
   },
 });

@@ -3,6 +3,7 @@
  * WeChat Pay v3, pushes, simulated users). It composes the surfaces listed in
  * `surfaces.ts` behind one Koa app, plus a health route and the console's landing page.
  */
+import cors from '@koa/cors';
 import Koa from 'koa';
 import Router from 'koa-router';
 import pino from 'pino';
@@ -73,6 +74,10 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     c.body = consolePage(ctx, surfaces);
   });
   for (const s of surfaces) s.mount(router, ctx);
+  // The H5 storefront (another origin) plays its buyer through the simulated-user routes,
+  // e.g. POST /sandbox/mp/users/:openid/login for a wx.login code. Only those get CORS.
+  const sandboxCors = cors({ allowMethods: 'GET,POST' });
+  app.use((c, next) => (c.path.startsWith('/sandbox/') ? sandboxCors(c, next) : next()));
   app.use(router.routes() as unknown as Koa.Middleware);
   app.use(router.allowedMethods() as unknown as Koa.Middleware);
   return {

@@ -3,11 +3,13 @@ import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import { ApiError, ErrorCode, findSku, type ProductDetail } from '@chatmall/shared';
 import { Price } from '../../components/Price';
+import { QtyStepper } from '../../components/QtyStepper';
 import { StateView } from '../../components/StateView';
-import { api, errorMessage } from '../../services/api';
+import { api, errorMessage, showError } from '../../services/api';
 import { mediaUrl } from '../../services/media';
-import { productUrl, routeParam } from '../../routes';
+import { checkoutUrl, productUrl, routeParam, routes, tabUrl } from '../../routes';
 import { defaultChoice, leadsToStock } from './spec-choice';
+import cartIcon from '../../assets/tab/cart.png';
 import './index.css';
 
 type Load =
@@ -20,6 +22,10 @@ export default function ProductPage() {
   const id = routeParam(useRouter().params.id);
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [chosen, setChosen] = useState<string[]>([]);
+  const [quantity, setQuantity] = useState(1);
+  /** The buyer's favourite state; `count` comes with the product (when sent) and each toggle. */
+  const [favourite, setFavourite] = useState<{ on: boolean; count: number | null } | null>(null);
+  const [busy, setBusy] = useState(false);
   const loadSeq = useRef(0);
 
   const fetchProduct = useCallback(async () => {
@@ -34,6 +40,10 @@ export default function ProductPage() {
       if (seq !== loadSeq.current) return;
       setChosen(defaultChoice(product));
       setLoad({ status: 'ready', product });
+      // The product's favourite count (when the API sends it) until the buyer's own state arrives.
+      const count =
+        'favouriteCount' in product && typeof product.favouriteCount === 'number' ? product.favouriteCount : null;
+      setFavourite((f) => ({ on: f?.on ?? false, count: f?.count ?? count }));
       void Taro.setNavigationBarTitle({ title: product.name });
     } catch (err) {
       if (seq !== loadSeq.current) return;
@@ -47,6 +57,36 @@ export default function ProductPage() {
   useEffect(() => {
     void fetchProduct();
   }, [fetchProduct]);
+
+  // Whether this buyer favourited the product (signs the buyer in if needed; failures stay quiet).
+  useEffect(() => {
+    if (!id) return;
+    let live = true;
+    api
+      .listFavourites({})
+      .then(
+        (list) =>
+          live && setFavourite((f) => ({ on: list.items.some((x) => x.productId === id), count: f?.count ?? null })),
+      )
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  const toggleFavourite = async () => {
+    const on = !(favourite?.on ?? false);
+    setFavourite((f) => ({ on, count: f?.count ?? null })); // answer the tap at once
+    try {
+      const state = on
+        ? await api.addFavourite({ params: { productId: id } })
+        : await api.removeFavourite({ params: { productId: id } });
+      setFavourite({ on: state.favourited, count: state.favouriteCount });
+    } catch (err) {
+      setFavourite((f) => ({ on: !on, count: f?.count ?? null }));
+      showError(err);
+    }
+  };
 
   const product = load.status === 'ready' ? load.product : undefined;
   const sku = product ? findSku(product, chosen) : undefined;
@@ -65,7 +105,29 @@ export default function ProductPage() {
 
   const p = load.product;
   const images = p.images.length > 0 ? p.images : [p.cover];
-  const choose = (dim: number, value: string) => setChosen((prev) => prev.map((v, i) => (i === dim ? value : v)));
+  const choose = (dim: number, value: string) => {
+    setChosen((prev) => prev.map((v, i) => (i === dim ? value : v)));
+    setQuantity(1);
+  };
+  const canBuy = sku !== undefined && sku.stock > 0;
+
+  const addToCart = async () => {
+    if (!sku || !canBuy || busy) return;
+    setBusy(true);
+    try {
+      const cart = await api.addToCart({ body: { skuId: sku.id, quantity } });
+      const units = cart.lines.reduce((n, l) => n + l.quantity, 0);
+      void Taro.showToast({ title: `已加入购物车 · Added (${units} in cart)`, icon: 'none' });
+    } catch (err) {
+      showError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const buyNow = () => {
+    if (!sku || !canBuy) return;
+    void Taro.navigateTo({ url: checkoutUrl({ skuId: sku.id, productId: p.id, quantity }) });
+  };
 
   return (
     <View className="product">
@@ -121,12 +183,44 @@ export default function ProductPage() {
         </View>
       )}
 
+      <View className="product-section product-quantity">
+        <Text className="spec-row__name">数量 Quantity</Text>
+        <QtyStepper value={quantity} max={sku?.stock ?? 1} disabled={!canBuy} onChange={setQuantity} />
+      </View>
+
       {p.description && (
         <View className="product-section">
           <Text className="product-section__title">商品介绍 Details</Text>
           <Text className="product-description">{p.description}</Text>
         </View>
       )}
+
+      <View className="bottom-bar-spacer" />
+      <View className="bottom-bar product-actions">
+        <View className={`fav-toggle${favourite?.on ? ' fav-toggle--on' : ''}`} onClick={() => void toggleFavourite()}>
+          <Text className="fav-toggle__icon">{favourite?.on ? '♥' : '♡'}</Text>
+          <Text className="fav-toggle__label">
+            {favourite?.on ? '已收藏' : '收藏'}
+            {favourite?.count != null ? ` ${favourite.count}` : ''}
+          </Text>
+        </View>
+        <View className="product-actions__cart" onClick={() => void Taro.switchTab({ url: tabUrl(routes.cart) })}>
+          <Image className="product-actions__cart-icon" src={cartIcon} />
+          <Text className="fav-toggle__label">购物车</Text>
+        </View>
+        <View
+          className={`btn product-actions__btn add-to-cart${canBuy && !busy ? '' : ' btn--disabled'}`}
+          onClick={() => void addToCart()}
+        >
+          加入购物车
+        </View>
+        <View
+          className={`btn btn--accent product-actions__btn buy-now${canBuy ? '' : ' btn--disabled'}`}
+          onClick={buyNow}
+        >
+          {canBuy ? '立即购买' : '已售罄'}
+        </View>
+      </View>
     </View>
   );
 }

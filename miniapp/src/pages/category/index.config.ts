@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '分类',
+  // The two columns scroll on their own.
+  disableScroll: true,
+});

@@ -1,0 +1,84 @@
+import { useCallback, useState } from 'react';
+import Taro, { useDidShow } from '@tarojs/taro';
+import { Text, View } from '@tarojs/components';
+import { orderStatusLabel, type Buyer, type OrderStatus } from '@chatmall/shared';
+import { StateView } from '../../components/StateView';
+import { api, errorMessage } from '../../services/api';
+import { addressesUrl, favouritesUrl, ordersUrl } from '../../routes';
+import './index.css';
+
+type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; buyer: Buyer };
+
+/** Order shortcuts, in the order a parcel moves. */
+const shortcuts: { status: OrderStatus; icon: string }[] = [
+  { status: 'PENDING_PAYMENT', icon: '¥' },
+  { status: 'PAID', icon: '◫' },
+  { status: 'SHIPPED', icon: '➜' },
+  { status: 'COMPLETED', icon: '✓' },
+];
+
+export default function MePage() {
+  const [load, setLoad] = useState<Load>({ status: 'loading' });
+
+  const fetchMe = useCallback(async () => {
+    try {
+      setLoad({ status: 'ready', buyer: await api.me({}) });
+    } catch (err) {
+      setLoad({ status: 'error', message: errorMessage(err) });
+    }
+  }, []);
+
+  useDidShow(() => void fetchMe());
+
+  if (load.status === 'loading') return <StateView kind="loading" text="登录中… Signing in" />;
+  if (load.status === 'error') return <StateView kind="error" text={load.message} onRetry={() => void fetchMe()} />;
+
+  const { buyer } = load;
+  const go = (url: string) => void Taro.navigateTo({ url });
+
+  return (
+    <View className="me">
+      <View className="me-header">
+        <View className="me-header__avatar">{(buyer.nickname ?? '茶').slice(0, 1)}</View>
+        <View className="me-header__who">
+          <Text className="me-header__name">{buyer.nickname ?? '微信用户 WeChat buyer'}</Text>
+          <Text className="me-header__since">{buyer.createdAt.slice(0, 10)} 加入 · Member since</Text>
+        </View>
+      </View>
+
+      <View className="card me-orders">
+        <View className="me-orders__head" onClick={() => go(ordersUrl())}>
+          <Text className="card__title">我的订单 My orders</Text>
+          <Text className="muted">全部订单 All ›</Text>
+        </View>
+        <View className="me-orders__row">
+          {shortcuts.map((s) => {
+            const [zh, en] = orderStatusLabel[s.status].split(' ');
+            return (
+              <View
+                key={s.status}
+                className={`me-orders__item me-orders__item--${s.status}`}
+                onClick={() => go(ordersUrl(s.status))}
+              >
+                <Text className="me-orders__icon">{s.icon}</Text>
+                <Text className="me-orders__label">{zh}</Text>
+                <Text className="me-orders__label-en">{en}</Text>
+              </View>
+            );
+          })}
+        </View>
+      </View>
+
+      <View className="card me-links">
+        <View className="me-link me-link--favourites" onClick={() => go(favouritesUrl())}>
+          <Text className="me-link__text">我的收藏 Favourites</Text>
+          <Text className="muted">›</Text>
+        </View>
+        <View className="me-link me-link--addresses" onClick={() => go(addressesUrl())}>
+          <Text className="me-link__text">收货地址 Addresses</Text>
+          <Text className="muted">›</Text>
+        </View>
+      </View>
+    </View>
+  );
+}

@@ -1,0 +1,124 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useReachBottom, useRouter } from '@tarojs/taro';
+import { Input, Text, View } from '@tarojs/components';
+import type { ProductListQuery, ProductSummary } from '@chatmall/shared';
+import { ProductRow } from '../../components/ProductRow';
+import { StateView } from '../../components/StateView';
+import { api, errorMessage } from '../../services/api';
+import { routeParam } from '../../routes';
+import './index.css';
+
+const PAGE_SIZE = 20;
+
+/** The keyword search on GET /api/products (`q`). */
+type SearchQuery = ProductListQuery & { q: string };
+
+type Results =
+  | { status: 'idle' }
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; items: ProductSummary[]; nextCursor: string | null; loadingMore: boolean };
+
+export default function SearchPage() {
+  const initial = routeParam(useRouter().params.q);
+  const [input, setInput] = useState(initial);
+  const [keyword, setKeyword] = useState(initial.trim());
+  const [results, setResults] = useState<Results>({ status: 'idle' });
+  const seq = useRef(0);
+
+  const search = useCallback(async (q: string) => {
+    const mine = ++seq.current;
+    if (!q) {
+      setResults({ status: 'idle' });
+      return;
+    }
+    setResults({ status: 'loading' });
+    try {
+      const query: SearchQuery = { q, limit: PAGE_SIZE };
+      const page = await api.listProducts({ query });
+      if (mine === seq.current)
+        setResults({ status: 'ready', items: page.items, nextCursor: page.nextCursor, loadingMore: false });
+    } catch (err) {
+      if (mine === seq.current) setResults({ status: 'error', message: errorMessage(err) });
+    }
+  }, []);
+
+  useEffect(() => {
+    void search(keyword);
+  }, [keyword, search]);
+
+  useReachBottom(async () => {
+    if (results.status !== 'ready' || !results.nextCursor || results.loadingMore) return;
+    const mine = seq.current;
+    setResults({ ...results, loadingMore: true });
+    try {
+      const query: SearchQuery = { q: keyword, cursor: results.nextCursor, limit: PAGE_SIZE };
+      const page = await api.listProducts({ query });
+      if (mine === seq.current)
+        setResults({
+          status: 'ready',
+          items: [...results.items, ...page.items],
+          nextCursor: page.nextCursor,
+          loadingMore: false,
+        });
+    } catch {
+      if (mine === seq.current) setResults({ ...results, loadingMore: false });
+    }
+  });
+
+  const submit = () => {
+    const q = input.trim();
+    if (q === keyword) void search(q);
+    else setKeyword(q);
+  };
+
+  return (
+    <View className="search-page">
+      <View className="search-bar">
+        <Input
+          className="search-bar__input"
+          value={input}
+          focus={!initial}
+          confirmType="search"
+          placeholder="搜索茶叶、点心 · Search"
+          onInput={(e) => setInput(e.detail.value)}
+          onConfirm={submit}
+        />
+        <View className="btn btn--small search-bar__submit" onClick={submit}>
+          搜索
+        </View>
+      </View>
+
+      {results.status === 'idle' && <StateView kind="empty" text="输入关键词搜索商品 · Type a keyword" />}
+      {results.status === 'loading' && <StateView kind="loading" />}
+      {results.status === 'error' && (
+        <StateView kind="error" text={results.message} onRetry={() => void search(keyword)} />
+      )}
+      {results.status === 'ready' && results.items.length === 0 && (
+        <StateView kind="empty" text={`没有找到“${keyword}” · No results`} />
+      )}
+      {results.status === 'ready' && results.items.length > 0 && (
+        <View className="search-results">
+          <Text className="search-results__count muted">“{keyword}” 的结果 · Results</Text>
+          {results.items.map((p) => (
+            <ProductRow
+              key={p.id}
+              className="search-result"
+              id={p.id}
+              name={p.name}
+              nameEn={p.nameEn}
+              subtitle={p.subtitle}
+              cover={p.cover}
+              priceFrom={p.priceFrom}
+              priceTo={p.priceTo}
+              soldOut={p.soldOut}
+            />
+          ))}
+          <View className="list-footer">
+            <Text>{results.loadingMore ? '加载中… Loading' : results.nextCursor ? '上滑加载更多' : '没有更多了'}</Text>
+          </View>
+        </View>
+      )}
+    </View>
+  );
+}
