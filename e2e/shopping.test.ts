@@ -118,6 +118,10 @@ describe('shopping in the browser', () => {
     await page.locator('.cart-line').nth(1).waitFor({ timeout: 20_000 });
     expect(await page.locator('.cart-line').count()).toBe(2);
     await expect(page.locator('.cart-total').textContent()).resolves.toBe('¥724.00');
+    // The checkout bar sits above the H5 tab bar, not under it.
+    const bar = (await page.locator('.cart-bar').boundingBox())!;
+    const tabBar = (await page.locator('.taro-tabbar__tabbar').boundingBox())!;
+    expect(bar.y + bar.height).toBeLessThanOrEqual(tabBar.y + 1);
     await shot(page, 'shop-04-cart');
 
     // Checkout: no address yet, so the form; the API's field messages show under the inputs.
