@@ -1,5 +1,6 @@
 /** Every migration, in order. New migrations are appended here. */
 import { Catalog1763769600000 } from './1763769600000-catalog';
 import { Commerce1763856000000 } from './1763856000000-commerce';
+import { Payments1763942400000 } from './1763942400000-payments';
 
-export const migrations = [Catalog1763769600000, Commerce1763856000000];
+export const migrations = [Catalog1763769600000, Commerce1763856000000, Payments1763942400000];

@@ -292,6 +292,26 @@ export const contract = {
     params: z.object({ id: z.string().min(1).max(40) }),
     response: Order,
   }),
+  payOrder: endpoint({
+    method: 'POST',
+    path: '/api/orders/:id/pay',
+    summary: 'Start (or resume) paying an unpaid order: wx.requestPayment parameters, or the sandbox cashier in H5',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: z.object({
+      orderId: z.string(),
+      prepayId: z.string(),
+      requestPayment: z.object({
+        appId: z.string(),
+        timeStamp: z.string(),
+        nonceStr: z.string(),
+        package: z.string(),
+        signType: z.literal('RSA'),
+        paySign: z.string(),
+      }),
+      cashierUrl: z.string(),
+    }),
+  }),
   confirmReceipt: endpoint({
     method: 'POST',
     path: '/api/orders/:id/confirm-receipt',

@@ -49,7 +49,7 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
           const openid = String(b.touser ?? '');
           if (!store.state.sessionKeys[openid]) throw new WechatFault(40003);
           const data = b.data as Record<string, { value?: unknown }> | undefined;
-          if (!data || Object.values(data).some((v) => typeof v?.value !== 'string' || v.value.length > 20)) {
+          if (!data || Object.entries(data).some(([key, v]) => !keywordValueOk(key, v?.value))) {
             throw new WechatFault(47003);
           }
           const granted = oa.store.state.consent[openid] ?? [];
@@ -118,4 +118,29 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
       store.flush();
     },
   };
+}
+
+/**
+ * Subscribe-message keyword rules, by the keyword's type (its name without the number):
+ * `thing` ≤ 20 characters, `character_string`/`number`/`letter` ≤ 32, `phrase` ≤ 5,
+ * `amount` a currency sign or digits with up to two decimals (optionally ending in 元).
+ */
+export function keywordValueOk(key: string, value: unknown): boolean {
+  if (typeof value !== 'string' || value.length === 0) return false;
+  const type = key.replace(/\d+$/, '');
+  switch (type) {
+    case 'character_string':
+    case 'number':
+    case 'letter':
+      return value.length <= 32;
+    case 'phrase':
+      return value.length <= 5;
+    case 'amount':
+      return /^[¥$]?\d{1,10}(\.\d{1,2})?元?$/.test(value);
+    case 'date':
+    case 'time':
+      return value.length <= 32;
+    default:
+      return value.length <= 20;
+  }
 }

@@ -22,11 +22,10 @@ import { mediaRoutes } from '../modules/media/media.routes';
 import { LocalDiskStorage, type MediaStorage } from '../kernel/storage';
 import { healthRoutes } from '../modules/health/health.routes';
 import { officialAccountRoutes } from '../modules/official-account/oa.routes';
-import {
-  loggingPayNotificationHandler,
-  payNotifyRoutes,
-  type PayNotificationHandler,
-} from '../modules/payments/pay-notify.routes';
+import { payNotifyRoutes, type PayNotificationHandler } from '../modules/payments/pay-notify.routes';
+import { PaymentService } from '../modules/payments/payment.service';
+import { paymentRoutes } from '../modules/payments/payments.routes';
+import { outboxQueue, relayOutbox } from '../kernel/outbox';
 import { WechatPay } from '../wechat/pay/wechat-pay';
 import { AddressService } from '../modules/addresses/address.service';
 import { authRoutes, staffRoutes } from '../modules/auth/auth.routes';
@@ -51,7 +50,7 @@ export interface AppDeps {
   redis: Redis;
   /** WeChat Pay for this merchant; built from config.wechatPay when absent. */
   wechatPay?: WechatPay;
-  /** Receives verified Pay notifications (orders take this over in issue 6); logs them when absent. */
+  /** Receives Pay notifications; defaults to applying them to orders (PaymentService). */
   payNotifications?: PayNotificationHandler;
   /** Buyer sign-in codes; defaults to WeChat's code2Session for WECHAT_MP_APPID. */
   loginCodes?: LoginCodeExchanger;
@@ -64,7 +63,13 @@ export interface AppDeps {
 export interface BuiltApp {
   app: Koa;
   api: ContractRouter;
-  services: { sessions: SessionService; logins: LoginService; orders: OrderService; cart: CartService };
+  services: {
+    sessions: SessionService;
+    logins: LoginService;
+    orders: OrderService;
+    cart: CartService;
+    payments: PaymentService;
+  };
 }
 
 export function createApp(deps: AppDeps): BuiltApp {
@@ -74,20 +79,37 @@ export function createApp(deps: AppDeps): BuiltApp {
   const system = new Router();
   healthRoutes(system, deps);
   officialAccountRoutes(system, deps);
-  payNotifyRoutes(system, {
-    wechatPay: deps.wechatPay ?? new WechatPay(deps.config.wechatPay),
-    handler: deps.payNotifications ?? loggingPayNotificationHandler(deps.log),
-  });
 
   const sessions = new SessionService(deps.db);
   const api = new ContractRouter((token) => sessions.resolve(token));
-  const logins = new LoginService(deps.db, sessions, deps.loginCodes ?? wechatLoginCodes(miniProgramFor(deps.config, deps.redis)));
+  const logins = new LoginService(
+    deps.db,
+    sessions,
+    deps.loginCodes ?? wechatLoginCodes(miniProgramFor(deps.config, deps.redis)),
+  );
   const cart = new CartService(deps.db);
   const orders = new OrderService(
     deps.db,
     deps.config,
     deps.orderScheduler ?? bullOrderScheduler(deps.redis, deps.config.queues.prefix),
   );
+  const wechatPay = deps.wechatPay ?? new WechatPay(deps.config.wechatPay);
+  const payments = new PaymentService(deps.db, orders, wechatPay, deps.log);
+  const events = outboxQueue(deps.redis, deps.config.queues.prefix);
+  payNotifyRoutes(system, {
+    wechatPay,
+    handler: deps.payNotifications ?? {
+      async handle(n, raw) {
+        await payments.applyNotification(n, raw);
+        // Committed: start the side effects now; the worker's periodic relay is the backstop.
+        await relayOutbox(deps.db, events).catch((err: Error) =>
+          deps.log.warn({ err: err.message }, 'outbox relay deferred'),
+        );
+      },
+      refused: (raw, reason) => payments.recordRefused(raw, reason),
+    },
+  });
+  paymentRoutes(api, payments);
   catalogRoutes(api, new CatalogService(deps.db), deps.config);
   catalogAdminRoutes(api, new CatalogAdminService(deps.db));
   mediaRoutes(api, { db: deps.db, storage: deps.mediaStorage ?? new LocalDiskStorage(deps.config.mediaDir) });
@@ -122,5 +144,5 @@ export function createApp(deps: AppDeps): BuiltApp {
   if (fs.existsSync(path.join(storefront, 'index.html'))) {
     app.use(serve(storefront, { index: 'index.html', maxage: 0 }));
   }
-  return { app, api, services: { sessions, logins, orders, cart } };
+  return { app, api, services: { sessions, logins, orders, cart, payments } };
 }

@@ -10,6 +10,10 @@ export const queueNames = {
   system: '{system}',
   /** Closing unpaid orders on time; the sweep that backs it up; auto-completion. */
   orders: '{orders}',
+  /** Side effects of committed changes, relayed from the outbox. */
+  events: '{events}',
+  /** Payment reconciliation with WeChat Pay, and refunds. */
+  payments: '{payments}',
 } as const;
 export type QueueName = keyof typeof queueNames;
 

@@ -7,6 +7,13 @@ import { closeRuntime, onShutdown, openRuntime } from '../kernel/runtime';
 import { systemJobs } from '../modules/health/system.jobs';
 import { bullOrderScheduler, ORDER_SWEEP_EVERY_MS, orderJobs } from '../modules/orders/order.jobs';
 import { OrderService } from '../modules/orders/order.service';
+import { EffectRegistry, outboxQueue } from '../kernel/outbox';
+import { miniProgramFor } from '../modules/auth/wechat-login';
+import { registerPaymentEffects } from '../modules/payments/payment.effects';
+import { paymentJobs, RECONCILE_EVERY_MS, RELAY_EVERY_MS } from '../modules/payments/payment.jobs';
+import { PaymentService } from '../modules/payments/payment.service';
+import { WechatPay } from '../wechat/pay/wechat-pay';
+import { Queue } from 'bullmq';
 
 async function main() {
   const config = loadConfig();
@@ -25,7 +32,33 @@ async function main() {
     prefix: config.queues.prefix,
     concurrency: 8,
   });
-  for (const w of [worker, orderWorker]) {
+  const payments = new PaymentService(rt.db, orders, new WechatPay(config.wechatPay), rt.log);
+  const events = outboxQueue(connection, config.queues.prefix);
+  const effects = new EffectRegistry();
+  registerPaymentEffects(effects, {
+    db: rt.db,
+    log: rt.log,
+    miniProgram: miniProgramFor(config, rt.redis),
+    payments,
+    hooks: { onOrderPaid: [] },
+  });
+  const eventWorker = new Worker(queueNames.events, effects.processor(rt.db, rt.log), {
+    connection: connection as unknown as ConnectionOptions,
+    prefix: config.queues.prefix,
+    concurrency: 8,
+  });
+  const paymentQueue = new Queue(queueNames.payments, {
+    connection: connection as unknown as ConnectionOptions,
+    prefix: config.queues.prefix,
+  });
+  const paymentWorker = new Worker(queueNames.payments, paymentJobs({ db: rt.db, payments, events, log: rt.log }), {
+    connection: connection as unknown as ConnectionOptions,
+    prefix: config.queues.prefix,
+    concurrency: 1,
+  });
+  await paymentQueue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: {} });
+  await paymentQueue.upsertJobScheduler('relay-outbox', { every: RELAY_EVERY_MS }, { name: 'relay-outbox', data: {} });
+  for (const w of [worker, orderWorker, eventWorker, paymentWorker]) {
     w.on('failed', (job, err) => rt.log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
   }
   await orderScheduler.queue.upsertJobScheduler('sweep', { every: ORDER_SWEEP_EVERY_MS }, { name: 'sweep', data: {} });
@@ -38,8 +71,8 @@ async function main() {
   rt.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   onShutdown(rt.log, async () => {
-    await Promise.all([worker.close(), orderWorker.close()]); // wait for active jobs
-    await Promise.all([systemQueue.close(), orderScheduler.queue.close()]);
+    await Promise.all([worker.close(), orderWorker.close(), eventWorker.close(), paymentWorker.close()]); // wait for active jobs
+    await Promise.all([systemQueue.close(), orderScheduler.queue.close(), events.close(), paymentQueue.close()]);
     await connection.quit().catch(() => connection.disconnect());
     await closeRuntime(rt);
   });

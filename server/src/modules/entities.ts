@@ -1,4 +1,7 @@
 /** Every TypeORM entity, registered once for the DataSource. */
+import { OutboxEffectEntity, OutboxEventEntity } from '../kernel/outbox.entity';
+import { PayNotificationEntity } from './payments/pay-notification.entity';
+import { PaymentEntity } from './payments/payment.entity';
 import { AddressEntity } from './addresses/address.entity';
 import { AuditLogEntity } from './auth/audit-log.entity';
 import { BuyerEntity } from './auth/buyer.entity';
@@ -25,4 +28,8 @@ export const entities = [
   AddressEntity,
   OrderEntity,
   OrderLineEntity,
+  PaymentEntity,
+  PayNotificationEntity,
+  OutboxEventEntity,
+  OutboxEffectEntity,
 ];

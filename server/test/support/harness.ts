@@ -22,16 +22,18 @@ export const workerId = Number(process.env.JEST_WORKER_ID ?? '1');
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
   const dbUrl = new URL(base.db.url);
-  dbUrl.pathname = `/chatmall_test_w${workerId}`;
+  // CHATMALL_TEST_TAG keeps two test runs on one machine (two developers' shells) apart.
+  const tag = process.env.CHATMALL_TEST_TAG ? `${process.env.CHATMALL_TEST_TAG}_` : '';
+  dbUrl.pathname = `/chatmall_test_${tag}w${workerId}`;
   const redisUrl = new URL(base.redis.url);
-  redisUrl.pathname = `/${1 + (workerId % 14)}`;
+  redisUrl.pathname = `/${tag ? 15 - (workerId % 4) : 1 + (workerId % 10)}`;
   return loadConfig({
     ...process.env,
     NODE_ENV: 'test',
     DATABASE_URL: dbUrl.toString(),
     REDIS_URL: redisUrl.toString(),
     MEDIA_DIR: path.join(os.tmpdir(), `chatmall-media-w${workerId}`),
-    QUEUE_PREFIX: `chatmall-test-w${workerId}`,
+    QUEUE_PREFIX: `chatmall-test-${tag}w${workerId}`,
     ...overrides,
   });
 }

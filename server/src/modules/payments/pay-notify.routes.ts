@@ -19,7 +19,10 @@ export const PAY_NOTIFY_PATH = '/api/pay/notify';
  * resolve only after its work is committed; a rejection makes WeChat retry.
  */
 export interface PayNotificationHandler {
-  handle(notification: PayNotification): Promise<void>;
+  /** `rawBody` is the notification exactly as received, for the inbox. */
+  handle(notification: PayNotification, rawBody: Buffer): Promise<void>;
+  /** Records a notification that was refused before it could be trusted. */
+  refused?(rawBody: Buffer, reason: string): Promise<void>;
 }
 
 export interface PayNotificationReader {
@@ -54,11 +57,13 @@ export function payNotifyRoutes(router: Router, deps: PayNotifyDeps): void {
     const result = await deps.wechatPay.readNotification(ctx.headers, raw);
     if (!result.ok) {
       ctx.state.log?.warn({ reason: result.reason }, 'WeChat Pay notification refused');
+      // Kept for audit; if even that fails the error answers 5xx and WeChat tries again.
+      await deps.handler.refused?.(raw, result.reason);
       if (signatureReasons.has(result.reason))
         throw new UnauthenticatedError(`Notification refused: ${result.message}.`);
       throw new ValidationError([{ path: 'body.resource', message: result.message }], 'Notification refused.');
     }
-    await deps.handler.handle(result.notification);
+    await deps.handler.handle(result.notification, raw);
     ctx.status = 204;
   });
 }

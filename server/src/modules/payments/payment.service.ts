@@ -1,0 +1,322 @@
+/**
+ * Orders meet WeChat Pay: prepay (idempotent per order), applying verified notifications
+ * exactly once, and reconciliation that finds what notifications missed. The order is
+ * marked PAID only by a conditional update in the same transaction as the inbox entry and
+ * the `order.paid` outbox event; a payment that does not match the order never marks it.
+ */
+import { newId } from '@chatmall/shared';
+import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
+import type { Logger } from '../../kernel/logger';
+import { addOutboxEvent } from '../../kernel/outbox';
+import { NotFoundError, OrderStateError } from '../../kernel/errors';
+import type { WechatPay } from '../../wechat/pay/wechat-pay';
+import { WechatPayApiError } from '../../wechat/pay/errors';
+import type { PayNotification } from '../../wechat/pay/notification';
+import type { RequestPaymentParams, Transaction } from '../../wechat/pay/types';
+import { findBuyerOpenid } from '../auth/buyer.entity';
+import { OrderEntity } from '../orders/order.entity';
+import type { OrderService } from '../orders/order.service';
+import { PayNotificationEntity } from './pay-notification.entity';
+import { PaymentEntity } from './payment.entity';
+
+export type NotificationOutcome =
+  | 'APPLIED'
+  | 'DUPLICATE'
+  | 'AMOUNT_MISMATCH'
+  | 'CURRENCY_MISMATCH'
+  | 'PAID_AFTER_CLOSE'
+  | 'UNKNOWN_ORDER'
+  | 'NOT_SUCCESS'
+  | 'REFUND_EVENT';
+
+export interface PayForOrder {
+  orderId: string;
+  prepayId: string;
+  requestPayment: RequestPaymentParams;
+  /** Where the H5 storefront sends the buyer to pay (the sandbox's cashier page). */
+  cashierUrl: string;
+}
+
+const isSqlite = (em: EntityManager) => em.connection.options.type === 'better-sqlite3';
+
+export class PaymentService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly orders: OrderService,
+    private readonly wechatPay: WechatPay,
+    private readonly log: Logger,
+  ) {}
+
+  /** The WeChat Pay client (loaded on first use). */
+  get wechatPayClient() {
+    return this.wechatPay.client;
+  }
+
+  /**
+   * Prepay for the buyer's order. Repeating it returns fresh `wx.requestPayment`
+   * parameters for the same prepay id while it is valid (WeChat allows re-posting the
+   * same parameters; the prepay expires with the order's payment window).
+   */
+  async payForOrder(buyerId: string, orderId: string): Promise<PayForOrder> {
+    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: orderId, buyerId });
+    if (!order) throw new NotFoundError('Order');
+    if (order.status !== 'PENDING_PAYMENT')
+      throw new OrderStateError(`An order that is ${order.status} cannot be paid.`);
+    if (order.payBy <= new Date()) throw new OrderStateError('The payment window has closed.');
+
+    const repo = this.db.getRepository(PaymentEntity);
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({
+        id: newId('order').replace('ord_', 'pay_'),
+        orderId,
+        outTradeNo: order.orderNo,
+        amount: order.payable,
+        prepayId: null,
+        prepayExpiresAt: null,
+        status: 'OPEN',
+        transactionId: null,
+        paidAt: null,
+        flaggedReason: null,
+      })
+      .orIgnore()
+      .execute();
+    const payment = await repo.findOneByOrFail({ orderId });
+    const client = this.wechatPay.client;
+    let prepayId = payment.prepayId;
+    if (!prepayId || !payment.prepayExpiresAt || payment.prepayExpiresAt <= new Date()) {
+      const openid = await findBuyerOpenid(this.db.manager, buyerId);
+      if (!openid) throw new NotFoundError('Buyer');
+      // The same out_trade_no with the same parameters: a retry after a lost answer gets the same prepay.
+      const result = await client.prepayJsapi({
+        description: `茶与点心 订单 ${order.orderNo}`,
+        out_trade_no: order.orderNo,
+        total: order.payable,
+        payerOpenid: openid,
+        time_expire: rfc3339(order.payBy),
+      });
+      prepayId = result.prepayId;
+      await repo.update({ id: payment.id }, { prepayId, prepayExpiresAt: order.payBy });
+    }
+    return {
+      orderId,
+      prepayId,
+      requestPayment: client.requestPayment(prepayId),
+      cashierUrl: `${this.wechatPay.settings.apiBase.replace(/\/$/, '')}/sandbox/pay/cashier?prepay_id=${encodeURIComponent(prepayId)}`,
+    };
+  }
+
+  /** Records an accepted notification and applies it, all in one transaction. */
+  async applyNotification(n: PayNotification, rawBody: Buffer): Promise<NotificationOutcome> {
+    if (n.kind === 'refund') {
+      await this.record(this.db.manager, {
+        wechatId: n.id,
+        eventType: n.eventType,
+        outTradeNo: n.refund.out_trade_no,
+        rawBody,
+        outcome: 'REFUND_EVENT',
+      });
+      return 'REFUND_EVENT';
+    }
+    return this.applyTransaction(n.transaction, { wechatId: n.id, eventType: n.eventType, rawBody });
+  }
+
+  /** Records a notification refused before it could be trusted (bad signature, stale, …). */
+  async recordRefused(rawBody: Buffer, reason: string): Promise<void> {
+    await this.record(this.db.manager, {
+      wechatId: null,
+      eventType: null,
+      outTradeNo: null,
+      rawBody,
+      outcome: 'REFUSED',
+      verified: false,
+      rejectReason: reason,
+    });
+  }
+
+  private async record(
+    em: EntityManager,
+    e: {
+      wechatId: string | null;
+      eventType: string | null;
+      outTradeNo: string | null;
+      rawBody: Buffer;
+      outcome: string;
+      verified?: boolean;
+      rejectReason?: string;
+    },
+  ): Promise<void> {
+    await em.getRepository(PayNotificationEntity).insert({
+      id: newId('order').replace('ord_', 'pn_'),
+      wechatId: e.wechatId,
+      eventType: e.eventType,
+      outTradeNo: e.outTradeNo,
+      rawBody: e.rawBody.toString('utf8').slice(0, 60_000),
+      verified: e.verified ?? true,
+      rejectReason: e.rejectReason ?? null,
+      outcome: e.outcome,
+    });
+  }
+
+  /** The one path that turns "WeChat says paid" into an order state, from a notification or a query. */
+  private async applyTransaction(
+    t: Transaction,
+    source: { wechatId: string | null; eventType: string; rawBody: Buffer },
+  ): Promise<NotificationOutcome> {
+    const outcome = await this.db.transaction(async (tx) => {
+      const decide = async (): Promise<NotificationOutcome> => {
+        if (t.trade_state !== 'SUCCESS') return 'NOT_SUCCESS';
+        if ((t.amount?.currency ?? 'CNY') !== 'CNY') return 'CURRENCY_MISMATCH';
+        const paidAt = t.success_time ? new Date(t.success_time) : new Date();
+        const result = await this.orders.markPaid(tx, t.out_trade_no, t.amount?.total ?? -1, paidAt);
+        if (result.ok) {
+          await tx
+            .getRepository(PaymentEntity)
+            .update(
+              { outTradeNo: t.out_trade_no },
+              { status: 'PAID', transactionId: t.transaction_id ?? null, paidAt },
+            );
+          const order = await tx.getRepository(OrderEntity).findOneByOrFail({ orderNo: t.out_trade_no });
+          await addOutboxEvent(tx, 'order.paid', t.out_trade_no, {
+            orderId: order.id,
+            orderNo: order.orderNo,
+            buyerId: order.buyerId,
+            amount: order.payable,
+          });
+          return 'APPLIED';
+        }
+        if (result.reason === 'NOT_FOUND') return 'UNKNOWN_ORDER';
+        if (result.reason === 'AMOUNT_MISMATCH') {
+          await tx
+            .getRepository(PaymentEntity)
+            .update({ outTradeNo: t.out_trade_no }, { flaggedReason: 'AMOUNT_MISMATCH' });
+          return 'AMOUNT_MISMATCH';
+        }
+        // Not payable: read the current state with a lock (a plain read could see an old snapshot).
+        const order = await this.lockedOrder(tx, t.out_trade_no);
+        if (order?.status === 'CLOSED' || order?.status === 'CANCELLED') {
+          await tx
+            .getRepository(PaymentEntity)
+            .update(
+              { outTradeNo: t.out_trade_no },
+              { status: 'PAID_AFTER_CLOSE', transactionId: t.transaction_id ?? null, paidAt },
+            );
+          await addOutboxEvent(tx, 'payment.paid-after-close', t.out_trade_no, {
+            orderNo: t.out_trade_no,
+            transactionId: t.transaction_id ?? null,
+            amount: t.amount?.total ?? 0,
+          });
+          return 'PAID_AFTER_CLOSE';
+        }
+        return 'DUPLICATE';
+      };
+      const outcome = await decide();
+      await this.record(tx, {
+        wechatId: source.wechatId,
+        eventType: source.eventType,
+        outTradeNo: t.out_trade_no,
+        rawBody: source.rawBody,
+        outcome,
+      });
+      return outcome;
+    });
+    if (outcome === 'AMOUNT_MISMATCH' || outcome === 'UNKNOWN_ORDER' || outcome === 'CURRENCY_MISMATCH') {
+      this.log.error(
+        { alert: 'payment-mismatch', outTradeNo: t.out_trade_no, outcome },
+        'a WeChat Pay payment does not match our order; flagged for the merchant',
+      );
+    }
+    return outcome;
+  }
+
+  private async lockedOrder(tx: EntityManager, orderNo: string): Promise<OrderEntity | null> {
+    const qb = tx.getRepository(OrderEntity).createQueryBuilder('o').where('o.order_no = :orderNo', { orderNo });
+    if (!isSqlite(tx)) qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  /**
+   * Reconciliation: asks WeChat about every open payment older than `olderThanMs` whose
+   * order still awaits payment, applies a success a notification never delivered, closes
+   * the prepay of orders whose window has passed, and leaves USERPAYING alone for now.
+   */
+  async reconcile(
+    now = new Date(),
+    olderThanMs = 5 * 60_000,
+    batch = 100,
+  ): Promise<{ applied: number; closed: number; checked: number }> {
+    const open = await this.db.getRepository(PaymentEntity).find({
+      where: {
+        status: 'OPEN',
+        createdAt: LessThanOrEqual(new Date(now.getTime() - olderThanMs)),
+        prepayId: Not(IsNull()),
+      },
+      take: batch,
+    });
+    let applied = 0;
+    let closed = 0;
+    const client = this.wechatPay.client;
+    const orders = await this.db.getRepository(OrderEntity).findBy({ id: In(open.map((p) => p.orderId)) });
+    const byId = new Map(orders.map((o) => [o.id, o]));
+    for (const p of open) {
+      const order = byId.get(p.orderId);
+      if (!order) continue;
+      let t: Transaction;
+      try {
+        t = await client.queryByOutTradeNo(p.outTradeNo);
+      } catch (err) {
+        if (err instanceof WechatPayApiError && err.code === 'ORDER_NOT_EXIST')
+          t = { out_trade_no: p.outTradeNo, trade_state: 'NOTPAY' } as Transaction;
+        else {
+          this.log.warn(
+            { outTradeNo: p.outTradeNo, err: (err as Error).message },
+            'reconcile query failed; will retry',
+          );
+          continue;
+        }
+      }
+      if (t.trade_state === 'SUCCESS') {
+        const outcome = await this.applyTransaction(t, {
+          wechatId: null,
+          eventType: 'RECONCILE.QUERY',
+          rawBody: Buffer.from(JSON.stringify(t)),
+        });
+        if (outcome === 'APPLIED') applied++;
+        continue;
+      }
+      const overdue = order.payBy <= now || order.status === 'CLOSED' || order.status === 'CANCELLED';
+      if (t.trade_state === 'USERPAYING' || !overdue) continue;
+      if (t.trade_state === 'NOTPAY' || t.trade_state === 'PAYERROR') {
+        try {
+          await client.close(p.outTradeNo);
+        } catch (err) {
+          // Paid between our query and the close: the next pass (or the notification) applies it.
+          if (err instanceof WechatPayApiError && err.code === 'ORDERPAID') continue;
+          if (!(err instanceof WechatPayApiError && err.code === 'ORDER_CLOSED')) throw err;
+        }
+      }
+      await this.db.getRepository(PaymentEntity).update({ id: p.id, status: 'OPEN' }, { status: 'CLOSED' });
+      if (await this.orders.closeIfUnpaid(order.id, now)) closed++;
+    }
+    return { applied, closed, checked: open.length };
+  }
+
+  /** Refunds a payment that arrived for an order we had already closed. Idempotent on out_refund_no. */
+  async refundPaidAfterClose(orderNo: string): Promise<void> {
+    const p = await this.db.getRepository(PaymentEntity).findOneByOrFail({ outTradeNo: orderNo });
+    await this.wechatPay.client.refund({
+      out_refund_no: `RC${orderNo}`.slice(0, 64),
+      out_trade_no: orderNo,
+      reason: '订单已关闭，自动退款 Order was closed before payment arrived',
+      refund: p.amount,
+      total: p.amount,
+    });
+    this.log.info({ orderNo }, 'payment for a closed order refunded');
+  }
+}
+
+function rfc3339(d: Date): string {
+  // WeChat wants an offset; UTC with +00:00 is valid RFC 3339.
+  return d.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
