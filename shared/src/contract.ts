@@ -18,7 +18,16 @@ import {
   Buyer,
   type Access,
 } from './auth';
-import { Category, CategoryId, CategoryList, ProductDetail, ProductId, ProductListQuery, ProductPage, SkuId } from './catalog';
+import {
+  Category,
+  CategoryId,
+  CategoryList,
+  ProductDetail,
+  ProductId,
+  ProductListQuery,
+  ProductPage,
+  SkuId,
+} from './catalog';
 import {
   AdminProduct,
   AdminProductListQuery,
@@ -44,11 +53,17 @@ import {
   AddressList,
 } from './commerce';
 import {
+  ApproveRefund,
   CheckoutPreviewRequest,
   CreateOrderRequest,
   Order,
   OrderListQuery,
   OrderPage,
+  Refund,
+  RefundList,
+  RefundStatus,
+  RejectRefund,
+  RequestRefund,
   ShipOrderRequest,
 } from './orders';
 import { PriceBreakdown } from './pricing';
@@ -312,6 +327,23 @@ export const contract = {
       cashierUrl: z.string(),
     }),
   }),
+  requestRefund: endpoint({
+    method: 'POST',
+    path: '/api/orders/:id/refunds',
+    summary: 'Ask for money back on a paid order (the merchant approves or rejects)',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: RequestRefund,
+    response: Refund,
+  }),
+  listOrderRefunds: endpoint({
+    method: 'GET',
+    path: '/api/orders/:id/refunds',
+    summary: 'The refunds of one of the buyer’s orders',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: RefundList,
+  }),
   confirmReceipt: endpoint({
     method: 'POST',
     path: '/api/orders/:id/confirm-receipt',
@@ -344,6 +376,32 @@ export const contract = {
     access: access.staff('owner', 'clerk'),
     params: z.object({ id: z.string().min(1).max(40) }),
     response: Order,
+  }),
+  adminListRefunds: endpoint({
+    method: 'GET',
+    path: '/api/admin/refunds',
+    summary: 'Refunds, newest first, optionally by status (ABNORMAL ones need attention)',
+    access: access.staff('owner', 'clerk'),
+    query: z.object({ status: RefundStatus.optional() }),
+    response: RefundList,
+  }),
+  approveRefund: endpoint({
+    method: 'POST',
+    path: '/api/admin/refunds/:id/approve',
+    summary: 'Approve a refund: WeChat Pay sends the money back; stock returns as chosen',
+    access: access.staff('owner'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: ApproveRefund,
+    response: Refund,
+  }),
+  rejectRefund: endpoint({
+    method: 'POST',
+    path: '/api/admin/refunds/:id/reject',
+    summary: 'Reject a refund request with a reason',
+    access: access.staff('owner'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: RejectRefund,
+    response: Refund,
   }),
   createStaff: endpoint({
     method: 'POST',

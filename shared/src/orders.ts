@@ -8,15 +8,30 @@ import { Quantity, Address } from './commerce';
 import { Fen } from './money';
 import { PriceBreakdown } from './pricing';
 
-export const OrderStatus = z.enum(['PENDING_PAYMENT', 'PAID', 'SHIPPED', 'COMPLETED', 'CANCELLED', 'CLOSED']);
+export const OrderStatus = z.enum([
+  'PENDING_PAYMENT',
+  'PAID',
+  'SHIPPED',
+  'COMPLETED',
+  'CANCELLED',
+  'CLOSED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+]);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 
-/** Allowed transitions: `from → [to…]`. Refund states arrive with the payments issue. */
+/**
+ * Allowed transitions: `from → [to…]`. A refund that succeeds moves a paid order to
+ * PARTIALLY_REFUNDED (money left) or REFUNDED (all of it); a partly refunded order can still
+ * ship, complete, or be refunded further.
+ */
 export const orderTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
   PENDING_PAYMENT: ['PAID', 'CANCELLED', 'CLOSED'],
-  PAID: ['SHIPPED'],
-  SHIPPED: ['COMPLETED'],
-  COMPLETED: [],
+  PAID: ['SHIPPED', 'PARTIALLY_REFUNDED', 'REFUNDED'],
+  SHIPPED: ['COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'],
+  COMPLETED: ['PARTIALLY_REFUNDED', 'REFUNDED'],
+  PARTIALLY_REFUNDED: ['PARTIALLY_REFUNDED', 'SHIPPED', 'COMPLETED', 'REFUNDED'],
+  REFUNDED: [],
   CANCELLED: [],
   CLOSED: [],
 };
@@ -32,6 +47,8 @@ export const orderStatusLabel: Record<OrderStatus, string> = {
   COMPLETED: '已完成 Completed',
   CANCELLED: '已取消 Cancelled',
   CLOSED: '已关闭 Closed',
+  PARTIALLY_REFUNDED: '部分退款 Partly refunded',
+  REFUNDED: '已退款 Refunded',
 };
 
 export const OrderLineInput = z.object({ skuId: SkuId, quantity: Quantity });
@@ -100,3 +117,53 @@ export const ShipOrderRequest = z.object({
     .trim()
     .regex(/^[A-Za-z0-9-]{6,40}$/, 'must be 6–40 letters, digits or -'),
 });
+
+export const RefundStatus = z.enum([
+  'REQUESTED',
+  'REJECTED',
+  'APPROVED',
+  'PROCESSING',
+  'ABNORMAL',
+  'SUCCESS',
+  'CLOSED',
+]);
+export type RefundStatus = z.infer<typeof RefundStatus>;
+
+export const refundStatusLabel: Record<RefundStatus, string> = {
+  REQUESTED: '待商家处理 Awaiting the merchant',
+  REJECTED: '已拒绝 Rejected',
+  APPROVED: '已同意 Approved',
+  PROCESSING: '退款中 Refunding',
+  ABNORMAL: '退款异常 Needs attention',
+  SUCCESS: '已退款 Refunded',
+  CLOSED: '退款关闭 Closed',
+};
+
+export const RequestRefund = z.object({
+  amount: Fen.refine((v) => v > 0, 'must be more than 0'),
+  reason: z.string().trim().min(1).max(80),
+});
+
+export const StockReturn = z.object({ skuId: SkuId, quantity: Quantity });
+
+export const ApproveRefund = z.object({
+  /** What goes back on the shelf, as the merchant decides (nothing for an unsent parcel's postage, say). */
+  restock: z.array(StockReturn).max(50).default([]),
+});
+export const RejectRefund = z.object({ reason: z.string().trim().min(1).max(80) });
+
+export const Refund = z.object({
+  id: z.string(),
+  orderId: z.string(),
+  orderNo: z.string(),
+  outRefundNo: z.string(),
+  amount: Fen,
+  reason: z.string(),
+  status: RefundStatus,
+  rejectReason: z.string().nullable(),
+  restock: z.array(z.object({ skuId: z.string(), quantity: z.number().int() })),
+  createdAt: z.string(),
+  succeededAt: z.string().nullable(),
+});
+export type Refund = z.infer<typeof Refund>;
+export const RefundList = z.object({ items: z.array(Refund) });

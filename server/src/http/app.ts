@@ -24,7 +24,8 @@ import { healthRoutes } from '../modules/health/health.routes';
 import { officialAccountRoutes } from '../modules/official-account/oa.routes';
 import { payNotifyRoutes, type PayNotificationHandler } from '../modules/payments/pay-notify.routes';
 import { PaymentService } from '../modules/payments/payment.service';
-import { paymentRoutes } from '../modules/payments/payments.routes';
+import { paymentRoutes, refundRoutes } from '../modules/payments/payments.routes';
+import { RefundService } from '../modules/payments/refund.service';
 import { outboxQueue, relayOutbox } from '../kernel/outbox';
 import { WechatPay } from '../wechat/pay/wechat-pay';
 import { AddressService } from '../modules/addresses/address.service';
@@ -69,6 +70,7 @@ export interface BuiltApp {
     orders: OrderService;
     cart: CartService;
     payments: PaymentService;
+    refunds: RefundService;
   };
 }
 
@@ -94,15 +96,18 @@ export function createApp(deps: AppDeps): BuiltApp {
     deps.orderScheduler ?? bullOrderScheduler(deps.redis, deps.config.queues.prefix),
   );
   const wechatPay = deps.wechatPay ?? new WechatPay(deps.config.wechatPay);
-  const payments = new PaymentService(deps.db, orders, wechatPay, deps.log);
+  const refunds = new RefundService(deps.db, wechatPay, deps.log);
+  const payments = new PaymentService(deps.db, orders, wechatPay, deps.log, refunds);
   const events = outboxQueue(deps.redis, deps.config.queues.prefix);
   payNotifyRoutes(system, {
     wechatPay,
     handler: deps.payNotifications ?? {
       async handle(n, raw) {
-        await payments.applyNotification(n, raw);
-        // Committed: start the side effects now; the worker's periodic relay is the backstop.
-        await relayOutbox(deps.db, events).catch((err: Error) =>
+        const committed: string[] = [];
+        await payments.applyNotification(n, raw, committed);
+        // Committed: start this notification's side effects now (only its own events; the
+        // worker's periodic relay is the backstop for anything left behind).
+        await relayOutbox(deps.db, events, committed.length, committed).catch((err: Error) =>
           deps.log.warn({ err: err.message }, 'outbox relay deferred'),
         );
       },
@@ -110,6 +115,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     },
   });
   paymentRoutes(api, payments);
+  refundRoutes(api, refunds);
   catalogRoutes(api, new CatalogService(deps.db), deps.config);
   catalogAdminRoutes(api, new CatalogAdminService(deps.db));
   mediaRoutes(api, { db: deps.db, storage: deps.mediaStorage ?? new LocalDiskStorage(deps.config.mediaDir) });
@@ -144,5 +150,5 @@ export function createApp(deps: AppDeps): BuiltApp {
   if (fs.existsSync(path.join(storefront, 'index.html'))) {
     app.use(serve(storefront, { index: 'index.html', maxage: 0 }));
   }
-  return { app, api, services: { sessions, logins, orders, cart, payments } };
+  return { app, api, services: { sessions, logins, orders, cart, payments, refunds } };
 }

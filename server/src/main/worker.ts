@@ -12,6 +12,7 @@ import { miniProgramFor } from '../modules/auth/wechat-login';
 import { registerPaymentEffects } from '../modules/payments/payment.effects';
 import { paymentJobs, RECONCILE_EVERY_MS, RELAY_EVERY_MS } from '../modules/payments/payment.jobs';
 import { PaymentService } from '../modules/payments/payment.service';
+import { RefundService } from '../modules/payments/refund.service';
 import { WechatPay } from '../wechat/pay/wechat-pay';
 import { Queue } from 'bullmq';
 
@@ -32,7 +33,9 @@ async function main() {
     prefix: config.queues.prefix,
     concurrency: 8,
   });
-  const payments = new PaymentService(rt.db, orders, new WechatPay(config.wechatPay), rt.log);
+  const wechatPay = new WechatPay(config.wechatPay);
+  const refunds = new RefundService(rt.db, wechatPay, rt.log);
+  const payments = new PaymentService(rt.db, orders, wechatPay, rt.log, refunds);
   const events = outboxQueue(connection, config.queues.prefix);
   const effects = new EffectRegistry();
   registerPaymentEffects(effects, {
@@ -51,11 +54,15 @@ async function main() {
     connection: connection as unknown as ConnectionOptions,
     prefix: config.queues.prefix,
   });
-  const paymentWorker = new Worker(queueNames.payments, paymentJobs({ db: rt.db, payments, events, log: rt.log }), {
-    connection: connection as unknown as ConnectionOptions,
-    prefix: config.queues.prefix,
-    concurrency: 1,
-  });
+  const paymentWorker = new Worker(
+    queueNames.payments,
+    paymentJobs({ db: rt.db, payments, refunds, events, log: rt.log }),
+    {
+      connection: connection as unknown as ConnectionOptions,
+      prefix: config.queues.prefix,
+      concurrency: 1,
+    },
+  );
   await paymentQueue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: {} });
   await paymentQueue.upsertJobScheduler('relay-outbox', { every: RELAY_EVERY_MS }, { name: 'relay-outbox', data: {} });
   for (const w of [worker, orderWorker, eventWorker, paymentWorker]) {

@@ -2,6 +2,7 @@
 import { OutboxEffectEntity, OutboxEventEntity } from '../kernel/outbox.entity';
 import { PayNotificationEntity } from './payments/pay-notification.entity';
 import { PaymentEntity } from './payments/payment.entity';
+import { RefundEntity } from './payments/refund.entity';
 import { AddressEntity } from './addresses/address.entity';
 import { AuditLogEntity } from './auth/audit-log.entity';
 import { BuyerEntity } from './auth/buyer.entity';
@@ -29,6 +30,7 @@ export const entities = [
   OrderEntity,
   OrderLineEntity,
   PaymentEntity,
+  RefundEntity,
   PayNotificationEntity,
   OutboxEventEntity,
   OutboxEffectEntity,

@@ -7,18 +7,27 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../../kernel/logger';
 import { relayOutbox } from '../../kernel/outbox';
 import type { PaymentService } from './payment.service';
+import type { RefundService } from './refund.service';
 
 export const RECONCILE_EVERY_MS = 60_000;
 /** A payment still open this long after prepay is asked about, in case its notification was lost. */
 export const RECONCILE_AFTER_MS = 5 * 60_000;
 export const RELAY_EVERY_MS = 10_000;
 
-export function paymentJobs(deps: { db: DataSource; payments: PaymentService; events: Queue; log: Logger }) {
+export function paymentJobs(deps: {
+  db: DataSource;
+  payments: PaymentService;
+  refunds: RefundService;
+  events: Queue;
+  log: Logger;
+}) {
   return async (job: Job): Promise<unknown> => {
     switch (job.name) {
       case 'reconcile': {
         const result = await deps.payments.reconcile(new Date(), RECONCILE_AFTER_MS);
-        if (result.applied || result.closed) deps.log.info(result, 'payments reconciled');
+        const refundsSettled = await deps.refunds.reconcile(new Date());
+        if (result.applied || result.closed || refundsSettled)
+          deps.log.info({ ...result, refundsSettled }, 'payments reconciled');
         await relayOutbox(deps.db, deps.events);
         return result;
       }

@@ -18,6 +18,7 @@ import { OrderEntity } from '../orders/order.entity';
 import type { OrderService } from '../orders/order.service';
 import { PayNotificationEntity } from './pay-notification.entity';
 import { PaymentEntity } from './payment.entity';
+import type { RefundService } from './refund.service';
 
 export type NotificationOutcome =
   | 'APPLIED'
@@ -45,6 +46,7 @@ export class PaymentService {
     private readonly orders: OrderService,
     private readonly wechatPay: WechatPay,
     private readonly log: Logger,
+    private readonly refunds?: RefundService,
   ) {}
 
   /** The WeChat Pay client (loaded on first use). */
@@ -107,19 +109,29 @@ export class PaymentService {
     };
   }
 
-  /** Records an accepted notification and applies it, all in one transaction. */
-  async applyNotification(n: PayNotification, rawBody: Buffer): Promise<NotificationOutcome> {
+  /**
+   * Records an accepted notification and applies it, all in one transaction. The ids of the
+   * outbox events it committed are pushed onto `committedEvents`, for the caller to relay.
+   */
+  async applyNotification(
+    n: PayNotification,
+    rawBody: Buffer,
+    committedEvents: string[] = [],
+  ): Promise<NotificationOutcome> {
     if (n.kind === 'refund') {
+      // Refund notifications say CLOSE where the refund API says CLOSED.
+      const status = n.refund.refund_status === 'CLOSE' ? 'CLOSED' : n.refund.refund_status;
+      const changed = (await this.refunds?.settle(n.refund.out_refund_no, status, n.refund.success_time)) ?? false;
       await this.record(this.db.manager, {
         wechatId: n.id,
         eventType: n.eventType,
         outTradeNo: n.refund.out_trade_no,
         rawBody,
-        outcome: 'REFUND_EVENT',
+        outcome: changed ? `REFUND_${status}` : 'DUPLICATE',
       });
       return 'REFUND_EVENT';
     }
-    return this.applyTransaction(n.transaction, { wechatId: n.id, eventType: n.eventType, rawBody });
+    return this.applyTransaction(n.transaction, { wechatId: n.id, eventType: n.eventType, rawBody }, committedEvents);
   }
 
   /** Records a notification refused before it could be trusted (bad signature, stale, …). */
@@ -163,13 +175,15 @@ export class PaymentService {
   private async applyTransaction(
     t: Transaction,
     source: { wechatId: string | null; eventType: string; rawBody: Buffer },
+    committedEvents: string[] = [],
   ): Promise<NotificationOutcome> {
+    const events: string[] = [];
     const outcome = await this.db.transaction(async (tx) => {
       const decide = async (): Promise<NotificationOutcome> => {
         if (t.trade_state !== 'SUCCESS') return 'NOT_SUCCESS';
         if ((t.amount?.currency ?? 'CNY') !== 'CNY') return 'CURRENCY_MISMATCH';
         const paidAt = t.success_time ? new Date(t.success_time) : new Date();
-        const result = await this.orders.markPaid(tx, t.out_trade_no, t.amount?.total ?? -1, paidAt);
+        const result = await this.orders.markPaidReturningOrder(tx, t.out_trade_no, t.amount?.total ?? -1, paidAt);
         if (result.ok) {
           await tx
             .getRepository(PaymentEntity)
@@ -177,13 +191,14 @@ export class PaymentService {
               { outTradeNo: t.out_trade_no },
               { status: 'PAID', transactionId: t.transaction_id ?? null, paidAt },
             );
-          const order = await tx.getRepository(OrderEntity).findOneByOrFail({ orderNo: t.out_trade_no });
-          await addOutboxEvent(tx, 'order.paid', t.out_trade_no, {
+          const { order } = result;
+          const eventId = await addOutboxEvent(tx, 'order.paid', t.out_trade_no, {
             orderId: order.id,
             orderNo: order.orderNo,
             buyerId: order.buyerId,
             amount: order.payable,
           });
+          events.push(eventId);
           return 'APPLIED';
         }
         if (result.reason === 'NOT_FOUND') return 'UNKNOWN_ORDER';
@@ -202,11 +217,12 @@ export class PaymentService {
               { outTradeNo: t.out_trade_no },
               { status: 'PAID_AFTER_CLOSE', transactionId: t.transaction_id ?? null, paidAt },
             );
-          await addOutboxEvent(tx, 'payment.paid-after-close', t.out_trade_no, {
+          const eventId = await addOutboxEvent(tx, 'payment.paid-after-close', t.out_trade_no, {
             orderNo: t.out_trade_no,
             transactionId: t.transaction_id ?? null,
             amount: t.amount?.total ?? 0,
           });
+          events.push(eventId);
           return 'PAID_AFTER_CLOSE';
         }
         return 'DUPLICATE';
@@ -221,6 +237,7 @@ export class PaymentService {
       });
       return outcome;
     });
+    committedEvents.push(...events);
     if (outcome === 'AMOUNT_MISMATCH' || outcome === 'UNKNOWN_ORDER' || outcome === 'CURRENCY_MISMATCH') {
       this.log.error(
         { alert: 'payment-mismatch', outTradeNo: t.out_trade_no, outcome },
