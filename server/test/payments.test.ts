@@ -7,7 +7,7 @@ import { OrderEntity } from '../src/modules/orders/order.entity';
 import { PayNotificationEntity } from '../src/modules/payments/pay-notification.entity';
 import { PaymentEntity } from '../src/modules/payments/payment.entity';
 import { OutboxEffectEntity } from '../src/kernel/outbox.entity';
-import { api } from './support/people';
+import { api, makeStaff } from './support/people';
 import { startPayStack, waitFor, type PayStack } from './support/pay-stack';
 
 jest.setTimeout(30_000);
@@ -206,5 +206,42 @@ describe('reconciliation', () => {
     expect((await p.stack.db.getRepository(PaymentEntity).findOneByOrFail({ orderId: order.id })).status).toBe(
       'PAID_AFTER_CLOSE',
     );
+  });
+});
+
+describe('the merchant’s view of the money', () => {
+  it('shows an order’s payment and notifications, the notification log, and a daily reconciliation that finds a gap', async () => {
+    const owner = await makeStaff(p.stack.db, 'owner');
+    const order = await placeOrder('sku_mixednuts1', 1);
+    const pay = await api(p.apiUrl, 'POST', `/api/orders/${order.id}/pay`, p.buyer.auth);
+    await p.sandboxCall('POST', `/sandbox/pay/prepay/${pay.body.prepayId}/pay`);
+    await waitFor(
+      () => orderRow(order.id),
+      (o) => o.status === 'PAID',
+    );
+
+    const money = await api(p.apiUrl, 'GET', `/api/admin/orders/${order.id}/money`, owner.auth);
+    expect(money.body.payment).toMatchObject({ status: 'PAID', amount: order.price.payable, flaggedReason: null });
+    expect(
+      money.body.notifications.map((x: { eventType: string; outcome: string }) => [x.eventType, x.outcome]),
+    ).toEqual([['TRANSACTION.SUCCESS', 'APPLIED']]);
+
+    const log = await api(p.apiUrl, 'GET', '/api/admin/pay-notifications?limit=200', owner.auth);
+    expect(log.body.items.some((x: { orderNo: string }) => x.orderNo === order.orderNo)).toBe(true);
+
+    // A payment WeChat has but our records do not yet (its notification was dropped).
+    await p.sandboxCall('POST', '/sandbox/pay/settings', { dropNextNotifications: 1 });
+    const gap = await placeOrder('sku_mixednuts1', 1);
+    const gapPay = await api(p.apiUrl, 'POST', `/api/orders/${gap.id}/pay`, p.buyer.auth);
+    await p.sandboxCall('POST', `/sandbox/pay/prepay/${gapPay.body.prepayId}/pay`);
+
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const summary = await api(p.apiUrl, 'GET', `/api/admin/reconciliation?date=${today}`, owner.auth);
+    expect(summary.status).toBe(200);
+    // Each difference is listed: the dropped one, and the earlier payment for a closed order.
+    expect(summary.body.mismatches).toContainEqual({ orderNo: gap.orderNo, ours: 'OPEN', wechat: 'SUCCESS' });
+    expect(summary.body.mismatches.map((m: { orderNo: string }) => m.orderNo)).not.toContain(order.orderNo);
+    expect(summary.body.wechat.paidCount - summary.body.ours.paidCount).toBe(summary.body.mismatches.length);
+    expect((await api(p.apiUrl, 'GET', `/api/admin/reconciliation?date=yesterday`, owner.auth)).status).toBe(400);
   });
 });

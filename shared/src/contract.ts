@@ -54,6 +54,9 @@ import {
 } from './commerce';
 import {
   ApproveRefund,
+  NotificationLogEntry,
+  OrderMoney,
+  ReconciliationSummary,
   CheckoutPreviewRequest,
   CreateOrderRequest,
   Order,
@@ -376,6 +379,33 @@ export const contract = {
     access: access.staff('owner', 'clerk'),
     params: z.object({ id: z.string().min(1).max(40) }),
     response: Order,
+  }),
+  adminOrderMoney: endpoint({
+    method: 'GET',
+    path: '/api/admin/orders/:id/money',
+    summary: 'Payment, refunds and every WeChat Pay notification of one order',
+    access: access.staff('owner', 'clerk'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: OrderMoney,
+  }),
+  adminNotificationLog: endpoint({
+    method: 'GET',
+    path: '/api/admin/pay-notifications',
+    summary: 'The WeChat Pay notification log, newest first (refused ones included, with the reason)',
+    access: access.staff('owner'),
+    query: z.object({
+      outcome: z.string().max(32).optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+    response: z.object({ items: z.array(NotificationLogEntry) }),
+  }),
+  adminReconciliation: endpoint({
+    method: 'GET',
+    path: '/api/admin/reconciliation',
+    summary: 'One day: paid in our records vs paid per WeChat Pay, and where they differ',
+    access: access.staff('owner'),
+    query: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD') }),
+    response: ReconciliationSummary,
   }),
   adminListRefunds: endpoint({
     method: 'GET',

@@ -167,3 +167,40 @@ export const Refund = z.object({
 });
 export type Refund = z.infer<typeof Refund>;
 export const RefundList = z.object({ items: z.array(Refund) });
+
+export const PaymentView = z.object({
+  status: z.string(),
+  amount: Fen,
+  prepayId: z.string().nullable(),
+  transactionId: z.string().nullable(),
+  paidAt: z.string().nullable(),
+  /** Set when a payment did not match the order (e.g. AMOUNT_MISMATCH): needs the merchant. */
+  flaggedReason: z.string().nullable(),
+});
+
+export const NotificationLogEntry = z.object({
+  id: z.string(),
+  eventType: z.string().nullable(),
+  orderNo: z.string().nullable(),
+  verified: z.boolean(),
+  rejectReason: z.string().nullable(),
+  outcome: z.string(),
+  receivedAt: z.string(),
+});
+
+export const OrderMoney = z.object({
+  orderId: z.string(),
+  orderNo: z.string(),
+  payment: PaymentView.nullable(),
+  refunds: z.array(Refund),
+  notifications: z.array(NotificationLogEntry),
+});
+
+export const ReconciliationSummary = z.object({
+  /** The day, in China Standard Time (UTC+8), as the merchant's books keep it. */
+  date: z.string(),
+  ours: z.object({ paidCount: z.number().int(), paidAmount: Fen }),
+  wechat: z.object({ paidCount: z.number().int(), paidAmount: Fen }),
+  /** Orders where our records and WeChat Pay disagree. */
+  mismatches: z.array(z.object({ orderNo: z.string(), ours: z.string(), wechat: z.string() })),
+});

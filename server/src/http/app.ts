@@ -24,7 +24,8 @@ import { healthRoutes } from '../modules/health/health.routes';
 import { officialAccountRoutes } from '../modules/official-account/oa.routes';
 import { payNotifyRoutes, type PayNotificationHandler } from '../modules/payments/pay-notify.routes';
 import { PaymentService } from '../modules/payments/payment.service';
-import { paymentRoutes, refundRoutes } from '../modules/payments/payments.routes';
+import { paymentReportRoutes, paymentRoutes, refundRoutes } from '../modules/payments/payments.routes';
+import { PaymentReports } from '../modules/payments/payment-reports';
 import { RefundService } from '../modules/payments/refund.service';
 import { outboxQueue, relayOutbox } from '../kernel/outbox';
 import { WechatPay } from '../wechat/pay/wechat-pay';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   });
   paymentRoutes(api, payments);
   refundRoutes(api, refunds);
+  paymentReportRoutes(api, new PaymentReports(deps.db, wechatPay));
   catalogRoutes(api, new CatalogService(deps.db), deps.config);
   catalogAdminRoutes(api, new CatalogAdminService(deps.db));
   mediaRoutes(api, { db: deps.db, storage: deps.mediaStorage ?? new LocalDiskStorage(deps.config.mediaDir) });

@@ -1,0 +1,115 @@
+/** What the merchant sees of the money: per order, the notification log, and a daily reconciliation. */
+import { Between, type DataSource } from 'typeorm';
+import { NotFoundError } from '../../kernel/errors';
+import type { WechatPay } from '../../wechat/pay/wechat-pay';
+import { WechatPayApiError } from '../../wechat/pay/errors';
+import { OrderEntity } from '../orders/order.entity';
+import { PayNotificationEntity } from './pay-notification.entity';
+import { PaymentEntity } from './payment.entity';
+import { RefundEntity } from './refund.entity';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const logEntry = (n: PayNotificationEntity) => ({
+  id: n.id,
+  eventType: n.eventType,
+  orderNo: n.outTradeNo,
+  verified: n.verified,
+  rejectReason: n.rejectReason,
+  outcome: n.outcome,
+  receivedAt: n.receivedAt.toISOString(),
+});
+/** WeChat states that mean the money arrived (a later refund does not undo the sale). */
+const WECHAT_PAID = new Set(['SUCCESS', 'REFUND']);
+
+export class PaymentReports {
+  constructor(
+    private readonly db: DataSource,
+    private readonly wechatPay: WechatPay,
+  ) {}
+
+  async orderMoney(orderId: string) {
+    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: orderId });
+    if (!order) throw new NotFoundError('Order');
+    const p = await this.db.getRepository(PaymentEntity).findOneBy({ orderId });
+    const refunds = await this.db.getRepository(RefundEntity).find({ where: { orderId }, order: { id: 'ASC' } });
+    const notes = await this.db
+      .getRepository(PayNotificationEntity)
+      .find({ where: { outTradeNo: order.orderNo }, order: { receivedAt: 'ASC', id: 'ASC' } });
+    return {
+      orderId,
+      orderNo: order.orderNo,
+      payment: p
+        ? {
+            status: p.status,
+            amount: p.amount,
+            prepayId: p.prepayId,
+            transactionId: p.transactionId,
+            paidAt: iso(p.paidAt),
+            flaggedReason: p.flaggedReason,
+          }
+        : null,
+      refunds: refunds.map((r) => ({
+        id: r.id,
+        orderId: r.orderId,
+        orderNo: r.orderNo,
+        outRefundNo: r.outRefundNo,
+        amount: r.amount,
+        reason: r.reason,
+        status: r.status,
+        rejectReason: r.rejectReason,
+        restock: r.restock,
+        createdAt: r.createdAt.toISOString(),
+        succeededAt: iso(r.succeededAt),
+      })),
+      notifications: notes.map(logEntry),
+    };
+  }
+
+  async notificationLog(outcome: string | undefined, limit: number) {
+    const rows = await this.db
+      .getRepository(PayNotificationEntity)
+      .find({ where: outcome ? { outcome } : {}, order: { receivedAt: 'DESC', id: 'DESC' }, take: limit });
+    return { items: rows.map(logEntry) };
+  }
+
+  /**
+   * Every payment opened that day (China time) is compared with what WeChat Pay says of it.
+   * One query per payment: fine for a shop's daily volume; a trade-bill download would
+   * replace it for very large shops.
+   */
+  async reconciliation(date: string) {
+    const start = new Date(`${date}T00:00:00+08:00`);
+    const end = new Date(start.getTime() + 86_400_000 - 1);
+    const payments = await this.db
+      .getRepository(PaymentEntity)
+      .find({ where: { createdAt: Between(start, end) }, order: { id: 'ASC' } });
+    const ours = { paidCount: 0, paidAmount: 0 };
+    const wechat = { paidCount: 0, paidAmount: 0 };
+    const mismatches: { orderNo: string; ours: string; wechat: string }[] = [];
+    for (const p of payments) {
+      const oursPaid = p.status === 'PAID';
+      if (oursPaid) {
+        ours.paidCount++;
+        ours.paidAmount += p.amount;
+      }
+      let state = 'UNKNOWN';
+      let total = 0;
+      try {
+        const t = await this.wechatPay.client.queryByOutTradeNo(p.outTradeNo);
+        state = t.trade_state;
+        total = t.amount?.total ?? 0;
+      } catch (err) {
+        if (!(err instanceof WechatPayApiError && err.code === 'ORDER_NOT_EXIST')) throw err;
+        state = 'NOT_EXIST';
+      }
+      const wechatPaid = WECHAT_PAID.has(state);
+      if (wechatPaid) {
+        wechat.paidCount++;
+        wechat.paidAmount += total;
+      }
+      if (oursPaid !== wechatPaid || (wechatPaid && total !== p.amount))
+        mismatches.push({ orderNo: p.outTradeNo, ours: p.status, wechat: state });
+    }
+    return { date, ours, wechat, mismatches };
+  }
+}
