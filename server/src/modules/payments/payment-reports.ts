@@ -92,7 +92,7 @@ export class PaymentReports {
         ours.paidCount++;
         ours.paidAmount += p.amount;
       }
-      let state = 'UNKNOWN';
+      let state: string;
       let total = 0;
       try {
         const t = await this.wechatPay.client.queryByOutTradeNo(p.outTradeNo);
