@@ -377,8 +377,7 @@ export function paySurface(ctx: SandboxContext): PaySurface {
       const action = String(form.action ?? '');
       const result =
         action === 'pay' ? paid(prepayId) : action === 'fail' ? ledger.fail(prepayId) : ledger.abandon(prepayId);
-      const back =
-        typeof form.redirect === 'string' && /^(https?:\/\/|\/)/.test(form.redirect) ? form.redirect : undefined;
+      const back = returnUrl(form.redirect);
       const outcome = result instanceof PayError ? `error:${result.code}` : action;
       if (back) return c.redirect(`${back}${back.includes('?') ? '&' : '?'}wxpay=${encodeURIComponent(outcome)}`);
       c.type = 'text/html; charset=utf-8';
@@ -434,6 +433,20 @@ async function readJsonOrForm(c: Koa.Context): Promise<Record<string, unknown>> 
   return Object.fromEntries(new URLSearchParams(raw));
 }
 
+/**
+ * Where the cashier sends the payer back (the H5 storefront's order page, `?wxpay=<outcome>`
+ * added): an absolute http(s) URL only, so no `javascript:`, `data:` or `//host` tricks.
+ */
+export function returnUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 2048) return undefined;
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The page the H5 storefront opens instead of wx.requestPayment: checks paySign like WeChat's client does. */
 function cashierPage(q: Record<string, string>, appid: string, merchantPublicKeyPem: string, ledger: Ledger): string {
   const prepayId = (q.package ?? '').replace(/^prepay_id=/, '') || q.prepay_id || '';
@@ -445,7 +458,7 @@ function cashierPage(q: Record<string, string>, appid: string, merchantPublicKey
     if (q.appId !== appid) problem = 'appId 与下单时不一致';
     else if (!verify(message, q.paySign, merchantPublicKeyPem)) problem = '支付验证签名失败 (paySign)';
   }
-  const redirect = q.redirect ?? '';
+  const redirect = returnUrl(q.redirect) ?? '';
   const hidden = `<input type="hidden" name="prepay_id" value="${escapeHtml(prepayId)}"><input type="hidden" name="redirect" value="${escapeHtml(redirect)}">`;
   const button = (action: string, label: string, color: string) =>
     `<form method="post" action="/sandbox/pay/cashier">${hidden}<input type="hidden" name="action" value="${action}"><button style="background:${color}" ${problem ? 'disabled' : ''}>${label}</button></form>`;

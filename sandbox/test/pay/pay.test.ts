@@ -330,4 +330,48 @@ describe('the /v3 API over HTTP', () => {
     ).text();
     expect(bad).toContain('支付验证签名失败');
   });
+
+  it('sends the payer back to an http(s) return URL with the outcome, and nowhere else', async () => {
+    const body = JSON.stringify(prepayBody({ out_trade_no: 'CMHTTP00000004' }));
+    const { prepay_id } = (await (await signed('POST', '/v3/pay/transactions/jsapi', body)).json()) as {
+      prepay_id: string;
+    };
+    const back = 'http://127.0.0.1:3000/#/pkg-order/pages/order/index?id=ord_1';
+    const page = await (
+      await fetch(`${base}/sandbox/pay/cashier?${new URLSearchParams({ prepay_id, redirect: back })}`)
+    ).text();
+    expect(page).toContain(`name="redirect" value="${back.replace(/&/g, '&#38;')}"`);
+    const post = (redirect: string, action = 'abandon') =>
+      fetch(`${base}/sandbox/pay/cashier`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ prepay_id, action, redirect }).toString(),
+      });
+    const abandoned = await post(back);
+    expect(abandoned.status).toBe(302);
+    expect(abandoned.headers.get('location')).toBe(`${back}&wxpay=abandon`);
+    const bare = await post('https://shop.example/order');
+    expect(bare.headers.get('location')).toBe('https://shop.example/order?wxpay=abandon');
+    for (const unsafe of [
+      'javascript:alert(1)',
+      '//evil.example/x',
+      '/\\evil.example',
+      'data:text/html,hi',
+      'ftp://x/',
+    ]) {
+      const res = await post(unsafe);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('location')).toBeNull();
+      expect(await res.text()).toContain('abandon');
+    }
+    const unsafePage = await (
+      await fetch(`${base}/sandbox/pay/cashier?${new URLSearchParams({ prepay_id, redirect: 'javascript:alert(1)' })}`)
+    ).text();
+    expect(unsafePage).toContain('name="redirect" value=""');
+    // Paying afterwards still works and says so.
+    const paid = await post(back, 'pay');
+    expect(paid.headers.get('location')).toBe(`${back}&wxpay=pay`);
+    expect(pay.ledger.order('CMHTTP00000004')?.trade_state).toBe('SUCCESS');
+  });
 });
