@@ -125,7 +125,11 @@ async function main() {
 
   if (h5IsStale()) {
     log('building the H5 storefront (first run takes a minute)');
-    if ((await run('npm', ['run', '--silent', 'build:h5', '-w', '@chatmall/miniapp'])) !== 0) await stopAll(1);
+    // Always a production build: under NODE_ENV=development Taro's Babel preset wants react-refresh (not installed).
+    const build = await run('npm', ['run', '--silent', 'build:h5', '-w', '@chatmall/miniapp'], {
+      env: { ...baseEnv, NODE_ENV: 'production' },
+    });
+    if (build !== 0) await stopAll(1);
   }
 
   const apiUrl = `http://${cfg.apiHost === '0.0.0.0' ? '127.0.0.1' : cfg.apiHost}:${cfg.apiPort}`;

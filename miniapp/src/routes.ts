@@ -82,8 +82,9 @@ export function checkoutUrl(from: { cart: true } | { skuId: string; productId: s
 export function ordersUrl(status?: OrderStatus): string {
   return url(routes.orders, { status });
 }
-export function orderUrl(id: string): string {
-  return url(routes.order, { id });
+/** An order's page; `pay` (right after checkout) opens WeChat's payment sheet at once in the mini-program. */
+export function orderUrl(id: string, opts: { pay?: boolean } = {}): string {
+  return url(routes.order, { id, pay: opts.pay ? 1 : undefined });
 }
 export function favouritesUrl(): string {
   return url(routes.favourites);

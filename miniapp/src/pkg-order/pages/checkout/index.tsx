@@ -139,7 +139,8 @@ export default function CheckoutPage() {
     setSubmitting(true);
     try {
       const order = await api.createOrder({ body: { clientKey, items, addressId: address.id } });
-      void Taro.redirectTo({ url: orderUrl(order.id) });
+      // On to paying: the order page opens the payment sheet (weapp) or offers Pay now (H5).
+      void Taro.redirectTo({ url: orderUrl(order.id, { pay: true }) });
     } catch (err) {
       showError(err);
       // Stock or prices changed: show what the server sees now.

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import Taro, { useRouter } from '@tarojs/taro';
+import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import { ApiError, ErrorCode, canTransition, orderStatusLabel, type Order } from '@chatmall/shared';
 import { AddressCard } from '../../../components/AddressCard';
@@ -7,6 +7,7 @@ import { Breakdown } from '../../../components/Breakdown';
 import { Price } from '../../../components/Price';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
+import { cashierOutcome, startPayment } from '../../../services/pay';
 import { mediaUrl } from '../../../services/media';
 import { productUrl, routeParam } from '../../../routes';
 import '../../order-status.css';
@@ -29,11 +30,28 @@ function countdown(ms: number): string {
 
 const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
 
+/** After paying, ask the server this often, for this long, whether WeChat Pay's notification has landed. */
+const CONFIRM_POLL_MS = 1500;
+const CONFIRM_WINDOW_MS = 60_000;
+
+/**
+ * Where paying stands on this page. The client's word is never proof: `confirming` lasts
+ * until the server says PAID (or the window ends, `unconfirmed`: the buyer can look again).
+ */
+type Paying = 'idle' | 'starting' | 'confirming' | 'unconfirmed';
+
 export default function OrderPage() {
-  const id = routeParam(useRouter().params.id);
+  const { params } = useRouter();
+  const id = routeParam(params.id);
+  // Back from the sandbox cashier (H5) with what the payer did; right after checkout with `pay`.
+  const outcome = cashierOutcome(routeParam(params.wxpay));
+  const payOnOpen = routeParam(params.pay) === '1';
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [now, setNow] = useState(Date.now());
   const [busy, setBusy] = useState(false);
+  const [paying, setPaying] = useState<Paying>(outcome === 'pay' || outcome === 'paid-already' ? 'confirming' : 'idle');
+  const [visible, setVisible] = useState(true);
+  const confirmSince = useRef(Date.now());
   const seq = useRef(0);
 
   const fetchOrder = useCallback(
@@ -57,9 +75,84 @@ export default function OrderPage() {
     void fetchOrder();
   }, [fetchOrder]);
 
+  useDidShow(() => setVisible(true));
+  useDidHide(() => setVisible(false));
+
   const order = load.status === 'ready' ? load.order : null;
   const unpaid = order?.status === 'PENDING_PAYMENT';
   const payByMs = order ? Date.parse(order.payBy) : 0;
+  const confirming = paying === 'confirming' && unpaid;
+
+  // Waiting for the server: poll the order until it is no longer unpaid, the window ends or the page hides.
+  useEffect(() => {
+    if (!confirming || !visible || !id) return;
+    let live = true;
+    const timer = setInterval(() => {
+      if (Date.now() - confirmSince.current > CONFIRM_WINDOW_MS) {
+        clearInterval(timer);
+        setPaying('unconfirmed');
+        return;
+      }
+      api
+        .getOrder({ params: { id } })
+        .then((fresh) => {
+          if (!live || fresh.status === 'PENDING_PAYMENT') return;
+          ++seq.current; // a slower full load must not put the unpaid order back
+          setLoad({ status: 'ready', order: fresh });
+          setPaying('idle');
+          if (fresh.status === 'PAID') void Taro.showToast({ title: '支付成功 · Paid', icon: 'success' });
+        })
+        .catch(() => undefined); // a missed poll is retried on the next tick
+    }, CONFIRM_POLL_MS);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [confirming, visible, id]);
+
+  const pay = useCallback(async () => {
+    if (!id) return;
+    setPaying('starting');
+    try {
+      const started = await startPayment(id);
+      if (started.kind === 'left') return; // the browser is going to the cashier page
+      if (started.kind === 'cancelled') {
+        setPaying('idle');
+        void Taro.showToast({ title: '已取消支付 · Payment cancelled', icon: 'none' });
+        return;
+      }
+      confirmSince.current = Date.now();
+      setPaying('confirming');
+    } catch (err) {
+      setPaying('idle');
+      showError(err);
+      void fetchOrder(true); // closed or paid meanwhile: show what the server sees
+    }
+  }, [id, fetchOrder]);
+
+  // Back from the cashier: say what happened there (paying is confirmed by the server, above).
+  const told = useRef(false);
+  useEffect(() => {
+    if (told.current || !outcome) return;
+    told.current = true;
+    const text =
+      outcome === 'abandon'
+        ? '已取消支付 · Payment cancelled'
+        : outcome === 'fail'
+          ? '支付失败，可重新支付 · Payment failed, try again'
+          : outcome === 'error'
+            ? '支付未完成 · Payment not completed'
+            : '';
+    if (text) void Taro.showToast({ title: text, icon: 'none', duration: 2500 });
+  }, [outcome]);
+
+  // Right after checkout the mini-program opens WeChat's payment sheet by itself (once).
+  const autoPaid = useRef(false);
+  useEffect(() => {
+    if (process.env.TARO_ENV === 'h5' || !payOnOpen || autoPaid.current || !unpaid) return;
+    autoPaid.current = true;
+    void pay();
+  }, [payOnOpen, unpaid, pay]);
 
   // The "pay by" countdown ticks each second; at zero the server closes the order, so look again.
   useEffect(() => {
@@ -95,14 +188,30 @@ export default function OrderPage() {
     }
   };
 
-  const canCancel = canTransition(o.status, 'CANCELLED');
+  const canCancel = canTransition(o.status, 'CANCELLED') && !confirming;
   const canConfirm = o.status === 'SHIPPED' && canTransition(o.status, 'COMPLETED');
+  const canPay = unpaid && payByMs > now;
 
   return (
     <View className="order-detail">
-      <View className={`order-hero order-hero--${o.status}`}>
-        <Text className="order-status">{orderStatusLabel[o.status]}</Text>
-        {unpaid && (
+      <View className={`order-hero order-hero--${o.status}${confirming ? ' order-hero--confirming' : ''}`}>
+        <Text className="order-status">
+          {confirming ? '支付确认中… Confirming payment' : orderStatusLabel[o.status]}
+        </Text>
+        {confirming && (
+          <Text className="order-hero__note order-confirming">
+            正在等待微信支付的结果 · Waiting for WeChat Pay to confirm
+          </Text>
+        )}
+        {o.status === 'PAID' && (
+          <Text className="order-hero__note order-paid">已支付，商家备货中 · Paid, the shop is preparing it</Text>
+        )}
+        {paying === 'unconfirmed' && unpaid && (
+          <Text className="order-hero__note order-unconfirmed">
+            还没有收到支付结果，如已付款请稍后刷新 · No payment confirmation yet
+          </Text>
+        )}
+        {unpaid && !confirming && (
           <Text className="order-payby">
             {payByMs > now
               ? `请在 ${countdown(payByMs - now)} 内付款，超时订单自动关闭 · Pay within ${countdown(payByMs - now)}`
@@ -164,10 +273,16 @@ export default function OrderPage() {
         )}
       </View>
 
-      {(canCancel || canConfirm) && (
+      {(canCancel || canConfirm || canPay) && (
         <>
           <View className="bottom-bar-spacer" />
           <View className="bottom-bar order-actions">
+            {canPay && (
+              <View className="order-actions__due">
+                <Text className="order-actions__label">应付 </Text>
+                <Price fen={o.price.payable} />
+              </View>
+            )}
             {canCancel && (
               <View
                 className={`btn btn--ghost btn--small order-cancel${busy ? ' btn--disabled' : ''}`}
@@ -184,6 +299,36 @@ export default function OrderPage() {
                 确认收货 Confirm receipt
               </View>
             )}
+            {canPay &&
+              (confirming ? (
+                <View className="btn btn--small btn--disabled order-pay order-pay--confirming">
+                  支付确认中… Confirming
+                </View>
+              ) : paying === 'unconfirmed' ? (
+                <>
+                  <View
+                    className="btn btn--ghost btn--small order-recheck"
+                    onClick={() => {
+                      confirmSince.current = Date.now();
+                      setPaying('confirming');
+                    }}
+                  >
+                    刷新 Check again
+                  </View>
+                  <View className="btn btn--accent btn--small order-pay" onClick={() => void pay()}>
+                    立即支付 Pay now
+                  </View>
+                </>
+              ) : (
+                <View
+                  className={`btn btn--accent btn--small order-pay${paying === 'starting' ? ' btn--disabled' : ''}`}
+                  onClick={() => {
+                    if (paying !== 'starting') void pay();
+                  }}
+                >
+                  {paying === 'starting' ? '正在打开… Opening' : '立即支付 Pay now'}
+                </View>
+              ))}
           </View>
         </>
       )}
