@@ -1,5 +1,15 @@
-/** `npm run db:seed`: creates the demo tea-and-snacks shop once (skips if a catalog exists). */
+/**
+ * `npm run db:seed`: creates the demo tea-and-snacks shop once (skips if a catalog exists),
+ * and the shop owner's console account if there is no staff yet: username `owner`, password
+ * from CHATMALL_OWNER_PASSWORD or generated and printed once.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ConfigError, loadConfig } from '../kernel/config';
+import { LoginService } from '../modules/auth/login.service';
+import { SessionService } from '../modules/auth/session.service';
+import { StaffEntity } from '../modules/auth/staff.entity';
 import { createDataSource } from '../kernel/db';
 import { seedDemoShop } from '../modules/catalog/seed/demo-shop';
 
@@ -15,6 +25,18 @@ async function main() {
         ? `seeded demo shop: ${result.categories} categories, ${result.products} products, ${result.skus} SKUs`
         : 'demo shop already seeded',
     );
+    if ((await db.getRepository(StaffEntity).count()) === 0) {
+      const password = process.env.CHATMALL_OWNER_PASSWORD || randomBytes(9).toString('base64url');
+      const logins = new LoginService(db, new SessionService(db), {
+        exchange: () => Promise.reject(new Error('unused')),
+      });
+      await logins.createStaff({ username: 'owner', displayName: '店主 Owner', role: 'owner', password });
+      // Kept beside the database (gitignored .data/) so the newcomer can find it again.
+      const note = path.join(path.dirname(config.mediaDir), 'owner-password.txt');
+      fs.mkdirSync(path.dirname(note), { recursive: true });
+      fs.writeFileSync(note, `${password}\n`, { mode: 0o600 });
+      console.log(`created the shop owner's console account: username "owner", password in ${note}`);
+    }
   } finally {
     await db.destroy();
   }
