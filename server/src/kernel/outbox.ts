@@ -6,7 +6,7 @@
  */
 import { Queue, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { queueNames } from './queues';
 import { OutboxEffectEntity, OutboxEventEntity } from './outbox.entity';
@@ -21,20 +21,25 @@ export interface OutboxEvent {
 
 const eventId = () => `evt_${Date.now().toString(36)}${randomBytes(10).toString('hex')}`;
 
-/** Records an event in the caller's transaction; a second one with the same topic and key is ignored. */
+/**
+ * Records an event in the caller's transaction; a second one with the same topic and key is
+ * ignored. Returns the id it was given (absent from the table when it was ignored).
+ */
 export async function addOutboxEvent(
   tx: EntityManager,
   topic: string,
   eventKey: string,
   payload: Record<string, unknown>,
-): Promise<void> {
+): Promise<string> {
+  const id = eventId();
   await tx
     .getRepository(OutboxEventEntity)
     .createQueryBuilder()
     .insert()
-    .values({ id: eventId(), topic, eventKey, payload: payload as never, dispatchedAt: null })
+    .values({ id, topic, eventKey, payload: payload as never, dispatchedAt: null })
     .orIgnore()
     .execute();
+  return id;
 }
 
 export function outboxQueue(connection: Redis, prefix: string): Queue {
@@ -50,11 +55,18 @@ export function outboxQueue(connection: Redis, prefix: string): Queue {
   });
 }
 
-/** Sends undispatched events to the queue; safe to run from many processes at once. */
-export async function relayOutbox(db: DataSource, queue: Queue, batch = 500): Promise<number> {
-  const pending = await db
-    .getRepository(OutboxEventEntity)
-    .find({ where: { dispatchedAt: IsNull() }, order: { createdAt: 'ASC' }, take: batch });
+/**
+ * Sends undispatched events to the queue; safe to run from many processes at once. With
+ * `ids`, only those events (the ones a request just committed): every request relaying
+ * everything pending would enqueue and mark each event once per concurrent request.
+ */
+export async function relayOutbox(db: DataSource, queue: Queue, batch = 500, ids?: string[]): Promise<number> {
+  if (ids && !ids.length) return 0;
+  const pending = await db.getRepository(OutboxEventEntity).find({
+    where: ids ? { id: In(ids), dispatchedAt: IsNull() } : { dispatchedAt: IsNull() },
+    order: { createdAt: 'ASC' },
+    take: batch,
+  });
   let n = 0;
   for (const e of pending) {
     // BullMQ ignores a second add with the same job id: two relays racing enqueue once.

@@ -274,6 +274,20 @@ export class OrderService {
   ): Promise<
     { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'AMOUNT_MISMATCH' | 'NOT_PAYABLE'; status?: OrderStatus }
   > {
+    const result = await this.markPaidReturningOrder(em, orderNo, amount, paidAt);
+    return result.ok ? { ok: true } : result;
+  }
+
+  /** `markPaid`, also giving the order as read before the update (saves the caller a second read). */
+  async markPaidReturningOrder(
+    em: EntityManager,
+    orderNo: string,
+    amount: number,
+    paidAt: Date,
+  ): Promise<
+    | { ok: true; order: OrderEntity }
+    | { ok: false; reason: 'NOT_FOUND' | 'AMOUNT_MISMATCH' | 'NOT_PAYABLE'; status?: OrderStatus }
+  > {
     const order = await em.getRepository(OrderEntity).findOneBy({ orderNo });
     if (!order) return { ok: false, reason: 'NOT_FOUND' };
     if (order.payable !== amount) return { ok: false, reason: 'AMOUNT_MISMATCH', status: order.status };
@@ -284,7 +298,7 @@ export class OrderService {
         reason: 'NOT_PAYABLE',
         status: (await em.getRepository(OrderEntity).findOneByOrFail({ orderNo })).status,
       };
-    return { ok: true };
+    return { ok: true, order };
   }
 
   async ship(actor: StaffPrincipal, id: string, carrier: string, trackingNo: string, now = new Date()): Promise<Order> {
