@@ -7,6 +7,7 @@ import { OrderEntity } from '../orders/order.entity';
 import { PayNotificationEntity } from './pay-notification.entity';
 import { PaymentEntity } from './payment.entity';
 import { RefundEntity } from './refund.entity';
+import { refundDto } from './refund.service';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const logEntry = (n: PayNotificationEntity) => ({
@@ -48,19 +49,7 @@ export class PaymentReports {
             flaggedReason: p.flaggedReason,
           }
         : null,
-      refunds: refunds.map((r) => ({
-        id: r.id,
-        orderId: r.orderId,
-        orderNo: r.orderNo,
-        outRefundNo: r.outRefundNo,
-        amount: r.amount,
-        reason: r.reason,
-        status: r.status,
-        rejectReason: r.rejectReason,
-        restock: r.restock,
-        createdAt: r.createdAt.toISOString(),
-        succeededAt: iso(r.succeededAt),
-      })),
+      refunds: refunds.map(refundDto),
       notifications: notes.map(logEntry),
     };
   }

@@ -27,7 +27,7 @@ const isSqlite = (em: EntityManager) => em.connection.options.type === 'better-s
 
 export type RefundResult = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 
-const toDto = (r: RefundEntity): Refund => ({
+export const refundDto = (r: RefundEntity): Refund => ({
   id: r.id,
   orderId: r.orderId,
   orderNo: r.orderNo,
@@ -81,7 +81,7 @@ export class RefundService {
         succeededAt: null,
       });
       await tx.getRepository(RefundEntity).insert(r);
-      return toDto(await tx.getRepository(RefundEntity).findOneByOrFail({ id: r.id }));
+      return refundDto(await tx.getRepository(RefundEntity).findOneByOrFail({ id: r.id }));
     });
   }
 
@@ -90,7 +90,7 @@ export class RefundService {
     if (!order) throw new NotFoundError('Order');
     return (
       await this.db.getRepository(RefundEntity).find({ where: { orderId }, order: { createdAt: 'DESC', id: 'DESC' } })
-    ).map(toDto);
+    ).map(refundDto);
   }
 
   async list(status?: RefundStatus): Promise<Refund[]> {
@@ -98,7 +98,7 @@ export class RefundService {
       await this.db
         .getRepository(RefundEntity)
         .find({ where: status ? { status } : {}, order: { id: 'DESC' }, take: 200 })
-    ).map(toDto);
+    ).map(refundDto);
   }
 
   async reject(actor: StaffPrincipal, id: string, reason: string): Promise<Refund> {
@@ -208,15 +208,13 @@ export class RefundService {
 
   /** Finds refunds still in flight and asks WeChat Pay about them (lost notifications, unsent approvals). */
   async reconcile(now = new Date(), olderThanMs = 60_000): Promise<number> {
-    const stale = await this.db
-      .getRepository(RefundEntity)
-      .find({
-        where: {
-          status: In(['APPROVED', 'PROCESSING', 'ABNORMAL']),
-          updatedAt: LessThanOrEqual(new Date(now.getTime() - olderThanMs)),
-        },
-        take: 100,
-      });
+    const stale = await this.db.getRepository(RefundEntity).find({
+      where: {
+        status: In(['APPROVED', 'PROCESSING', 'ABNORMAL']),
+        updatedAt: LessThanOrEqual(new Date(now.getTime() - olderThanMs)),
+      },
+      take: 100,
+    });
     let settled = 0;
     for (const r of stale) {
       try {
@@ -236,7 +234,7 @@ export class RefundService {
   }
 
   private async get(id: string): Promise<Refund> {
-    return toDto(await this.db.getRepository(RefundEntity).findOneByOrFail({ id }));
+    return refundDto(await this.db.getRepository(RefundEntity).findOneByOrFail({ id }));
   }
 
   private async stateError(tx: EntityManager, id: string, verb: string): Promise<Error> {
