@@ -27,7 +27,7 @@ import { PaymentService } from '../modules/payments/payment.service';
 import { paymentReportRoutes, paymentRoutes, refundRoutes } from '../modules/payments/payments.routes';
 import { PaymentReports } from '../modules/payments/payment-reports';
 import { RefundService } from '../modules/payments/refund.service';
-import { outboxQueue, relayOutbox } from '../kernel/outbox';
+import { enqueueCommitted, outboxQueue, type CommittedEvent } from '../kernel/outbox';
 import { WechatPay } from '../wechat/pay/wechat-pay';
 import { AddressService } from '../modules/addresses/address.service';
 import { authRoutes, staffRoutes } from '../modules/auth/auth.routes';
@@ -104,11 +104,11 @@ export function createApp(deps: AppDeps): BuiltApp {
     wechatPay,
     handler: deps.payNotifications ?? {
       async handle(n, raw) {
-        const committed: string[] = [];
+        const committed: CommittedEvent[] = [];
         await payments.applyNotification(n, raw, committed);
-        // Committed: start this notification's side effects now (only its own events; the
-        // worker's periodic relay is the backstop for anything left behind).
-        await relayOutbox(deps.db, events, committed.length, committed).catch((err: Error) =>
+        // Committed: start this notification's side effects now (just its own events, one Redis
+        // call each); the worker's periodic relay is the backstop if this is lost.
+        await enqueueCommitted(events, committed).catch((err: Error) =>
           deps.log.warn({ err: err.message }, 'outbox relay deferred'),
         );
       },

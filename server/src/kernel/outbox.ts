@@ -6,7 +6,7 @@
  */
 import { Queue, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { queueNames } from './queues';
 import { OutboxEffectEntity, OutboxEventEntity } from './outbox.entity';
@@ -55,6 +55,23 @@ export function outboxQueue(connection: Redis, prefix: string): Queue {
   });
 }
 
+export interface CommittedEvent {
+  id: string;
+  topic: string;
+}
+
+/**
+ * Right after commit: puts just-committed events on the queue (one Redis call each, no SQL).
+ * The job id makes a repeat harmless; the worker marks the event dispatched when it runs it,
+ * and the periodic relay catches any event whose enqueue was lost.
+ */
+export async function enqueueCommitted(queue: Queue, events: readonly CommittedEvent[]): Promise<void> {
+  for (const e of events) await queue.add(e.topic, { eventId: e.id }, { jobId: `evt-${e.id}` });
+}
+
+/** How long the periodic relay leaves a fresh event to the request that committed it. */
+export const RELAY_GRACE_MS = 30_000;
+
 /**
  * Sends undispatched events to the queue; safe to run from many processes at once. With
  * `ids`, only those events (the ones a request just committed): every request relaying
@@ -63,7 +80,9 @@ export function outboxQueue(connection: Redis, prefix: string): Queue {
 export async function relayOutbox(db: DataSource, queue: Queue, batch = 500, ids?: string[]): Promise<number> {
   if (ids && !ids.length) return 0;
   const pending = await db.getRepository(OutboxEventEntity).find({
-    where: ids ? { id: In(ids), dispatchedAt: IsNull() } : { dispatchedAt: IsNull() },
+    where: ids
+      ? { id: In(ids), dispatchedAt: IsNull() }
+      : { dispatchedAt: IsNull(), createdAt: LessThanOrEqual(new Date(Date.now() - RELAY_GRACE_MS)) },
     order: { createdAt: 'ASC' },
     take: batch,
   });
@@ -97,6 +116,8 @@ export class EffectRegistry {
       const { eventId: id } = job.data as { eventId: string };
       const e = await db.getRepository(OutboxEventEntity).findOneBy({ id });
       if (!e) throw new Error(`outbox event ${id} not found`);
+      if (!e.dispatchedAt)
+        await db.getRepository(OutboxEventEntity).update({ id, dispatchedAt: IsNull() }, { dispatchedAt: new Date() });
       const done: string[] = [];
       for (const [name, handler] of this.effects.get(e.topic) ?? []) {
         const already = await db.getRepository(OutboxEffectEntity).existsBy({ eventId: id, effect: name });

@@ -5,7 +5,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../kernel/logger';
-import { relayOutbox } from '../../kernel/outbox';
+import { enqueueCommitted, relayOutbox, type CommittedEvent } from '../../kernel/outbox';
 import type { PaymentService } from './payment.service';
 import type { RefundService } from './refund.service';
 
@@ -24,11 +24,12 @@ export function paymentJobs(deps: {
   return async (job: Job): Promise<unknown> => {
     switch (job.name) {
       case 'reconcile': {
-        const result = await deps.payments.reconcile(new Date(), RECONCILE_AFTER_MS);
+        const committed: CommittedEvent[] = [];
+        const result = await deps.payments.reconcile(new Date(), RECONCILE_AFTER_MS, 100, committed);
         const refundsSettled = await deps.refunds.reconcile(new Date());
         if (result.applied || result.closed || refundsSettled)
           deps.log.info({ ...result, refundsSettled }, 'payments reconciled');
-        await relayOutbox(deps.db, deps.events);
+        await enqueueCommitted(deps.events, committed);
         return result;
       }
       case 'relay-outbox':

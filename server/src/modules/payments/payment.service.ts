@@ -7,7 +7,7 @@
 import { newId } from '@chatmall/shared';
 import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../../kernel/logger';
-import { addOutboxEvent } from '../../kernel/outbox';
+import { addOutboxEvent, type CommittedEvent } from '../../kernel/outbox';
 import { NotFoundError, OrderStateError } from '../../kernel/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { WechatPayApiError } from '../../wechat/pay/errors';
@@ -116,7 +116,7 @@ export class PaymentService {
   async applyNotification(
     n: PayNotification,
     rawBody: Buffer,
-    committedEvents: string[] = [],
+    committedEvents: CommittedEvent[] = [],
   ): Promise<NotificationOutcome> {
     if (n.kind === 'refund') {
       // Refund notifications say CLOSE where the refund API says CLOSED.
@@ -175,9 +175,9 @@ export class PaymentService {
   private async applyTransaction(
     t: Transaction,
     source: { wechatId: string | null; eventType: string; rawBody: Buffer },
-    committedEvents: string[] = [],
+    committedEvents: CommittedEvent[] = [],
   ): Promise<NotificationOutcome> {
-    const events: string[] = [];
+    const events: CommittedEvent[] = [];
     const outcome = await this.db.transaction(async (tx) => {
       const decide = async (): Promise<NotificationOutcome> => {
         if (t.trade_state !== 'SUCCESS') return 'NOT_SUCCESS';
@@ -198,7 +198,7 @@ export class PaymentService {
             buyerId: order.buyerId,
             amount: order.payable,
           });
-          events.push(eventId);
+          events.push({ id: eventId, topic: 'order.paid' });
           return 'APPLIED';
         }
         if (result.reason === 'NOT_FOUND') return 'UNKNOWN_ORDER';
@@ -222,7 +222,7 @@ export class PaymentService {
             transactionId: t.transaction_id ?? null,
             amount: t.amount?.total ?? 0,
           });
-          events.push(eventId);
+          events.push({ id: eventId, topic: 'payment.paid-after-close' });
           return 'PAID_AFTER_CLOSE';
         }
         return 'DUPLICATE';
@@ -262,6 +262,7 @@ export class PaymentService {
     now = new Date(),
     olderThanMs = 5 * 60_000,
     batch = 100,
+    committedEvents: CommittedEvent[] = [],
   ): Promise<{ applied: number; closed: number; checked: number }> {
     const open = await this.db.getRepository(PaymentEntity).find({
       where: {
@@ -294,11 +295,11 @@ export class PaymentService {
         }
       }
       if (t.trade_state === 'SUCCESS') {
-        const outcome = await this.applyTransaction(t, {
-          wechatId: null,
-          eventType: 'RECONCILE.QUERY',
-          rawBody: Buffer.from(JSON.stringify(t)),
-        });
+        const outcome = await this.applyTransaction(
+          t,
+          { wechatId: null, eventType: 'RECONCILE.QUERY', rawBody: Buffer.from(JSON.stringify(t)) },
+          committedEvents,
+        );
         if (outcome === 'APPLIED') applied++;
         continue;
       }
