@@ -16,14 +16,17 @@ export function log(msg) {
 /** Runs a command with inherited output; resolves to its exit code. */
 export function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...baseEnv, ...(opts.env ?? {}) }, ...opts });
+    // The caller's env adds to the inherited one (PATH, ports, …), never replaces it.
+    const { env, ...rest } = opts;
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', ...rest, env: { ...baseEnv, ...(env ?? {}) } });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     child.on('error', () => resolve(127));
   });
 }
 
 export function runSync(cmd, args, opts = {}) {
-  return spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...baseEnv, ...(opts.env ?? {}) }, ...opts });
+  const { env, ...rest } = opts;
+  return spawnSync(cmd, args, { cwd: root, encoding: 'utf8', ...rest, env: { ...baseEnv, ...(env ?? {}) } });
 }
 
 /** `npm ci` when node_modules is missing or older than the lock file. */

@@ -14,8 +14,10 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DIR="${CHATMALL_SERVICES_DIR:-$ROOT/.data/services}"
-MARIADB_PORT="${MARIADB_PORT:-13306}"
-REDIS_PORT="${REDIS_PORT:-16379}"
+mkdir -p "$DIR"
+# A restart (stop, then start) keeps the port the server was first started on.
+MARIADB_PORT="${MARIADB_PORT:-$(cat "$DIR/mariadb.port" 2>/dev/null || echo 13306)}"
+REDIS_PORT="${REDIS_PORT:-$(cat "$DIR/redis.port" 2>/dev/null || echo 16379)}"
 DB_USER=chatmall
 DB_PASS=chatmall
 DB_NAMES=(chatmall_test chatmall_dev)
@@ -73,6 +75,7 @@ mariadb_up() {
     sql+="GRANT ALL PRIVILEGES ON \`chatmall\\_%\`.* TO '$DB_USER'@'$host';"
   done
   mariadb_client -e "$sql"
+  echo "$MARIADB_PORT" > "$DIR/mariadb.port"
   echo "mariadb: running on 127.0.0.1:$MARIADB_PORT (data $DIR/mariadb)"
 }
 
@@ -86,6 +89,7 @@ redis_up() {
   if ! wait_until 20 redis-cli -p "$REDIS_PORT" ping; then
     echo "redis: did not start; see $DIR/redis.log" >&2; exit 1
   fi
+  echo "$REDIS_PORT" > "$DIR/redis.port"
   echo "redis: running on 127.0.0.1:$REDIS_PORT (data $DIR/redis)"
 }
 

@@ -103,7 +103,8 @@ async function stopAll(code) {
   log('stopping…');
   for (const { child } of children) if (!child.exited) child.kill('SIGTERM');
   const deadline = Date.now() + 15_000;
-  while (children.some(({ child }) => !child.exited) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while (children.some(({ child }) => !child.exited) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   for (const { child } of children) if (!child.exited) child.kill('SIGKILL');
   if (startedRedis) await run('bash', ['scripts/services.sh', 'down', 'redis']);
   log('stopped');
@@ -119,7 +120,9 @@ async function main() {
   if (!(await ensureRedis(cfg))) process.exit(1);
 
   log('database: applying migrations and seeding the demo shop (once)');
-  if ((await run(process.execPath, ['--import', 'tsx', 'src/main/seed.ts'], { cwd: path.join(root, 'server') })) !== 0) {
+  if (
+    (await run(process.execPath, ['--import', 'tsx', 'src/main/seed.ts'], { cwd: path.join(root, 'server') })) !== 0
+  ) {
     await stopAll(1);
   }
 
@@ -138,7 +141,10 @@ async function main() {
   startProcess('api', 'server', 'src/main/api.ts', {});
   startProcess('worker', 'server', 'src/main/worker.ts', {});
 
-  const [apiUp, sandboxUp] = await Promise.all([waitForHttp(`${apiUrl}/healthz`), waitForHttp(`${sandboxUrl}/healthz`)]);
+  const [apiUp, sandboxUp] = await Promise.all([
+    waitForHttp(`${apiUrl}/healthz`),
+    waitForHttp(`${sandboxUrl}/healthz`),
+  ]);
   if (!apiUp || !sandboxUp) {
     console.error(`${!apiUp ? 'the API' : 'the sandbox'} did not come up; see the log above`);
     await stopAll(1);

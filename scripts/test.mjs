@@ -32,7 +32,11 @@ async function jest(name, args, env) {
   log(`jest: ${name}`);
   const out = path.join(resultsDir, `jest-${name}.json`);
   fs.rmSync(out, { force: true });
-  const code = await run(path.join(root, 'node_modules/.bin/jest'), [ '--ci', '--json', `--outputFile=${out}`, ...args], { env });
+  const code = await run(
+    path.join(root, 'node_modules/.bin/jest'),
+    ['--ci', '--json', `--outputFile=${out}`, ...args],
+    { env },
+  );
   let counted = false;
   if (fs.existsSync(out)) {
     const r = JSON.parse(fs.readFileSync(out, 'utf8'));
@@ -92,7 +96,8 @@ async function main() {
 
   // Leave the machine as we found it: stop the servers this run started (keep them with
   // CHATMALL_KEEP_SERVICES=1 to save a second on the next run).
-  if (up === 0 && !wasRunning && !process.env.CHATMALL_KEEP_SERVICES) await run('bash', ['scripts/services.sh', 'down']);
+  if (up === 0 && !wasRunning && !process.env.CHATMALL_KEEP_SERVICES)
+    await run('bash', ['scripts/services.sh', 'down']);
 
   log(`finished in ${Math.round((Date.now() - t0) / 1000)} s; screenshots in test-results/e2e/`);
   if (failures.length) {

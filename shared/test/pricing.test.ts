@@ -34,10 +34,12 @@ describe('pricing', () => {
 });
 
 describe('order state machine table', () => {
-  it('lets unpaid orders be paid, cancelled or closed, and nothing leave a final state', () => {
+  it('lets unpaid orders be paid, cancelled or closed; refunds only after payment; nothing leaves a final state', () => {
     expect(canTransition('PENDING_PAYMENT', 'PAID')).toBe(true);
     expect(canTransition('CLOSED', 'PAID')).toBe(false);
     expect(canTransition('PAID', 'CANCELLED')).toBe(false);
-    for (const final of ['COMPLETED', 'CANCELLED', 'CLOSED'] as const) expect(orderTransitions[final]).toEqual([]);
+    expect(canTransition('PENDING_PAYMENT', 'REFUNDED')).toBe(false);
+    expect(canTransition('COMPLETED', 'PARTIALLY_REFUNDED')).toBe(true);
+    for (const final of ['CANCELLED', 'CLOSED', 'REFUNDED'] as const) expect(orderTransitions[final]).toEqual([]);
   });
 });
