@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { WechatPaySettings } from '../wechat/pay/wechat-pay';
 import { repoRoot } from './paths';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -84,21 +85,8 @@ export interface Config {
   shutdownGraceMs: number;
   wechat: WechatConfig;
   orders: { paymentWindowMs: number; autoCompleteMs: number };
-  wechatPay: WechatPayConfig;
-}
-
-/** WeChat Pay settings; `file:` values are absolute paths here. */
-export interface WechatPayConfig {
-  apiBase: string;
-  mchid: string;
-  appid: string;
-  merchantSerial: string;
-  merchantPrivateKey: string;
-  apiV3Key: string;
-  /** Empty: certificate mode only. */
-  publicKeyId: string;
-  publicKey: string;
-  notifyUrl: string;
+  /** WeChat Pay settings, in the protocol layer's own shape; `file:` values are absolute paths here. */
+  wechatPay: WechatPaySettings;
 }
 
 /** Official account and mini-program settings (WeChat Pay has its own). */

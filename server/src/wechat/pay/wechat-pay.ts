@@ -20,6 +20,7 @@ export interface WechatPaySettings {
   merchantSerial: string;
   merchantPrivateKey: string;
   apiV3Key: string;
+  /** Empty: certificate mode only. */
   publicKeyId: string;
   publicKey: string;
   notifyUrl: string;
