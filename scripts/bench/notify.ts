@@ -33,7 +33,13 @@ import { createLogger } from '../../server/src/kernel/logger';
 import { createRedis, type Redis } from '../../server/src/kernel/redis';
 import { PAY_NOTIFY_PATH } from '../../server/src/modules/payments/pay-notify.routes';
 import { WechatPay } from '../../server/src/wechat/pay/wechat-pay';
-import { APIV3_KEY, APPID, fixtureSettings, keys, MCHID, PUBLIC_KEY_ID } from '../../server/test/pay/support';
+import {
+  buildNotification,
+  fixtureSettings,
+  keys,
+  paidTransaction,
+  PUBLIC_KEY_ID,
+} from '../../server/test/pay/support';
 
 const root = path.join(__dirname, '../..');
 const perTarget = Math.max(200, Number(process.argv[2] ?? 2000));
@@ -128,55 +134,12 @@ async function createOrders(db: DataSource, target: 'full' | 'floor', count: num
 
 /** A TRANSACTION.SUCCESS notification signed with the fixture WeChat Pay public-key pair, as WeChat sends it. */
 function signedNotification(orderNo: string, i: number): BenchRequest {
-  const transaction = {
-    appid: APPID,
-    mchid: MCHID,
-    out_trade_no: orderNo,
-    transaction_id: `42000${String(i).padStart(23, '0')}`,
-    trade_type: 'JSAPI',
-    trade_state: 'SUCCESS',
-    trade_state_desc: '支付成功',
-    bank_type: 'OTHERS',
-    attach: '',
-    success_time: '2024-08-01T10:00:00+08:00',
-    payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' },
-    amount: { total: 3900, payer_total: 3900, currency: 'CNY', payer_currency: 'CNY' },
-  };
-  const nonce = crypto.randomBytes(6).toString('hex');
-  const cipher = crypto.createCipheriv('aes-256-gcm', Buffer.from(APIV3_KEY), Buffer.from(nonce));
-  cipher.setAAD(Buffer.from('transaction'));
-  const sealed = Buffer.concat([cipher.update(JSON.stringify(transaction)), cipher.final(), cipher.getAuthTag()]);
-  const body = JSON.stringify({
-    id: crypto.randomUUID(),
-    create_time: '2024-08-01T10:00:01+08:00',
-    resource_type: 'encrypt-resource',
-    event_type: 'TRANSACTION.SUCCESS',
-    summary: '支付成功',
-    resource: {
-      original_type: 'transaction',
-      algorithm: 'AEAD_AES_256_GCM',
-      ciphertext: sealed.toString('base64'),
-      associated_data: 'transaction',
-      nonce,
-    },
+  const { body, headers } = buildNotification({
+    payload: { ...paidTransaction(orderNo, 3900), transaction_id: `42000${String(i).padStart(23, '0')}` },
+    signingKey: keys.wechatpayPublicKeyPrivate,
+    serial: PUBLIC_KEY_ID,
   });
-  const timestamp = String(Math.floor(Date.now() / 1000));
-  const headerNonce = crypto.randomBytes(16).toString('hex');
-  const signature = crypto
-    .sign('sha256', Buffer.from(`${timestamp}\n${headerNonce}\n${body}\n`), keys.wechatpayPublicKeyPrivate)
-    .toString('base64');
-  return {
-    orderNo,
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'wechatpay-timestamp': timestamp,
-      'wechatpay-nonce': headerNonce,
-      'wechatpay-signature': signature,
-      'wechatpay-serial': PUBLIC_KEY_ID,
-      'wechatpay-signature-type': 'WECHATPAY2-SHA256-RSA2048',
-    },
-  };
+  return { orderNo, body, headers };
 }
 
 // ---------------------------------------------------------------------------- the floor
