@@ -20,7 +20,10 @@ interface ProductRowProps {
   extra?: ReactNode;
 }
 
-/** A product as one list row: image left, name and price right. Tapping opens the product. */
+/**
+ * A product as one list row: image left, name and price right. Tapping opens the product.
+ * A `ProductSummary` from the API can be spread straight in.
+ */
 export function ProductRow(p: ProductRowProps) {
   return (
     <View

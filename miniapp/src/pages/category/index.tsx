@@ -111,20 +111,7 @@ export default function CategoryPage() {
             <StateView kind="empty" text="这个分类还没有商品 · Nothing here yet" />
           )}
           {shelf.status === 'ready' &&
-            shelf.items.map((p) => (
-              <ProductRow
-                key={p.id}
-                className="category-product"
-                id={p.id}
-                name={p.name}
-                nameEn={p.nameEn}
-                subtitle={p.subtitle}
-                cover={p.cover}
-                priceFrom={p.priceFrom}
-                priceTo={p.priceTo}
-                soldOut={p.soldOut}
-              />
-            ))}
+            shelf.items.map((p) => <ProductRow key={p.id} className="category-product" {...p} />)}
           {shelf.status === 'ready' && shelf.items.length > 0 && (
             <View className="list-footer">
               <Text>{shelf.loadingMore ? '加载中… Loading' : shelf.nextCursor ? '上滑加载更多' : '没有更多了'}</Text>

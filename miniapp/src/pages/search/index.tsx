@@ -101,18 +101,7 @@ export default function SearchPage() {
         <View className="search-results">
           <Text className="search-results__count muted">“{keyword}” 的结果 · Results</Text>
           {results.items.map((p) => (
-            <ProductRow
-              key={p.id}
-              className="search-result"
-              id={p.id}
-              name={p.name}
-              nameEn={p.nameEn}
-              subtitle={p.subtitle}
-              cover={p.cover}
-              priceFrom={p.priceFrom}
-              priceTo={p.priceTo}
-              soldOut={p.soldOut}
-            />
+            <ProductRow key={p.id} className="search-result" {...p} />
           ))}
           <View className="list-footer">
             <Text>{results.loadingMore ? '加载中… Loading' : results.nextCursor ? '上滑加载更多' : '没有更多了'}</Text>
