@@ -6,44 +6,30 @@
  * order, unpaid, in the orders list. Screenshots of every page go to test-results/e2e/.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ProductListQuery } from '../shared/src/catalog';
-import { createSandbox, type Sandbox } from '../sandbox/src/app';
 import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
+import { startSandbox, type RunningSandbox } from '../server/test/support/sandbox';
 import { launchBrowser, phonePage, screenshot } from './browser';
 
 const h5Dir = path.resolve(__dirname, '../miniapp/dist/h5');
 
-let sandbox: Sandbox;
-let sandboxServer: http.Server;
+let sandbox: RunningSandbox;
 let stack: TestStack;
 let browser: Browser;
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(h5Dir, 'index.html')))
     throw new Error('build the H5 storefront first (npm run build:h5 -w @chatmall/miniapp)');
-  sandbox = createSandbox({
-    merchantBaseUrl: 'http://127.0.0.1:1',
-    selfBaseUrl: 'http://127.0.0.1:0',
-    stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-e2e-')),
-    logLevel: 'silent',
-  });
-  sandboxServer = http.createServer(sandbox.app.callback());
-  await new Promise<void>((r) => sandboxServer.listen(0, '127.0.0.1', r));
-  const sandboxUrl = `http://127.0.0.1:${(sandboxServer.address() as AddressInfo).port}`;
-  stack = await startStack({ config: testConfig({ STOREFRONT_DIR: h5Dir, WECHAT_API_BASE: sandboxUrl }) });
+  sandbox = await startSandbox();
+  stack = await startStack({ config: testConfig({ STOREFRONT_DIR: h5Dir, WECHAT_API_BASE: sandbox.url }) });
   browser = await launchBrowser();
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
   await stack?.close();
-  sandboxServer?.closeAllConnections();
-  await new Promise<void>((r) => (sandboxServer ? sandboxServer.close(() => r()) : r()));
   await sandbox?.close();
 });
 

@@ -3,36 +3,21 @@
  * buyer session; codes work once; refresh tokens rotate; the session key never leaves the
  * server. Staff sign in with a password; wrong passwords and unknown users look the same.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { createSandbox, type Sandbox } from '../../sandbox/src/app';
+import { startSandbox, type RunningSandbox } from './support/sandbox';
 import { startStack, testConfig, type TestStack } from './support/harness';
 import { api, makeStaff } from './support/people';
 
-let sandbox: Sandbox;
-let sandboxServer: http.Server;
+let sandbox: RunningSandbox;
 let sandboxUrl: string;
 let stack: TestStack;
 
 beforeAll(async () => {
-  sandbox = createSandbox({
-    merchantBaseUrl: 'http://127.0.0.1:1',
-    selfBaseUrl: 'http://127.0.0.1:0',
-    stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-login-')),
-    logLevel: 'silent',
-  });
-  sandboxServer = http.createServer(sandbox.app.callback());
-  await new Promise<void>((r) => sandboxServer.listen(0, '127.0.0.1', r));
-  sandboxUrl = `http://127.0.0.1:${(sandboxServer.address() as AddressInfo).port}`;
+  sandbox = await startSandbox();
+  sandboxUrl = sandbox.url;
   stack = await startStack({ seed: false, config: testConfig({ WECHAT_API_BASE: sandboxUrl }) });
 });
 afterAll(async () => {
   await stack?.close();
-  sandboxServer?.closeAllConnections();
-  await new Promise<void>((r) => sandboxServer.close(() => r()));
   await sandbox?.close();
 });
 
