@@ -6,7 +6,7 @@
  */
 import { Queue, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { In, IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { queueNames } from './queues';
 import { OutboxEffectEntity, OutboxEventEntity } from './outbox.entity';
@@ -73,16 +73,12 @@ export async function enqueueCommitted(queue: Queue, events: readonly CommittedE
 export const RELAY_GRACE_MS = 30_000;
 
 /**
- * Sends undispatched events to the queue; safe to run from many processes at once. With
- * `ids`, only those events (the ones a request just committed): every request relaying
- * everything pending would enqueue and mark each event once per concurrent request.
+ * The backstop: sends events that are still undispatched after the grace period (their
+ * request's enqueue was lost) to the queue. Safe to run from many processes at once.
  */
-export async function relayOutbox(db: DataSource, queue: Queue, batch = 500, ids?: string[]): Promise<number> {
-  if (ids && !ids.length) return 0;
+export async function relayOutbox(db: DataSource, queue: Queue, batch = 500): Promise<number> {
   const pending = await db.getRepository(OutboxEventEntity).find({
-    where: ids
-      ? { id: In(ids), dispatchedAt: IsNull() }
-      : { dispatchedAt: IsNull(), createdAt: LessThanOrEqual(new Date(Date.now() - RELAY_GRACE_MS)) },
+    where: { dispatchedAt: IsNull(), createdAt: LessThanOrEqual(new Date(Date.now() - RELAY_GRACE_MS)) },
     order: { createdAt: 'ASC' },
     take: batch,
   });
