@@ -116,9 +116,7 @@ describe.each(databases)('applying a payment notification on %s', (_name, open) 
     const o = await pendingOrder();
     const committed: { id: string; topic: string }[] = [];
     const n = notification({ out_trade_no: o.orderNo, transaction_id: '4200000000000000000000000001' });
-    expect(await payments.applyNotification(n, Buffer.from('{"raw":"bytes as received"}'), committed)).toBe(
-      'APPLIED',
-    );
+    expect(await payments.applyNotification(n, Buffer.from('{"raw":"bytes as received"}'), committed)).toBe('APPLIED');
 
     const paidAt = new Date('2024-08-01T10:00:00+08:00');
     const row = await order(o.orderNo);

@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
 import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { queueNames } from './queues';
+import { execute, insertIgnore } from './sql';
 import { OutboxEffectEntity, OutboxEventEntity } from './outbox.entity';
 import type { Logger } from './logger';
 
@@ -23,23 +24,22 @@ const eventId = () => `evt_${Date.now().toString(36)}${randomBytes(10).toString(
 
 /**
  * Records an event in the caller's transaction; a second one with the same topic and key is
- * ignored. Returns the id it was given (absent from the table when it was ignored).
+ * ignored. Returns the new event's id, or null when it was ignored (the first one stands).
  */
 export async function addOutboxEvent(
   tx: EntityManager,
   topic: string,
   eventKey: string,
   payload: Record<string, unknown>,
-): Promise<string> {
+): Promise<string | null> {
   const id = eventId();
-  await tx
-    .getRepository(OutboxEventEntity)
-    .createQueryBuilder()
-    .insert()
-    .values({ id, topic, eventKey, payload: payload as never, dispatchedAt: null })
-    .orIgnore()
-    .execute();
-  return id;
+  // created_at and the pending index take their defaults; the payload is simple-json (JSON text).
+  const added = await execute(
+    tx,
+    `${insertIgnore(tx)} INTO outbox_events (id, topic, event_key, payload, dispatched_at) VALUES (?, ?, ?, ?, NULL)`,
+    [id, topic, eventKey, JSON.stringify(payload)],
+  );
+  return added === 1 ? id : null;
 }
 
 export function outboxQueue(connection: Redis, prefix: string): Queue {

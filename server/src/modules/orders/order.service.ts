@@ -263,8 +263,10 @@ export class OrderService {
   }
 
   /**
-   * Marks an order paid if it is still awaiting payment and the amount matches. The
-   * payments issue calls this from the verified notification, inside its transaction.
+   * Marks an order paid if it is still awaiting payment and the amount matches: one
+   * conditional update in the common case. Only when it changes nothing is the order read
+   * (locked, so the answer is the current state) to say why. Runs inside the caller's
+   * transaction (the verified notification's, or reconciliation's).
    */
   async markPaid(
     em: EntityManager,
@@ -274,31 +276,16 @@ export class OrderService {
   ): Promise<
     { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'AMOUNT_MISMATCH' | 'NOT_PAYABLE'; status?: OrderStatus }
   > {
-    const result = await this.markPaidReturningOrder(em, orderNo, amount, paidAt);
-    return result.ok ? { ok: true } : result;
-  }
-
-  /** `markPaid`, also giving the order as read before the update (saves the caller a second read). */
-  async markPaidReturningOrder(
-    em: EntityManager,
-    orderNo: string,
-    amount: number,
-    paidAt: Date,
-  ): Promise<
-    | { ok: true; order: OrderEntity }
-    | { ok: false; reason: 'NOT_FOUND' | 'AMOUNT_MISMATCH' | 'NOT_PAYABLE'; status?: OrderStatus }
-  > {
-    const order = await em.getRepository(OrderEntity).findOneBy({ orderNo });
+    if (await transitionOrder(em, { orderNo }, 'PENDING_PAYMENT', 'PAID', { paidAt }, { payable: amount }))
+      return { ok: true };
+    const qb = em.getRepository(OrderEntity).createQueryBuilder('o').where('o.order_no = :orderNo', { orderNo });
+    // In a transaction a plain read could see its old snapshot; outside one it is current anyway.
+    if (em.queryRunner?.isTransactionActive && em.connection.options.type !== 'better-sqlite3')
+      qb.setLock('pessimistic_write');
+    const order = await qb.getOne();
     if (!order) return { ok: false, reason: 'NOT_FOUND' };
     if (order.payable !== amount) return { ok: false, reason: 'AMOUNT_MISMATCH', status: order.status };
-    const changed = await transitionOrder(em, { orderNo }, 'PENDING_PAYMENT', 'PAID', { paidAt });
-    if (!changed)
-      return {
-        ok: false,
-        reason: 'NOT_PAYABLE',
-        status: (await em.getRepository(OrderEntity).findOneByOrFail({ orderNo })).status,
-      };
-    return { ok: true, order };
+    return { ok: false, reason: 'NOT_PAYABLE', status: order.status };
   }
 
   async ship(actor: StaffPrincipal, id: string, carrier: string, trackingNo: string, now = new Date()): Promise<Order> {

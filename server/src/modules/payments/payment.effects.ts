@@ -8,6 +8,7 @@ import type { Logger } from '../../kernel/logger';
 import type { EffectRegistry, OutboxEvent } from '../../kernel/outbox';
 import type { MiniProgramApi } from '../../wechat/miniprogram/miniprogram';
 import { findBuyerOpenid } from '../auth/buyer.entity';
+import { OrderEntity } from '../orders/order.entity';
 import type { PaymentService } from './payment.service';
 
 export interface OrderPaidHooks {
@@ -23,12 +24,14 @@ export function registerPaymentEffects(
 ): void {
   effects
     .on('order.paid', 'buyer-message', async (e) => {
-      const openid = await findBuyerOpenid(deps.db.manager, String(e.payload.buyerId));
+      const order = await deps.db.getRepository(OrderEntity).findOneBy({ orderNo: String(e.payload.orderNo) });
+      if (!order) throw new Error(`paid order ${String(e.payload.orderNo)} not found`);
+      const openid = await findBuyerOpenid(deps.db.manager, order.buyerId);
       if (!openid) return;
       const sent = await deps.miniProgram.sendSubscribeMessage({
         touser: openid,
         templateId: PAID_ORDER_TEMPLATE_ID,
-        page: `pkg-order/pages/order/index?id=${String(e.payload.orderId)}`,
+        page: `pkg-order/pages/order/index?id=${order.id}`,
         data: {
           character_string1: String(e.payload.orderNo),
           amount2: `¥${(Number(e.payload.amount) / 100).toFixed(2)}`,

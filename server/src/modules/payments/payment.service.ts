@@ -8,6 +8,7 @@ import { newId } from '@chatmall/shared';
 import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../../kernel/logger';
 import { addOutboxEvent, type CommittedEvent } from '../../kernel/outbox';
+import { execute } from '../../kernel/sql';
 import { NotFoundError, OrderStateError } from '../../kernel/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { WechatPayApiError } from '../../wechat/pay/errors';
@@ -16,7 +17,6 @@ import type { RequestPaymentParams, Transaction } from '../../wechat/pay/types';
 import { findBuyerOpenid } from '../auth/buyer.entity';
 import { OrderEntity } from '../orders/order.entity';
 import type { OrderService } from '../orders/order.service';
-import { PayNotificationEntity } from './pay-notification.entity';
 import { PaymentEntity } from './payment.entity';
 import type { RefundService } from './refund.service';
 
@@ -37,8 +37,6 @@ export interface PayForOrder {
   /** Where the H5 storefront sends the buyer to pay (the sandbox's cashier page). */
   cashierUrl: string;
 }
-
-const isSqlite = (em: EntityManager) => em.connection.options.type === 'better-sqlite3';
 
 export class PaymentService {
   constructor(
@@ -159,16 +157,21 @@ export class PaymentService {
       rejectReason?: string;
     },
   ): Promise<void> {
-    await em.getRepository(PayNotificationEntity).insert({
-      id: newId('order').replace('ord_', 'pn_'),
-      wechatId: e.wechatId,
-      eventType: e.eventType,
-      outTradeNo: e.outTradeNo,
-      rawBody: e.rawBody.toString('utf8').slice(0, 60_000),
-      verified: e.verified ?? true,
-      rejectReason: e.rejectReason ?? null,
-      outcome: e.outcome,
-    });
+    // received_at takes its default.
+    await execute(
+      em,
+      'INSERT INTO pay_notifications (id, wechat_id, event_type, out_trade_no, raw_body, verified, reject_reason, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        newId('order').replace('ord_', 'pn_'),
+        e.wechatId,
+        e.eventType,
+        e.outTradeNo,
+        e.rawBody.toString('utf8').slice(0, 60_000),
+        (e.verified ?? true) ? 1 : 0,
+        e.rejectReason ?? null,
+        e.outcome,
+      ],
+    );
   }
 
   /** The one path that turns "WeChat says paid" into an order state, from a notification or a query. */
@@ -182,47 +185,34 @@ export class PaymentService {
       const decide = async (): Promise<NotificationOutcome> => {
         if (t.trade_state !== 'SUCCESS') return 'NOT_SUCCESS';
         if ((t.amount?.currency ?? 'CNY') !== 'CNY') return 'CURRENCY_MISMATCH';
+        const orderNo = t.out_trade_no;
+        const amount = t.amount?.total ?? -1;
         const paidAt = t.success_time ? new Date(t.success_time) : new Date();
-        const result = await this.orders.markPaidReturningOrder(tx, t.out_trade_no, t.amount?.total ?? -1, paidAt);
+        const result = await this.orders.markPaid(tx, orderNo, amount, paidAt);
         if (result.ok) {
-          await tx
-            .getRepository(PaymentEntity)
-            .update(
-              { outTradeNo: t.out_trade_no },
-              { status: 'PAID', transactionId: t.transaction_id ?? null, paidAt },
-            );
-          const { order } = result;
-          const eventId = await addOutboxEvent(tx, 'order.paid', t.out_trade_no, {
-            orderId: order.id,
-            orderNo: order.orderNo,
-            buyerId: order.buyerId,
-            amount: order.payable,
-          });
-          events.push({ id: eventId, topic: 'order.paid' });
+          await this.updatePayment(tx, orderNo, { status: 'PAID', transactionId: t.transaction_id ?? null, paidAt });
+          // The effects look the order up by its number; the event carries what the merchant's notice shows.
+          const id = await addOutboxEvent(tx, 'order.paid', orderNo, { orderNo, amount });
+          if (id) events.push({ id, topic: 'order.paid' });
           return 'APPLIED';
         }
         if (result.reason === 'NOT_FOUND') return 'UNKNOWN_ORDER';
         if (result.reason === 'AMOUNT_MISMATCH') {
-          await tx
-            .getRepository(PaymentEntity)
-            .update({ outTradeNo: t.out_trade_no }, { flaggedReason: 'AMOUNT_MISMATCH' });
+          await this.updatePayment(tx, orderNo, { flaggedReason: 'AMOUNT_MISMATCH' });
           return 'AMOUNT_MISMATCH';
         }
-        // Not payable: read the current state with a lock (a plain read could see an old snapshot).
-        const order = await this.lockedOrder(tx, t.out_trade_no);
-        if (order?.status === 'CLOSED' || order?.status === 'CANCELLED') {
-          await tx
-            .getRepository(PaymentEntity)
-            .update(
-              { outTradeNo: t.out_trade_no },
-              { status: 'PAID_AFTER_CLOSE', transactionId: t.transaction_id ?? null, paidAt },
-            );
-          const eventId = await addOutboxEvent(tx, 'payment.paid-after-close', t.out_trade_no, {
-            orderNo: t.out_trade_no,
+        if (result.status === 'CLOSED' || result.status === 'CANCELLED') {
+          await this.updatePayment(tx, orderNo, {
+            status: 'PAID_AFTER_CLOSE',
             transactionId: t.transaction_id ?? null,
-            amount: t.amount?.total ?? 0,
+            paidAt,
           });
-          events.push({ id: eventId, topic: 'payment.paid-after-close' });
+          const id = await addOutboxEvent(tx, 'payment.paid-after-close', orderNo, {
+            orderNo,
+            transactionId: t.transaction_id ?? null,
+            amount,
+          });
+          if (id) events.push({ id, topic: 'payment.paid-after-close' });
           return 'PAID_AFTER_CLOSE';
         }
         return 'DUPLICATE';
@@ -247,10 +237,24 @@ export class PaymentService {
     return outcome;
   }
 
-  private async lockedOrder(tx: EntityManager, orderNo: string): Promise<OrderEntity | null> {
-    const qb = tx.getRepository(OrderEntity).createQueryBuilder('o').where('o.order_no = :orderNo', { orderNo });
-    if (!isSqlite(tx)) qb.setLock('pessimistic_write');
-    return qb.getOne();
+  /** What WeChat said about an order's payment, on its row (one statement; on the notification's hot path). */
+  private async updatePayment(
+    tx: EntityManager,
+    orderNo: string,
+    change: Partial<Pick<PaymentEntity, 'status' | 'transactionId' | 'paidAt' | 'flaggedReason'>>,
+  ): Promise<void> {
+    const columns = {
+      status: 'status',
+      transactionId: 'transaction_id',
+      paidAt: 'paid_at',
+      flaggedReason: 'flagged_reason',
+    };
+    const set = Object.entries(change) as [keyof typeof columns, unknown][];
+    await execute(
+      tx,
+      `UPDATE payments SET ${set.map(([k]) => `${columns[k]} = ?, `).join('')}updated_at = ? WHERE out_trade_no = ?`,
+      [...set.map(([, v]) => v), new Date(), orderNo],
+    );
   }
 
   /**
