@@ -1,7 +1,7 @@
 /**
  * Composes the Koa application: request context → error mapping → body reading →
- * health and API routes → media and storefront files. Built without opening a port so
- * tests can drive `app.callback()` directly.
+ * probes and WeChat callbacks → CORS → API routes → media and storefront files. Built
+ * without opening a port so tests can drive `app.callback()` directly.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -42,7 +42,7 @@ import { OrderService, type OrderScheduler } from '../modules/orders/order.servi
 import { orderRoutes } from '../modules/orders/orders.routes';
 import { ContractRouter } from './contract-router';
 import { errorMiddleware } from './middleware/errors';
-import { jsonBody } from './middleware/json-body';
+import { readBody } from './middleware/body';
 import { requestContextMiddleware } from './middleware/request-context';
 
 export interface AppDeps {
@@ -128,12 +128,13 @@ export function createApp(deps: AppDeps): BuiltApp {
 
   app.use(requestContextMiddleware(deps.log));
   app.use(errorMiddleware());
+  // Image uploads are raw bytes with their own (larger) limit; every other body keeps 1 MB.
+  app.use(readBody(undefined, { [`POST ${contract.uploadImage.path}`]: deps.config.mediaMaxUploadBytes }));
+  // Probes and WeChat's server-to-server callbacks: no browser calls them, so no CORS.
+  app.use(system.routes() as unknown as Koa.Middleware);
   // The storefront's H5 build calls the API from the same origin; cross-origin callers
   // (a dev server on another port) are allowed to read public catalog data.
   app.use(cors({ allowMethods: 'GET,POST,PUT,PATCH,DELETE', exposeHeaders: ['X-Request-Id'] }));
-  // Image uploads are raw bytes with their own (larger) limit; every other body keeps 1 MB.
-  app.use(jsonBody(undefined, { [`POST ${contract.uploadImage.path}`]: deps.config.mediaMaxUploadBytes }));
-  app.use(system.routes() as unknown as Koa.Middleware);
   app.use(api.middleware());
 
   const media = serve(deps.config.mediaDir, { maxage: 3600_000, index: false });

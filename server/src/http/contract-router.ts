@@ -9,6 +9,7 @@ import type Koa from 'koa';
 import Router from 'koa-router';
 import type { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../kernel/errors';
+import { jsonBodyOf } from './middleware/body';
 import type { BuyerPrincipal, Principal, StaffPrincipal } from '../modules/auth/principal';
 
 /** What the caller is, given the endpoint's access rule. */
@@ -72,7 +73,7 @@ export class ContractRouter {
       checkAccess(endpoint.access, principal);
       const params = parsePart<E['params']>(endpoint.params, ctx.params ?? {}, 'params');
       const query = parsePart<E['query']>(endpoint.query, { ...ctx.query }, 'query');
-      const body = parsePart<E['body']>(endpoint.body, (ctx.request as { body?: unknown }).body ?? {}, 'body');
+      const body = parsePart<E['body']>(endpoint.body, jsonBodyOf(ctx) ?? {}, 'body');
       const result = await handler({ params, query, body, principal: principal as PrincipalFor<E['access']>, ctx });
       ctx.status = 200;
       ctx.body = endpoint.response.parse(result);
