@@ -8,9 +8,10 @@
  * and runs one transaction with the same writes as raw SQL (inbox-like insert,
  * conditional order update, payment update, outbox-like insert) on copies of the same
  * tables, and nothing else. Both driven by the same keep-alive client at the same
- * concurrency from a worker thread; rounds alternate. Prints a table; not a timed test.
+ * concurrency from a worker thread, after a warm-up; rounds alternate so drift in the machine
+ * or the database hits both alike. Prints a table and each round's ratio; not a timed test.
  *
- *   npm run bench:notify [-- <notifications per target> [<concurrency>]]
+ *   npm run bench:notify [-- <notifications per target> [<concurrency> [<warm-up per target>]]]
  *
  * Uses its own database `chatmall_bench` (dropped and recreated) and Redis db 11 with the
  * queue prefix `chatmall-bench` (only those keys are deleted); starts MariaDB and Redis
@@ -42,10 +43,12 @@ import {
 } from '../../server/test/pay/support';
 
 const root = path.join(__dirname, '../..');
-const perTarget = Math.max(200, Number(process.argv[2] ?? 2000));
+const perTarget = Math.max(200, Number(process.argv[2] ?? 4000));
 const concurrency = Math.max(1, Number(process.argv[3] ?? 32));
-const warmup = Math.min(400, Math.floor(perTarget / 5));
-const rounds = 2;
+// Both targets run until V8 has compiled their hot code before anything is measured: the full
+// path has more of it, so a short warm-up measures the JIT rather than the path.
+const warmup = Math.max(0, Number(process.argv[4] ?? 3000));
+const rounds = 4;
 const FLOOR_PATH = '/bench/floor';
 const DB_NAME = 'chatmall_bench';
 const QUEUE_PREFIX = 'chatmall-bench';
@@ -395,8 +398,13 @@ async function main() {
         `${(f.rate / b.rate).toFixed(2)}×`,
       ]),
     );
+    const perRound = results.full.map((r, i) => {
+      const floorRound = results.floor[i];
+      return (r.latencies.length / r.seconds / (floorRound.latencies.length / floorRound.seconds)).toFixed(2);
+    });
+    console.log(`\nratio per round: ${perRound.join(' ')}`);
     console.log(
-      `\nratio full/floor = ${(f.rate / b.rate).toFixed(2)} (target ≥ 0.70); all ${total} notifications APPLIED, ` +
+      `ratio full/floor = ${(f.rate / b.rate).toFixed(2)} (target ≥ 0.70); all ${total} notifications APPLIED, ` +
         `each order PAID once with one inbox row and one outbox event\n`,
     );
   } finally {
