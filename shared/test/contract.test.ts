@@ -86,6 +86,13 @@ describe('ids and SKU choice', () => {
     expect(idSchema('sku').safeParse(a).success).toBe(false);
   });
 
+  it('never repeats an id made in the same millisecond, across many refills of the random pool', () => {
+    const ids = Array.from({ length: 5000 }, () => newId('payNotification', 1_700_000_000_000));
+    expect(new Set(ids).size).toBe(ids.length);
+    // Every position of the random part takes every letter of the alphabet: no byte is stuck.
+    for (let i = 13; i < 29; i++) expect(new Set(ids.map((id) => id[i])).size).toBe(32);
+  });
+
   it('finds the SKU matching every chosen spec value, and none for a partial choice', () => {
     const skus = [
       { id: 'sku_a', specValues: ['50g', '罐装'], price: 1, originalPrice: null, stock: 1, image: null },

@@ -69,7 +69,7 @@ export class PaymentService {
       .createQueryBuilder()
       .insert()
       .values({
-        id: newId('order').replace('ord_', 'pay_'),
+        id: newId('payment'),
         orderId,
         outTradeNo: order.orderNo,
         amount: order.payable,
@@ -162,7 +162,7 @@ export class PaymentService {
       em,
       'INSERT INTO pay_notifications (id, wechat_id, event_type, out_trade_no, raw_body, verified, reject_reason, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [
-        newId('order').replace('ord_', 'pn_'),
+        newId('payNotification'),
         e.wechatId,
         e.eventType,
         e.outTradeNo,

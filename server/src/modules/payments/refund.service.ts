@@ -68,7 +68,7 @@ export class RefundService {
       if (amount > left)
         throw new ValidationError([{ path: 'body.amount', message: `at most ${left} fen can still be refunded` }]);
       const r = Object.assign(new RefundEntity(), {
-        id: newId('order').replace('ord_', 'rf_'),
+        id: newId('refund'),
         orderId,
         orderNo: order.orderNo,
         outRefundNo: `RF${order.orderNo.slice(2)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`,
