@@ -92,10 +92,7 @@ export class CommittedEventRelay {
     const batch = this.waiting;
     this.waiting = [];
     try {
-      await enqueueCommitted(
-        this.queue,
-        batch.flatMap((b) => b.events),
-      );
+      await enqueueCommitted(this.queue, batch.flatMap((b) => b.events));
       for (const b of batch) b.done();
     } catch (err) {
       for (const b of batch) b.done(err);
