@@ -92,7 +92,8 @@ export class CommittedEventRelay {
     const batch = this.waiting;
     this.waiting = [];
     try {
-      await enqueueCommitted(this.queue, batch.flatMap((b) => b.events));
+      const events = batch.flatMap((b) => b.events);
+      await enqueueCommitted(this.queue, events);
       for (const b of batch) b.done();
     } catch (err) {
       for (const b of batch) b.done(err);
