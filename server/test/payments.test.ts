@@ -85,6 +85,13 @@ describe('paying an order', () => {
         (e) => e.length === 3,
       ),
     ).toEqual(['buyer-message', 'hooks', 'merchant-notice']);
+    // The buyer got one paid-order message naming their order and what they paid.
+    const inboxOfBuyer = await p.sandboxCall('GET', `/sandbox/oa/users/${p.buyer.openid}/inbox`);
+    const messages = (inboxOfBuyer.body.messages as { via: string; content: string }[]).filter(
+      (m) => m.via === 'subscribe-message' && m.content.includes(order.orderNo),
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0].content).toContain(`¥${(order.price.payable / 100).toFixed(2)}`);
     expect(p.paidHookRuns.filter((e) => e.eventKey === order.orderNo)).toHaveLength(1);
     const payment = await p.stack.db.getRepository(PaymentEntity).findOneByOrFail({ orderId: order.id });
     expect(payment).toMatchObject({ status: 'PAID', amount: order.price.payable });
