@@ -3,8 +3,9 @@
  * real Koa app (request context, error mapping, raw-body capture, routing), signature
  * verified on the raw bytes, AES-256-GCM resource decrypted and parsed, then
  * PaymentService's transaction on MariaDB (inbox row, conditional order update, payment
- * update, outbox event) and the post-commit outbox relay, for a real pending order each
- * time, so every notification is APPLIED. Floor: a bare Koa app that reads the same bytes
+ * update, outbox event), for a real pending order each time, so every notification is
+ * APPLIED. The worker's outbox relay (not on the request path) is then timed sending all
+ * those events to BullMQ, and reported on its own line. Floor: a bare Koa app that reads the same bytes
  * and runs one transaction with the same writes as raw SQL (inbox-like insert,
  * conditional order update, payment update, outbox-like insert) on copies of the same
  * tables, and nothing else. Both driven by the same keep-alive client at the same
@@ -31,6 +32,7 @@ import { createApp } from '../../server/src/http/app';
 import { loadConfig } from '../../server/src/kernel/config';
 import { createDataSource } from '../../server/src/kernel/db';
 import { createLogger } from '../../server/src/kernel/logger';
+import { outboxQueue, relayOutbox } from '../../server/src/kernel/outbox';
 import { createRedis, type Redis } from '../../server/src/kernel/redis';
 import { PAY_NOTIFY_PATH } from '../../server/src/modules/payments/pay-notify.routes';
 import { WechatPay } from '../../server/src/wechat/pay/wechat-pay';
@@ -321,6 +323,7 @@ async function main() {
     wechatPay,
     orderScheduler: { scheduleClose: async () => undefined },
   });
+  const events = outboxQueue(redis, QUEUE_PREFIX);
   const full = await listen(app);
   const floor = await listen(floorApp(db));
 
@@ -361,6 +364,15 @@ async function main() {
     )) as { paid: string; payments: string; applied: string; events: string; floorPaid: string }[];
     for (const [name, value] of Object.entries(check))
       if (Number(value) !== total) throw new Error(`bench check failed: ${name} = ${value}, expected ${total}`);
+
+    // The worker's side of it: the relay sends every committed event to the events queue.
+    const relayStarted = process.hrtime.bigint();
+    let relayed = 0;
+    for (let sent; (sent = await relayOutbox(db, events));) relayed += sent;
+    const relaySeconds = Number(process.hrtime.bigint() - relayStarted) / 1e9;
+    const jobs = await events.getJobCountByTypes('waiting');
+    if (relayed !== total || jobs !== total)
+      throw new Error(`bench check failed: relayed ${relayed}, queued ${jobs}, expected ${total}`);
 
     const summary = (runs: RunResult[]) => {
       const seconds = runs.reduce((s, r) => s + r.seconds, 0);
@@ -405,7 +417,11 @@ async function main() {
     console.log(`\nratio per round: ${perRound.join(' ')}`);
     console.log(
       `ratio full/floor = ${(f.rate / b.rate).toFixed(2)} (target ≥ 0.70); all ${total} notifications APPLIED, ` +
-        `each order PAID once with one inbox row and one outbox event\n`,
+        `each order PAID once with one inbox row and one outbox event`,
+    );
+    console.log(
+      `outbox relay (worker, batches of 500): ${total} events to BullMQ in ${relaySeconds.toFixed(2)} s = ` +
+        `${(total / relaySeconds).toFixed(0)} events/s, one job each\n`,
     );
   } finally {
     await worker.terminate();
@@ -413,6 +429,7 @@ async function main() {
       s.closeAllConnections();
       await new Promise<void>((r) => s.close(() => r()));
     }
+    await events.close().catch(() => undefined);
     await deleteQueueKeys(redis).catch(() => undefined);
     redis.disconnect();
     await db.destroy();

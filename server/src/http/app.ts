@@ -27,7 +27,6 @@ import { PaymentService } from '../modules/payments/payment.service';
 import { paymentReportRoutes, paymentRoutes, refundRoutes } from '../modules/payments/payments.routes';
 import { PaymentReports } from '../modules/payments/payment-reports';
 import { RefundService } from '../modules/payments/refund.service';
-import { CommittedEventRelay, outboxQueue, type CommittedEvent } from '../kernel/outbox';
 import { WechatPay } from '../wechat/pay/wechat-pay';
 import { AddressService } from '../modules/addresses/address.service';
 import { authRoutes, staffRoutes } from '../modules/auth/auth.routes';
@@ -99,20 +98,11 @@ export function createApp(deps: AppDeps): BuiltApp {
   const wechatPay = deps.wechatPay ?? new WechatPay(deps.config.wechatPay);
   const refunds = new RefundService(deps.db, wechatPay, deps.log);
   const payments = new PaymentService(deps.db, orders, wechatPay, deps.log, refunds);
-  const relay = new CommittedEventRelay(outboxQueue(deps.redis, deps.config.queues.prefix));
   payNotifyRoutes(system, {
     wechatPay,
+    // Committed means answered: the side effects are outbox events the worker's relay sends on.
     handler: deps.payNotifications ?? {
-      async handle(n, raw) {
-        const committed: CommittedEvent[] = [];
-        await payments.applyNotification(n, raw, committed);
-        // Committed: start this notification's side effects now (its own events, batched with
-        // concurrent notifications' into one Redis call); the worker's periodic relay is the
-        // backstop if this is lost.
-        await relay
-          .enqueue(committed)
-          .catch((err: Error) => deps.log.warn({ err: err.message }, 'outbox relay deferred'));
-      },
+      handle: async (n, raw) => void (await payments.applyNotification(n, raw)),
       refused: (raw, reason) => payments.recordRefused(raw, reason),
     },
   });

@@ -1,12 +1,12 @@
 /**
  * The outbox: side effects (messages, points, coupon use) are recorded as events inside
- * the transaction that causes them, relayed to BullMQ after commit with a job id derived
- * from the event, and each effect of an event runs once (recorded in outbox_effects).
- * A crash between commit and relay delays the work; the periodic relay picks it up.
+ * the transaction that causes them; the worker's relay sends committed events to BullMQ
+ * with a job id derived from the event, and each effect of an event runs once (recorded in
+ * outbox_effects). A crash anywhere delays the work, never loses or repeats it.
  */
 import { Queue, type ConnectionOptions, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { randomBytes } from 'node:crypto';
 import { queueNames } from './queues';
 import { execute, insertIgnore } from './sql';
@@ -55,75 +55,79 @@ export function outboxQueue(connection: Redis, prefix: string): Queue {
   });
 }
 
-export interface CommittedEvent {
-  id: string;
-  topic: string;
-}
-
-const jobFor = (e: CommittedEvent) => ({ name: e.topic, data: { eventId: e.id }, opts: { jobId: `evt-${e.id}` } });
+/** How long the relay waits before looking again when its last look found less than a batch. */
+export const RELAY_IDLE_MS = 200;
+/** The longest it waits between tries while the database or Redis is away. */
+const RELAY_MAX_BACKOFF_MS = 10_000;
 
 /**
- * Right after commit: puts just-committed events on the queue (no SQL). The job id makes a
- * repeat harmless; the worker marks the event dispatched when it runs it, and the periodic
- * relay catches any event whose enqueue was lost.
- */
-export async function enqueueCommitted(queue: Queue, events: readonly CommittedEvent[]): Promise<void> {
-  if (events.length) await queue.addBulk(events.map(jobFor));
-}
-
-/**
- * `enqueueCommitted` for a busy request path: what concurrent requests commit in the same
- * turn of the event loop goes to Redis together, in one round trip, instead of one each.
- */
-export class CommittedEventRelay {
-  private waiting: { events: readonly CommittedEvent[]; done: (err?: unknown) => void }[] = [];
-
-  constructor(private readonly queue: Queue) {}
-
-  enqueue(events: readonly CommittedEvent[]): Promise<void> {
-    if (!events.length) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      if (!this.waiting.length) setImmediate(() => void this.flush());
-      this.waiting.push({ events, done: (err) => (err ? reject(err) : resolve()) });
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    try {
-      const events = batch.flatMap((b) => b.events);
-      await enqueueCommitted(this.queue, events);
-      for (const b of batch) b.done();
-    } catch (err) {
-      for (const b of batch) b.done(err);
-    }
-  }
-}
-
-/** How long the periodic relay leaves a fresh event to the request that committed it. */
-export const RELAY_GRACE_MS = 30_000;
-
-/**
- * The backstop: sends events that are still undispatched after the grace period (their
- * request's enqueue was lost) to the queue. Safe to run from many processes at once.
+ * One pass of the relay: committed events not yet sent go to the events queue, oldest first,
+ * a batch at a time (one read, one Redis call, one update). The job id makes a repeat
+ * harmless, so relays in several worker processes may race; a crash between sending and
+ * marking sends the batch again, and each effect still runs once (outbox_effects).
  */
 export async function relayOutbox(db: DataSource, queue: Queue, batch = 500): Promise<number> {
-  const pending = await db.getRepository(OutboxEventEntity).find({
-    where: { dispatchedAt: IsNull(), createdAt: LessThanOrEqual(new Date(Date.now() - RELAY_GRACE_MS)) },
+  const events = db.getRepository(OutboxEventEntity);
+  const pending = await events.find({
+    select: { id: true, topic: true },
+    where: { dispatchedAt: IsNull() },
     order: { createdAt: 'ASC' },
     take: batch,
   });
-  let n = 0;
-  for (const e of pending) {
-    // BullMQ ignores a second add with the same job id: two relays racing enqueue once.
-    await queue.add(e.topic, { eventId: e.id }, { jobId: `evt-${e.id}` });
-    await db
-      .getRepository(OutboxEventEntity)
-      .update({ id: e.id, dispatchedAt: IsNull() }, { dispatchedAt: new Date() });
-    n++;
-  }
-  return n;
+  if (!pending.length) return 0;
+  await queue.addBulk(pending.map((e) => ({ name: e.topic, data: { eventId: e.id }, opts: { jobId: `evt-${e.id}` } })));
+  await events.update({ id: In(pending.map((e) => e.id)), dispatchedAt: IsNull() }, { dispatchedAt: new Date() });
+  return pending.length;
+}
+
+/**
+ * The worker's relay loop: a request only commits its events and answers, it never waits on
+ * Redis for its side effects; the relay picks them up within RELAY_IDLE_MS, straight away
+ * again while there is a backlog, and backs off (logging once) while a dependency is away.
+ */
+export function startOutboxRelay(
+  db: DataSource,
+  queue: Queue,
+  log: Logger,
+  opts: { idleMs?: number; batch?: number } = {},
+): { stop(): Promise<void> } {
+  const idleMs = opts.idleMs ?? RELAY_IDLE_MS;
+  const batch = opts.batch ?? 500;
+  let stopped = false;
+  let wake: () => void = () => undefined;
+  const pause = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  const loop = async () => {
+    let failures = 0;
+    while (!stopped) {
+      let sent = 0;
+      try {
+        sent = await relayOutbox(db, queue, batch);
+        if (failures) log.info({ after: failures }, 'outbox relay recovered');
+        failures = 0;
+      } catch (err) {
+        if (!failures) log.warn({ err: (err as Error).message }, 'outbox relay failed; retrying');
+        failures++;
+      }
+      if (stopped) break;
+      if (failures) await pause(Math.min(RELAY_MAX_BACKOFF_MS, idleMs * 2 ** failures));
+      else if (sent < batch) await pause(idleMs);
+    }
+  };
+  const running = loop();
+  return {
+    async stop() {
+      stopped = true;
+      wake();
+      await running;
+    },
+  };
 }
 
 export type EffectHandler = (event: OutboxEvent) => Promise<void>;

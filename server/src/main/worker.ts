@@ -7,10 +7,10 @@ import { closeRuntime, onShutdown, openRuntime } from '../kernel/runtime';
 import { systemJobs } from '../modules/health/system.jobs';
 import { bullOrderScheduler, ORDER_SWEEP_EVERY_MS, orderJobs } from '../modules/orders/order.jobs';
 import { OrderService } from '../modules/orders/order.service';
-import { EffectRegistry, outboxQueue } from '../kernel/outbox';
+import { EffectRegistry, outboxQueue, startOutboxRelay } from '../kernel/outbox';
 import { miniProgramFor } from '../modules/auth/wechat-login';
 import { registerPaymentEffects } from '../modules/payments/payment.effects';
-import { paymentJobs, RECONCILE_EVERY_MS, RELAY_EVERY_MS } from '../modules/payments/payment.jobs';
+import { paymentJobs, RECONCILE_EVERY_MS } from '../modules/payments/payment.jobs';
 import { PaymentService } from '../modules/payments/payment.service';
 import { RefundService } from '../modules/payments/refund.service';
 import { WechatPay } from '../wechat/pay/wechat-pay';
@@ -56,7 +56,7 @@ async function main() {
   });
   const paymentWorker = new Worker(
     queueNames.payments,
-    paymentJobs({ db: rt.db, payments, refunds, events, log: rt.log }),
+    paymentJobs({ payments, refunds, log: rt.log }),
     {
       connection: connection as unknown as ConnectionOptions,
       prefix: config.queues.prefix,
@@ -64,7 +64,9 @@ async function main() {
     },
   );
   await paymentQueue.upsertJobScheduler('reconcile', { every: RECONCILE_EVERY_MS }, { name: 'reconcile', data: {} });
-  await paymentQueue.upsertJobScheduler('relay-outbox', { every: RELAY_EVERY_MS }, { name: 'relay-outbox', data: {} });
+  // The relay used to be a job every 10 s; it is a loop now (below). Drop an old schedule.
+  await paymentQueue.removeJobScheduler('relay-outbox');
+  const relay = startOutboxRelay(rt.db, events, rt.log);
   for (const w of [worker, orderWorker, eventWorker, paymentWorker]) {
     w.on('failed', (job, err) => rt.log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
   }
@@ -78,6 +80,7 @@ async function main() {
   rt.log.info({ queues: Object.values(queueNames) }, 'worker started');
 
   onShutdown(rt.log, async () => {
+    await relay.stop();
     await Promise.all([worker.close(), orderWorker.close(), eventWorker.close(), paymentWorker.close()]); // wait for active jobs
     await Promise.all([systemQueue.close(), orderScheduler.queue.close(), events.close(), paymentQueue.close()]);
     await connection.quit().catch(() => connection.disconnect());

@@ -1,7 +1,7 @@
 /**
  * The whole payment path for tests: the sandbox (in-process) playing WeChat and WeChat Pay,
  * the API with its real notification handler over MariaDB and Redis, and an in-process
- * events worker whose side effects are counted.
+ * outbox relay and events worker whose side effects are counted.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
 import { createSandbox, type Sandbox } from '../../../sandbox/src/app';
 import { createApp, type BuiltApp } from '../../src/http/app';
-import { EffectRegistry, outboxQueue, type OutboxEvent } from '../../src/kernel/outbox';
+import { EffectRegistry, outboxQueue, startOutboxRelay, type OutboxEvent } from '../../src/kernel/outbox';
 import { queueNames } from '../../src/kernel/queues';
 import { createRedis, type Redis } from '../../src/kernel/redis';
 import { miniProgramFor } from '../../src/modules/auth/wechat-login';
@@ -86,6 +86,7 @@ export async function startPayStack(opts: { timeScale?: number } = {}): Promise<
     prefix: config.queues.prefix,
     concurrency: 4,
   });
+  const relay = startOutboxRelay(stack.db, events, stack.log, { idleMs: 50 });
 
   const sandboxCall = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(sb.url + p, {
@@ -129,6 +130,7 @@ export async function startPayStack(opts: { timeScale?: number } = {}): Promise<
     buyer: { ...base, openid },
     sandboxCall,
     async close() {
+      await relay.stop();
       await worker.close();
       await events.close();
       connection.disconnect();

@@ -7,7 +7,7 @@
 import { newId } from '@chatmall/shared';
 import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../../kernel/logger';
-import { addOutboxEvent, type CommittedEvent } from '../../kernel/outbox';
+import { addOutboxEvent } from '../../kernel/outbox';
 import { execute } from '../../kernel/sql';
 import { NotFoundError, OrderStateError } from '../../kernel/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
@@ -108,14 +108,10 @@ export class PaymentService {
   }
 
   /**
-   * Records an accepted notification and applies it, all in one transaction. The ids of the
-   * outbox events it committed are pushed onto `committedEvents`, for the caller to relay.
+   * Records an accepted notification and applies it, all in one transaction; its side
+   * effects are outbox events the worker's relay picks up after commit.
    */
-  async applyNotification(
-    n: PayNotification,
-    rawBody: Buffer,
-    committedEvents: CommittedEvent[] = [],
-  ): Promise<NotificationOutcome> {
+  async applyNotification(n: PayNotification, rawBody: Buffer): Promise<NotificationOutcome> {
     if (n.kind === 'refund') {
       // Refund notifications say CLOSE where the refund API says CLOSED.
       const status = n.refund.refund_status === 'CLOSE' ? 'CLOSED' : n.refund.refund_status;
@@ -129,7 +125,7 @@ export class PaymentService {
       });
       return 'REFUND_EVENT';
     }
-    return this.applyTransaction(n.transaction, { wechatId: n.id, eventType: n.eventType, rawBody }, committedEvents);
+    return this.applyTransaction(n.transaction, { wechatId: n.id, eventType: n.eventType, rawBody });
   }
 
   /** Records a notification refused before it could be trusted (bad signature, stale, …). */
@@ -178,9 +174,7 @@ export class PaymentService {
   private async applyTransaction(
     t: Transaction,
     source: { wechatId: string | null; eventType: string; rawBody: Buffer },
-    committedEvents: CommittedEvent[] = [],
   ): Promise<NotificationOutcome> {
-    const events: CommittedEvent[] = [];
     const outcome = await this.db.transaction(async (tx) => {
       const decide = async (): Promise<NotificationOutcome> => {
         if (t.trade_state !== 'SUCCESS') return 'NOT_SUCCESS';
@@ -192,8 +186,7 @@ export class PaymentService {
         if (result.ok) {
           await this.updatePayment(tx, orderNo, { status: 'PAID', transactionId: t.transaction_id ?? null, paidAt });
           // The effects look the order up by its number; the event carries what the merchant's notice shows.
-          const id = await addOutboxEvent(tx, 'order.paid', orderNo, { orderNo, amount });
-          if (id) events.push({ id, topic: 'order.paid' });
+          await addOutboxEvent(tx, 'order.paid', orderNo, { orderNo, amount });
           return 'APPLIED';
         }
         if (result.reason === 'NOT_FOUND') return 'UNKNOWN_ORDER';
@@ -207,12 +200,11 @@ export class PaymentService {
             transactionId: t.transaction_id ?? null,
             paidAt,
           });
-          const id = await addOutboxEvent(tx, 'payment.paid-after-close', orderNo, {
+          await addOutboxEvent(tx, 'payment.paid-after-close', orderNo, {
             orderNo,
             transactionId: t.transaction_id ?? null,
             amount,
           });
-          if (id) events.push({ id, topic: 'payment.paid-after-close' });
           return 'PAID_AFTER_CLOSE';
         }
         return 'DUPLICATE';
@@ -227,7 +219,6 @@ export class PaymentService {
       });
       return outcome;
     });
-    committedEvents.push(...events);
     if (outcome === 'AMOUNT_MISMATCH' || outcome === 'UNKNOWN_ORDER' || outcome === 'CURRENCY_MISMATCH') {
       this.log.error(
         { alert: 'payment-mismatch', outTradeNo: t.out_trade_no, outcome },
@@ -266,7 +257,6 @@ export class PaymentService {
     now = new Date(),
     olderThanMs = 5 * 60_000,
     batch = 100,
-    committedEvents: CommittedEvent[] = [],
   ): Promise<{ applied: number; closed: number; checked: number }> {
     const open = await this.db.getRepository(PaymentEntity).find({
       where: {
@@ -299,11 +289,11 @@ export class PaymentService {
         }
       }
       if (t.trade_state === 'SUCCESS') {
-        const outcome = await this.applyTransaction(
-          t,
-          { wechatId: null, eventType: 'RECONCILE.QUERY', rawBody: Buffer.from(JSON.stringify(t)) },
-          committedEvents,
-        );
+        const outcome = await this.applyTransaction(t, {
+          wechatId: null,
+          eventType: 'RECONCILE.QUERY',
+          rawBody: Buffer.from(JSON.stringify(t)),
+        });
         if (outcome === 'APPLIED') applied++;
         continue;
       }
