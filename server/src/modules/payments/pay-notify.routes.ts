@@ -8,7 +8,6 @@
 import type Koa from 'koa';
 import type Router from 'koa-router';
 import { UnauthenticatedError, ValidationError } from '../../kernel/errors';
-import type { Logger } from '../../kernel/logger';
 import type { NotificationResult, PayNotification } from '../../wechat/pay/notification';
 import type { HeaderBag } from '../../wechat/pay/verify';
 
@@ -32,15 +31,6 @@ export interface PayNotificationReader {
 export interface PayNotifyDeps {
   wechatPay: PayNotificationReader;
   handler: PayNotificationHandler;
-}
-
-/** Until orders take payments (issue 6), notifications are logged and acknowledged. */
-export function loggingPayNotificationHandler(log: Logger): PayNotificationHandler {
-  return {
-    async handle(n) {
-      log.info({ notificationId: n.id, eventType: n.eventType }, 'WeChat Pay notification received (no handler yet)');
-    },
-  };
 }
 
 const signatureReasons = new Set([
