@@ -299,3 +299,21 @@ describe('stock', () => {
     expect(res.status).toBe(404);
   });
 });
+
+describe('the audit log', () => {
+  it('pages newest first for the owner, each page older than the last, until none is left', async () => {
+    for (const name of ['审计甲', '审计乙', '审计丙'])
+      expect((await call('POST', '/api/admin/categories', marketer.auth, { name, nameEn: name })).status).toBe(200);
+    const all = await stack.db.getRepository(AuditLogEntity).find({ order: { id: 'DESC' } });
+    const seen: string[] = [];
+    let cursor = '';
+    for (;;) {
+      const page = await call('GET', `/api/admin/audit?limit=2${cursor && `&cursor=${cursor}`}`, owner.auth);
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.items as { id: string }[]).map((a) => a.id));
+      if (!page.body.nextCursor) break;
+      cursor = page.body.nextCursor as string;
+    }
+    expect(seen).toEqual(all.map((a) => a.id));
+  });
+});

@@ -2,6 +2,7 @@ import { contract } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
 import type { ContractRouter } from '../../http/contract-router';
 import { ConflictError, NotFoundError } from '../../kernel/errors';
+import { newestFirst } from '../../kernel/pagination';
 import { AuditLogEntity } from './audit-log.entity';
 import { recordAudit } from './audit.service';
 import { BuyerEntity } from './buyer.entity';
@@ -35,17 +36,7 @@ export function staffRoutes(router: ContractRouter, deps: { db: DataSource; logi
     return { id: staff.id, username: staff.username, displayName: staff.displayName, role: staff.role };
   });
   router.handle(contract.listAudit, async ({ query }) => {
-    const qb = deps.db
-      .getRepository(AuditLogEntity)
-      .createQueryBuilder('a')
-      .orderBy('a.id', 'DESC')
-      .take(query.limit + 1);
-    if (query.cursor) qb.where('a.id < :cursor', { cursor: query.cursor });
-    const rows = await qb.getMany();
-    const page = rows.slice(0, query.limit);
-    return {
-      items: page.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })),
-      nextCursor: rows.length > query.limit ? page[page.length - 1].id : null,
-    };
+    const page = await newestFirst(deps.db.getRepository(AuditLogEntity).createQueryBuilder('a'), query);
+    return { ...page, items: page.items.map((a) => ({ ...a, createdAt: a.createdAt.toISOString() })) };
   });
 }

@@ -17,6 +17,7 @@ import {
 import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { Config } from '../../kernel/config';
 import { NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
+import { newestFirst } from '../../kernel/pagination';
 import { findBuyerAddress } from '../addresses/address.service';
 import { recordAudit } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
@@ -183,20 +184,14 @@ export class OrderService {
     cursor?: string;
     limit: number;
   }): Promise<{ items: OrderSummary[]; nextCursor: string | null }> {
-    const qb = this.db
-      .getRepository(OrderEntity)
-      .createQueryBuilder('o')
-      .orderBy('o.id', 'DESC')
-      .take(filter.limit + 1);
+    const qb = this.db.getRepository(OrderEntity).createQueryBuilder('o');
     if (filter.buyerId) qb.andWhere('o.buyer_id = :buyerId', { buyerId: filter.buyerId });
     if (filter.status) qb.andWhere('o.status = :status', { status: filter.status });
-    // Ids are time-ordered, so "older than the last one seen" is "id below it".
-    if (filter.cursor) qb.andWhere('o.id < :cursor', { cursor: filter.cursor });
-    const rows = await qb.getMany();
-    const page = rows.slice(0, filter.limit);
-    const lines = await this.linesOf(page.map((o) => o.id));
+    const page = await newestFirst(qb, filter);
+    const lines = await this.linesOf(page.items.map((o) => o.id));
     return {
-      items: page.map((o) => {
+      nextCursor: page.nextCursor,
+      items: page.items.map((o) => {
         const ls = lines.get(o.id) ?? [];
         return {
           id: o.id,
@@ -213,7 +208,6 @@ export class OrderService {
             .slice(0, 60),
         };
       }),
-      nextCursor: rows.length > filter.limit ? page[page.length - 1].id : null,
     };
   }
 
