@@ -88,21 +88,7 @@ export async function startPayStack(opts: { timeScale?: number } = {}): Promise<
   });
   const relay = startOutboxRelay(stack.db, events, stack.log, { idleMs: 50 });
 
-  const sandboxCall = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(sb.url + p, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let json: unknown = text;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      // keep text
-    }
-    return { status: res.status, body: json as any };
-  };
+  const sandboxCall = (method: string, p: string, body?: unknown) => callApi(sb.url, method, p, {}, body);
 
   // The buyer signs in through the sandbox, as in the mini-program, so WeChat knows them.
   const openid = `oPayer${Date.now().toString(36)}`;

@@ -8,6 +8,7 @@ import { AddressEntity } from '../../src/modules/addresses/address.entity';
 import { BuyerEntity } from '../../src/modules/auth/buyer.entity';
 import { LoginService } from '../../src/modules/auth/login.service';
 import { SessionService } from '../../src/modules/auth/session.service';
+import { getJson } from './harness';
 
 export interface TestBuyer {
   id: string;
@@ -54,17 +55,10 @@ export async function makeStaff(
 }
 
 export async function api(base: string, method: string, path: string, auth?: Record<string, string>, body?: unknown) {
-  const res = await fetch(base + path, {
+  const res = await getJson(base + path, {
     method,
     headers: { ...(auth ?? {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  const text = await res.text();
-  let json: any = text;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // keep text
-  }
-  return { status: res.status, body: json };
+  return { status: res.status, body: res.body };
 }
