@@ -25,7 +25,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Koa from 'koa';
-import mysql from 'mysql2/promise';
 import getRawBody from 'raw-body';
 import type { DataSource, Logger as TypeormLogger } from 'typeorm';
 import { createApp } from '../../server/src/http/app';
@@ -43,6 +42,7 @@ import {
   paidTransaction,
   PUBLIC_KEY_ID,
 } from '../../server/test/pay/support';
+import { freshDatabase } from '../../server/test/support/harness';
 
 const root = path.join(__dirname, '../..');
 const perTarget = Math.max(200, Number(process.argv[2] ?? 4000));
@@ -85,18 +85,6 @@ function benchConfig() {
     REDIS_URL: redisUrl.toString(),
     QUEUE_PREFIX,
   });
-}
-
-async function freshBenchDatabase(dbUrl: string) {
-  const url = new URL(dbUrl);
-  url.pathname = '/';
-  const conn = await mysql.createConnection({ uri: url.toString() });
-  try {
-    await conn.query(`DROP DATABASE IF EXISTS \`${DB_NAME}\``);
-    await conn.query(`CREATE DATABASE \`${DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  } finally {
-    await conn.end();
-  }
 }
 
 async function deleteQueueKeys(redis: Redis) {
@@ -298,7 +286,7 @@ class StatementCounter implements TypeormLogger {
 async function main() {
   ensureServices();
   const config = benchConfig();
-  await freshBenchDatabase(config.db.url);
+  await freshDatabase(config); // chatmall_bench, dropped and recreated
   const db = createDataSource(config);
   const statements = new StatementCounter();
   db.setOptions({ logger: statements });
@@ -389,27 +377,21 @@ async function main() {
       `| ${cells[0].padEnd(46)} | ${cells[1].padStart(7)} | ${cells[2].padStart(7)} | ${cells[3].padStart(7)} | ${cells[4].padStart(7)} | ${cells[5].padStart(8)} |`;
     console.log(row(['target', 'per s', 'p50 ms', 'p99 ms', 'SQL/req', 'vs floor']));
     console.log(`|${[48, 9, 9, 9, 9, 10].map((w) => '-'.repeat(w)).join('|')}|`);
-    const perReq = (n: number) => (n / perTarget).toFixed(1);
-    console.log(
-      row([
-        'floor: HTTP + one 4-write transaction (req/s)',
-        b.rate.toFixed(0),
-        b.p50.toFixed(2),
-        b.p99.toFixed(2),
-        perReq(sql.floor),
-        '1.00×',
-      ]),
-    );
-    console.log(
-      row([
-        'full notify path (notifications/s)',
-        f.rate.toFixed(0),
-        f.p50.toFixed(2),
-        f.p99.toFixed(2),
-        perReq(sql.full),
-        `${(f.rate / b.rate).toFixed(2)}×`,
-      ]),
-    );
+    const targets = [
+      { label: 'floor: HTTP + one 4-write transaction (req/s)', s: b, statements: sql.floor },
+      { label: 'full notify path (notifications/s)', s: f, statements: sql.full },
+    ];
+    for (const t of targets)
+      console.log(
+        row([
+          t.label,
+          t.s.rate.toFixed(0),
+          t.s.p50.toFixed(2),
+          t.s.p99.toFixed(2),
+          (t.statements / perTarget).toFixed(1),
+          `${(t.s.rate / b.rate).toFixed(2)}×`,
+        ]),
+      );
     const perRound = results.full.map((r, i) => {
       const floorRound = results.floor[i];
       return (r.latencies.length / r.seconds / (floorRound.latencies.length / floorRound.seconds)).toFixed(2);
