@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import { formatFen, type Cart, type CartLine } from '@chatmall/shared';
@@ -8,6 +8,7 @@ import { StateView } from '../../components/StateView';
 import { api, errorMessage, showError } from '../../services/api';
 import { mediaUrl } from '../../services/media';
 import { checkoutUrl, productUrl, routes, tabUrl } from '../../routes';
+import { useLatestRequest } from '../../hooks/useLatestRequest';
 import './index.css';
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; cart: Cart };
@@ -17,18 +18,21 @@ const buyable = (l: CartLine) => l.available && l.stock >= l.quantity;
 
 export default function CartPage() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const seq = useRef(0);
+  const latest = useLatestRequest();
 
-  const fetchCart = useCallback(async (quiet = false) => {
-    const mine = ++seq.current;
-    if (!quiet) setLoad({ status: 'loading' });
-    try {
-      const cart = await api.getCart({});
-      if (mine === seq.current) setLoad({ status: 'ready', cart });
-    } catch (err) {
-      if (mine === seq.current) setLoad({ status: 'error', message: errorMessage(err) });
-    }
-  }, []);
+  const fetchCart = useCallback(
+    async (quiet = false) => {
+      const isLatest = latest.supersede();
+      if (!quiet) setLoad({ status: 'loading' });
+      try {
+        const cart = await api.getCart({});
+        if (isLatest()) setLoad({ status: 'ready', cart });
+      } catch (err) {
+        if (isLatest()) setLoad({ status: 'error', message: errorMessage(err) });
+      }
+    },
+    [latest],
+  );
 
   // A tab page stays mounted: reload whenever it is shown (the product page may have added to it).
   useDidShow(() => void fetchCart(load.status === 'ready'));
@@ -36,10 +40,10 @@ export default function CartPage() {
 
   /** Every change answers with the whole re-priced cart. */
   const change = async (call: () => Promise<Cart>) => {
-    const mine = ++seq.current;
+    const isLatest = latest.supersede();
     try {
       const cart = await call();
-      if (mine === seq.current) setLoad({ status: 'ready', cart });
+      if (isLatest()) setLoad({ status: 'ready', cart });
     } catch (err) {
       showError(err);
       void fetchCart(true);

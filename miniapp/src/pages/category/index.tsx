@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { ScrollView, Text, View } from '@tarojs/components';
 import type { Category, ProductSummary } from '@chatmall/shared';
@@ -6,6 +6,7 @@ import { ProductRow } from '../../components/ProductRow';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
 import { searchUrl } from '../../routes';
+import { useLatestRequest } from '../../hooks/useLatestRequest';
 import './index.css';
 
 const PAGE_SIZE = 20;
@@ -21,19 +22,22 @@ export default function CategoryPage() {
   const [cats, setCats] = useState<Cats>({ status: 'loading' });
   const [active, setActive] = useState<string | null>(null);
   const [shelf, setShelf] = useState<Shelf>({ status: 'loading' });
-  const seq = useRef(0);
+  const latest = useLatestRequest();
 
-  const loadShelf = useCallback(async (categoryId: string) => {
-    const mine = ++seq.current;
-    setShelf({ status: 'loading' });
-    try {
-      const page = await api.listProducts({ query: { categoryId, limit: PAGE_SIZE } });
-      if (mine === seq.current)
-        setShelf({ status: 'ready', items: page.items, nextCursor: page.nextCursor, loadingMore: false });
-    } catch (err) {
-      if (mine === seq.current) setShelf({ status: 'error', message: errorMessage(err) });
-    }
-  }, []);
+  const loadShelf = useCallback(
+    async (categoryId: string) => {
+      const isLatest = latest.supersede();
+      setShelf({ status: 'loading' });
+      try {
+        const page = await api.listProducts({ query: { categoryId, limit: PAGE_SIZE } });
+        if (isLatest())
+          setShelf({ status: 'ready', items: page.items, nextCursor: page.nextCursor, loadingMore: false });
+      } catch (err) {
+        if (isLatest()) setShelf({ status: 'error', message: errorMessage(err) });
+      }
+    },
+    [latest],
+  );
 
   const loadCategories = useCallback(async () => {
     setCats({ status: 'loading' });
@@ -55,13 +59,13 @@ export default function CategoryPage() {
 
   const loadMore = async () => {
     if (shelf.status !== 'ready' || !shelf.nextCursor || shelf.loadingMore || !active) return;
-    const mine = seq.current;
+    const isLatest = latest.join();
     setShelf({ ...shelf, loadingMore: true });
     try {
       const page = await api.listProducts({
         query: { categoryId: active, cursor: shelf.nextCursor, limit: PAGE_SIZE },
       });
-      if (mine === seq.current)
+      if (isLatest())
         setShelf({
           status: 'ready',
           items: [...shelf.items, ...page.items],
@@ -69,7 +73,7 @@ export default function CategoryPage() {
           loadingMore: false,
         });
     } catch {
-      if (mine === seq.current) setShelf({ ...shelf, loadingMore: false });
+      if (isLatest()) setShelf({ ...shelf, loadingMore: false });
     }
   };
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useReachBottom, useRouter } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import type { ProductListQuery, ProductSummary } from '@chatmall/shared';
@@ -6,6 +6,7 @@ import { ProductRow } from '../../components/ProductRow';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
 import { routeParam } from '../../routes';
+import { useLatestRequest } from '../../hooks/useLatestRequest';
 import './index.css';
 
 const PAGE_SIZE = 20;
@@ -24,24 +25,27 @@ export default function SearchPage() {
   const [input, setInput] = useState(initial);
   const [keyword, setKeyword] = useState(initial.trim());
   const [results, setResults] = useState<Results>({ status: 'idle' });
-  const seq = useRef(0);
+  const latest = useLatestRequest();
 
-  const search = useCallback(async (q: string) => {
-    const mine = ++seq.current;
-    if (!q) {
-      setResults({ status: 'idle' });
-      return;
-    }
-    setResults({ status: 'loading' });
-    try {
-      const query: SearchQuery = { q, limit: PAGE_SIZE };
-      const page = await api.listProducts({ query });
-      if (mine === seq.current)
-        setResults({ status: 'ready', items: page.items, nextCursor: page.nextCursor, loadingMore: false });
-    } catch (err) {
-      if (mine === seq.current) setResults({ status: 'error', message: errorMessage(err) });
-    }
-  }, []);
+  const search = useCallback(
+    async (q: string) => {
+      const isLatest = latest.supersede();
+      if (!q) {
+        setResults({ status: 'idle' });
+        return;
+      }
+      setResults({ status: 'loading' });
+      try {
+        const query: SearchQuery = { q, limit: PAGE_SIZE };
+        const page = await api.listProducts({ query });
+        if (isLatest())
+          setResults({ status: 'ready', items: page.items, nextCursor: page.nextCursor, loadingMore: false });
+      } catch (err) {
+        if (isLatest()) setResults({ status: 'error', message: errorMessage(err) });
+      }
+    },
+    [latest],
+  );
 
   useEffect(() => {
     void search(keyword);
@@ -49,12 +53,12 @@ export default function SearchPage() {
 
   useReachBottom(async () => {
     if (results.status !== 'ready' || !results.nextCursor || results.loadingMore) return;
-    const mine = seq.current;
+    const isLatest = latest.join();
     setResults({ ...results, loadingMore: true });
     try {
       const query: SearchQuery = { q: keyword, cursor: results.nextCursor, limit: PAGE_SIZE };
       const page = await api.listProducts({ query });
-      if (mine === seq.current)
+      if (isLatest())
         setResults({
           status: 'ready',
           items: [...results.items, ...page.items],
@@ -62,7 +66,7 @@ export default function SearchPage() {
           loadingMore: false,
         });
     } catch {
-      if (mine === seq.current) setResults({ ...results, loadingMore: false });
+      if (isLatest()) setResults({ ...results, loadingMore: false });
     }
   });
 

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { ResponseOf, Contract } from '@chatmall/shared';
@@ -6,6 +6,7 @@ import { ProductRow } from '../../../components/ProductRow';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
 import { routes, tabUrl } from '../../../routes';
+import { useLatestRequest } from '../../../hooks/useLatestRequest';
 import './index.css';
 
 type Favourite = ResponseOf<Contract['listFavourites']>['items'][number];
@@ -13,18 +14,21 @@ type Load = { status: 'loading' } | { status: 'error'; message: string } | { sta
 
 export default function FavouritesPage() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
-  const seq = useRef(0);
+  const latest = useLatestRequest();
 
-  const fetchList = useCallback(async (quiet = false) => {
-    const mine = ++seq.current;
-    if (!quiet) setLoad({ status: 'loading' });
-    try {
-      const { items } = await api.listFavourites({});
-      if (mine === seq.current) setLoad({ status: 'ready', items });
-    } catch (err) {
-      if (mine === seq.current) setLoad({ status: 'error', message: errorMessage(err) });
-    }
-  }, []);
+  const fetchList = useCallback(
+    async (quiet = false) => {
+      const isLatest = latest.supersede();
+      if (!quiet) setLoad({ status: 'loading' });
+      try {
+        const { items } = await api.listFavourites({});
+        if (isLatest()) setLoad({ status: 'ready', items });
+      } catch (err) {
+        if (isLatest()) setLoad({ status: 'error', message: errorMessage(err) });
+      }
+    },
+    [latest],
+  );
 
   // Back from a product page the buyer may have un-favourited it.
   useDidShow(() => void fetchList(load.status === 'ready'));

@@ -10,6 +10,7 @@ import { api, errorMessage, showError } from '../../../services/api';
 import { cashierOutcome, startPayment } from '../../../services/pay';
 import { mediaUrl } from '../../../services/media';
 import { productUrl, routeParam } from '../../../routes';
+import { useLatestRequest } from '../../../hooks/useLatestRequest';
 import '../../order-status.css';
 import './index.css';
 
@@ -52,23 +53,23 @@ export default function OrderPage() {
   const [paying, setPaying] = useState<Paying>(outcome === 'pay' || outcome === 'paid-already' ? 'confirming' : 'idle');
   const [visible, setVisible] = useState(true);
   const confirmSince = useRef(Date.now());
-  const seq = useRef(0);
+  const latest = useLatestRequest();
 
   const fetchOrder = useCallback(
     async (quiet = false) => {
-      const mine = ++seq.current;
+      const isLatest = latest.supersede();
       if (!id) return setLoad({ status: 'not-found' });
       if (!quiet) setLoad({ status: 'loading' });
       try {
         const order = await api.getOrder({ params: { id } });
-        if (mine === seq.current) setLoad({ status: 'ready', order });
+        if (isLatest()) setLoad({ status: 'ready', order });
       } catch (err) {
-        if (mine !== seq.current) return;
+        if (!isLatest()) return;
         const gone = err instanceof ApiError && err.code === ErrorCode.NOT_FOUND;
         setLoad(gone ? { status: 'not-found' } : { status: 'error', message: errorMessage(err) });
       }
     },
-    [id],
+    [id, latest],
   );
 
   useEffect(() => {
@@ -97,7 +98,7 @@ export default function OrderPage() {
         .getOrder({ params: { id } })
         .then((fresh) => {
           if (!live || fresh.status === 'PENDING_PAYMENT') return;
-          ++seq.current; // a slower full load must not put the unpaid order back
+          latest.supersede(); // a slower full load must not put the unpaid order back
           setLoad({ status: 'ready', order: fresh });
           setPaying('idle');
           if (fresh.status === 'PAID') void Taro.showToast({ title: '支付成功 · Paid', icon: 'success' });
@@ -108,7 +109,7 @@ export default function OrderPage() {
       live = false;
       clearInterval(timer);
     };
-  }, [confirming, visible, id]);
+  }, [confirming, visible, id, latest]);
 
   const pay = useCallback(async () => {
     if (!id) return;

@@ -6,6 +6,7 @@ import { StateView } from '../../../components/StateView';
 import { api, errorMessage } from '../../../services/api';
 import { mediaUrl } from '../../../services/media';
 import { orderUrl, routeParam } from '../../../routes';
+import { useLatestRequest } from '../../../hooks/useLatestRequest';
 import '../../order-status.css';
 import './index.css';
 
@@ -21,20 +22,23 @@ export default function OrdersPage() {
   const initial = OrderStatus.safeParse(routeParam(useRouter().params.status));
   const [status, setStatus] = useState<OrderStatus | undefined>(initial.success ? initial.data : undefined);
   const [list, setList] = useState<List>({ status: 'loading' });
-  const seq = useRef(0);
+  const latest = useLatestRequest();
   const shown = useRef(false);
 
-  const loadFirst = useCallback(async (forStatus: OrderStatus | undefined, quiet = false) => {
-    const mine = ++seq.current;
-    if (!quiet) setList({ status: 'loading' });
-    try {
-      const page = await api.listOrders({ query: { status: forStatus, limit: PAGE_SIZE } });
-      if (mine === seq.current)
-        setList({ status: 'ready', items: page.items, nextCursor: page.nextCursor, loadingMore: false });
-    } catch (err) {
-      if (mine === seq.current) setList({ status: 'error', message: errorMessage(err) });
-    }
-  }, []);
+  const loadFirst = useCallback(
+    async (forStatus: OrderStatus | undefined, quiet = false) => {
+      const isLatest = latest.supersede();
+      if (!quiet) setList({ status: 'loading' });
+      try {
+        const page = await api.listOrders({ query: { status: forStatus, limit: PAGE_SIZE } });
+        if (isLatest())
+          setList({ status: 'ready', items: page.items, nextCursor: page.nextCursor, loadingMore: false });
+      } catch (err) {
+        if (isLatest()) setList({ status: 'error', message: errorMessage(err) });
+      }
+    },
+    [latest],
+  );
 
   useEffect(() => {
     void loadFirst(status);
@@ -48,11 +52,11 @@ export default function OrdersPage() {
 
   const loadMore = async () => {
     if (list.status !== 'ready' || !list.nextCursor || list.loadingMore) return;
-    const mine = seq.current;
+    const isLatest = latest.join();
     setList({ ...list, loadingMore: true, moreError: undefined });
     try {
       const page = await api.listOrders({ query: { status, cursor: list.nextCursor, limit: PAGE_SIZE } });
-      if (mine === seq.current)
+      if (isLatest())
         setList({
           status: 'ready',
           items: [...list.items, ...page.items],
@@ -60,7 +64,7 @@ export default function OrdersPage() {
           loadingMore: false,
         });
     } catch (err) {
-      if (mine === seq.current) setList({ ...list, loadingMore: false, moreError: errorMessage(err) });
+      if (isLatest()) setList({ ...list, loadingMore: false, moreError: errorMessage(err) });
     }
   };
   useReachBottom(() => void loadMore());
