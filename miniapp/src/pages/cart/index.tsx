@@ -111,7 +111,7 @@ export default function CartPage() {
                 onClick={() => void Taro.navigateTo({ url: productUrl(line.productId) })}
               />
               <View className="cart-line__body">
-                <Text className="cart-line__name">{line.name}</Text>
+                <Text className="cart-line__name one-line-title">{line.name}</Text>
                 <Text className="cart-line__spec">{line.specValues.join(' / ') || line.nameEn}</Text>
                 {!line.available && <Text className="cart-line__note">已下架 · No longer on sale</Text>}
                 {line.available && line.stock < line.quantity && (

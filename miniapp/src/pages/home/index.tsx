@@ -145,7 +145,7 @@ function ProductCard({ product: p }: { product: ProductSummary }) {
         {p.soldOut && <Text className="sold-out-badge">售罄 Sold out</Text>}
       </View>
       <View className="product-card__body">
-        <Text className="product-name">{p.name}</Text>
+        <Text className="product-name one-line-title">{p.name}</Text>
         <Text className="product-name-en">{p.nameEn}</Text>
         <Price className="product-card__price" fen={p.priceFrom} from={p.priceFrom < p.priceTo} />
       </View>

@@ -139,7 +139,7 @@ export default function ProductPage() {
         ))}
       </Swiper>
 
-      <View className="product-section">
+      <View className="card">
         {sku ? (
           <Price className="product-price" size="large" fen={sku.price} originalFen={sku.originalPrice} />
         ) : (
@@ -156,7 +156,7 @@ export default function ProductPage() {
       </View>
 
       {p.specs.length > 0 && (
-        <View className="product-section">
+        <View className="card">
           {p.specs.map((spec, dim) => (
             <View key={spec.name} className="spec-row">
               <Text className="spec-row__name">
@@ -183,14 +183,14 @@ export default function ProductPage() {
         </View>
       )}
 
-      <View className="product-section product-quantity">
+      <View className="card product-quantity">
         <Text className="spec-row__name">数量 Quantity</Text>
         <QtyStepper value={quantity} max={sku?.stock ?? 1} disabled={!canBuy} onChange={setQuantity} />
       </View>
 
       {p.description && (
-        <View className="product-section">
-          <Text className="product-section__title">商品介绍 Details</Text>
+        <View className="card">
+          <Text className="card__title">商品介绍 Details</Text>
           <Text className="product-description">{p.description}</Text>
         </View>
       )}
