@@ -4,7 +4,7 @@
  * (measured with `npm run bench:notify`). Written once for both databases the server runs
  * on: the few differences between MariaDB and SQLite are bridged here.
  */
-import type { EntityManager, QueryResult } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral, QueryResult } from 'typeorm';
 
 const isSqlite = (em: EntityManager) => em.connection.options.type === 'better-sqlite3';
 
@@ -33,4 +33,36 @@ export async function execute(em: EntityManager, sql: string, params: readonly u
   } finally {
     if (!em.queryRunner) await runner.release();
   }
+}
+
+/**
+ * `UPDATE … SET … WHERE a = ? AND b = ?` as one statement: properties are named by the
+ * entity's metadata, and its update-date column (if any) is set to now, as a repository
+ * update would. Resolves to the number of rows changed.
+ */
+export async function updateWhere<E extends ObjectLiteral>(
+  em: EntityManager,
+  entity: EntityTarget<E>,
+  set: Partial<NoInfer<E>>,
+  where: Partial<NoInfer<E>>,
+): Promise<number> {
+  const meta = em.connection.getMetadata(entity);
+  const column = (property: string) => {
+    const c = meta.findColumnWithPropertyName(property);
+    if (!c) throw new Error(`${meta.tableName} has no column for ${property}`);
+    return c.databaseName;
+  };
+  const assignments: [string, unknown][] = Object.entries(set)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [column(k), v]);
+  if (meta.updateDateColumn) assignments.push([meta.updateDateColumn.databaseName, new Date()]);
+  const conditions = Object.entries(where)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [column(k), v] as const);
+  return execute(
+    em,
+    `UPDATE ${meta.tableName} SET ${assignments.map(([c]) => `${c} = ?`).join(', ')}` +
+      ` WHERE ${conditions.map(([c]) => `${c} = ?`).join(' AND ')}`,
+    [...assignments.map(([, v]) => v), ...conditions.map(([, v]) => v)],
+  );
 }

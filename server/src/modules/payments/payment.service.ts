@@ -8,7 +8,7 @@ import { newId } from '@chatmall/shared';
 import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../../kernel/logger';
 import { addOutboxEvent } from '../../kernel/outbox';
-import { execute } from '../../kernel/sql';
+import { execute, updateWhere } from '../../kernel/sql';
 import { NotFoundError, OrderStateError } from '../../kernel/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { WechatPayApiError } from '../../wechat/pay/errors';
@@ -234,18 +234,7 @@ export class PaymentService {
     orderNo: string,
     change: Partial<Pick<PaymentEntity, 'status' | 'transactionId' | 'paidAt' | 'flaggedReason'>>,
   ): Promise<void> {
-    const columns = {
-      status: 'status',
-      transactionId: 'transaction_id',
-      paidAt: 'paid_at',
-      flaggedReason: 'flagged_reason',
-    };
-    const set = Object.entries(change) as [keyof typeof columns, unknown][];
-    await execute(
-      tx,
-      `UPDATE payments SET ${set.map(([k]) => `${columns[k]} = ?, `).join('')}updated_at = ? WHERE out_trade_no = ?`,
-      [...set.map(([, v]) => v), new Date(), orderNo],
-    );
+    await updateWhere(tx, PaymentEntity, change, { outTradeNo: orderNo });
   }
 
   /**
