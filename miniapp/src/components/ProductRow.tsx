@@ -33,7 +33,7 @@ export function ProductRow(p: ProductRowProps) {
       <Image className="product-row__image" src={mediaUrl(p.cover)} mode="aspectFill" lazyLoad />
       <View className="product-row__body">
         <Text className="product-row__name one-line-title">{p.name}</Text>
-        <Text className="product-row__name-en">{p.nameEn}</Text>
+        <Text className="product-row__name-en one-line-title-en">{p.nameEn}</Text>
         {p.subtitle && <Text className="product-row__subtitle">{p.subtitle}</Text>}
         <View className="product-row__foot">
           <Price fen={p.priceFrom} from={p.priceTo !== undefined && p.priceFrom < p.priceTo} />

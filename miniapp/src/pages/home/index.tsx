@@ -146,7 +146,7 @@ function ProductCard({ product: p }: { product: ProductSummary }) {
       </View>
       <View className="product-card__body">
         <Text className="product-name one-line-title">{p.name}</Text>
-        <Text className="product-name-en">{p.nameEn}</Text>
+        <Text className="product-name-en one-line-title-en">{p.nameEn}</Text>
         <Price className="product-card__price" fen={p.priceFrom} from={p.priceFrom < p.priceTo} />
       </View>
     </View>
