@@ -1,4 +1,5 @@
 // ESLint flat config for the whole monorepo (typescript-eslint; React hooks rules for the storefront).
+import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
@@ -6,7 +7,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/node_modules/**', '**/dist/**', 'test-results/**', '.data/**', 'coverage/**'],
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'test-results/**',
+      '.data/**',
+      'coverage/**',
+      // Deliberately breaks the layering rules; read as text by server/test/architecture.test.ts.
+      'server/test/fixtures/architecture-bad/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -29,6 +38,39 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },
+  },
+  // Layering (DESIGN.md "Layout"), shown in the editor; server/test/architecture.test.ts checks
+  // these and the module-to-module rules on the whole tree.
+  {
+    files: ['server/src/wechat/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(koa|koa-[^/]+|@koa/[^/]+|typeorm)(/.*)?$',
+              message: 'wechat/ is the WeChat protocol only: no Koa, no TypeORM.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['shared/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: builtinModules.map((name) => ({
+            name,
+            message: 'shared/ runs in the mini-program too: no Node built-ins.',
+          })),
+          patterns: [{ regex: '^node:', message: 'shared/ runs in the mini-program too: no Node built-ins.' }],
+        },
+      ],
+    },
   },
   {
     files: ['**/*.js', '**/*.cjs'],

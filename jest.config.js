@@ -27,7 +27,7 @@ module.exports = {
       ...base,
       displayName: 'server',
       testMatch: ['<rootDir>/server/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/faults/'],
+      testPathIgnorePatterns: ['/faults/', '/fixtures/architecture-bad/'],
     },
     { ...base, displayName: 'sandbox', testMatch: ['<rootDir>/sandbox/test/**/*.test.ts'] },
     { ...base, displayName: 'faults', testMatch: ['<rootDir>/server/test/faults/**/*.test.ts'] },
