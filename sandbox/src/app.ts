@@ -7,6 +7,8 @@ import cors from '@koa/cors';
 import Koa from 'koa';
 import Router from 'koa-router';
 import pino from 'pino';
+import { loadSandboxConfig, type SandboxMerchant } from './config';
+import type { SandboxApps } from './platform/apps';
 import type { SandboxContext, Surface } from './surface';
 import { createSurfaces } from './surfaces';
 
@@ -16,6 +18,9 @@ export interface SandboxOptions {
   selfBaseUrl: string;
   timeScale?: number;
   logLevel?: string;
+  /** The apps and merchant it plays; by default read from configuration (loadSandboxConfig). */
+  apps?: SandboxApps;
+  merchant?: SandboxMerchant;
 }
 
 export interface Sandbox {
@@ -56,12 +61,15 @@ ${sections}
 }
 
 export function createSandbox(opts: SandboxOptions): Sandbox {
+  const configured = opts.apps && opts.merchant ? undefined : loadSandboxConfig();
   const ctx: SandboxContext = {
     stateDir: opts.stateDir,
     merchantBaseUrl: opts.merchantBaseUrl.replace(/\/$/, ''),
     selfBaseUrl: opts.selfBaseUrl.replace(/\/$/, ''),
     timeScale: opts.timeScale ?? 1,
     log: pino({ name: 'sandbox', level: opts.logLevel ?? 'info' }),
+    apps: opts.apps ?? configured!.apps,
+    merchant: opts.merchant ?? configured!.merchant,
   };
   const app = new Koa();
   const router = new Router();

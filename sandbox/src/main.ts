@@ -1,20 +1,15 @@
-/** Starts the sandbox on SANDBOX_HOST:SANDBOX_PORT (defaults 127.0.0.1:3100), state in SANDBOX_STATE_DIR. */
+/**
+ * Starts the sandbox where configuration says (SANDBOX_HOST:SANDBOX_PORT, state in
+ * SANDBOX_STATE_DIR, pushes to PUBLIC_BASE_URL), read by the loader the server uses.
+ */
 import http from 'node:http';
-import path from 'node:path';
 import { createSandbox } from './app';
+import { loadSandboxConfig } from './config';
 
-const root = path.resolve(__dirname, '../..');
-const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
-const port = Number(process.env.SANDBOX_PORT ?? 3100);
-const stateDir = path.resolve(root, process.env.SANDBOX_STATE_DIR ?? '.data/sandbox');
+const config = loadSandboxConfig();
+const { host, port, stateDir } = config;
 
-const sandbox = createSandbox({
-  merchantBaseUrl: process.env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000',
-  selfBaseUrl: `http://${host}:${port}`,
-  stateDir,
-  timeScale: Number(process.env.SANDBOX_TIME_SCALE ?? 1),
-  logLevel: process.env.LOG_LEVEL ?? 'info',
-});
+const sandbox = createSandbox(config);
 const server = http.createServer(sandbox.app.callback());
 server.listen(port, host, () => console.log(`sandbox listening on http://${host}:${port} (state in ${stateDir})`));
 

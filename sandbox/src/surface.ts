@@ -5,6 +5,8 @@
  */
 import type Router from 'koa-router';
 import type { Logger } from 'pino';
+import type { SandboxMerchant } from './config';
+import type { SandboxApps } from './platform/apps';
 
 export interface SandboxContext {
   /** Folder for this sandbox's persisted state (one JSON file per surface). */
@@ -16,6 +18,10 @@ export interface SandboxContext {
   /** Divides WeChat's retry delays (15 s, 15 s, 30 s, …) so tests need not wait for real time. */
   timeScale: number;
   log: Logger;
+  /** The official account and mini-program this sandbox plays (from configuration). */
+  apps: SandboxApps;
+  /** The WeChat Pay merchant it serves (from configuration). */
+  merchant: SandboxMerchant;
 }
 
 export interface ConsoleSection {

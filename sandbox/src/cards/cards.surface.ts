@@ -6,8 +6,9 @@ import { randomBytes, randomInt } from 'node:crypto';
 import path from 'node:path';
 import type Koa from 'koa';
 import type Router from 'koa-router';
+import { escapeHtml } from '../html';
 import { officialAccountSim } from '../oa/oa.surface';
-import { answerSimulation, escapeHtml, platformFor, readBody, WechatFault } from '../platform/platform';
+import { answerSimulation, platformFor, readBody, WechatFault } from '../platform/platform';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
 

@@ -6,9 +6,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type Koa from 'koa';
 import type Router from 'koa-router';
+import { escapeHtml } from '../html';
 import { officialAccountSim } from '../oa/oa.surface';
 import { mpEncrypt } from '../platform/crypto';
-import { answerSimulation, escapeHtml, platformFor, readBody, WechatFault } from '../platform/platform';
+import { answerSimulation, platformFor, readBody, WechatFault } from '../platform/platform';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
 

@@ -6,9 +6,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type Koa from 'koa';
 import type Router from 'koa-router';
+import { escapeHtml } from '../html';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
-import { answerSimulation, escapeHtml, platformFor, readBody, WechatFault } from '../platform/platform';
+import { answerSimulation, platformFor, readBody, WechatFault } from '../platform/platform';
 import { pushToMerchant, type PushFields, type PushMode, type PushRecord } from './push';
 
 interface Follower {

@@ -9,6 +9,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type Koa from 'koa';
 import type Router from 'koa-router';
+import type { SandboxMerchant } from '../config';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
 import { randomString, sign, unixSeconds, verify } from './crypto';
@@ -48,13 +49,6 @@ const defaultSettings = (): PaySettings => ({
   responseClockOffsetSeconds: 0,
 });
 
-/** The merchant this sandbox serves; the same defaults as config/default.json. */
-const merchantFromEnv = () => ({
-  mchid: process.env.WECHATPAY_MCHID ?? '1900000109',
-  appid: process.env.WECHATPAY_APPID ?? 'wxc0ffee0000000001',
-  apiV3Key: process.env.WECHATPAY_APIV3_KEY ?? 'chatmallSandboxApiV3Key000000032',
-});
-
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const MAX_SKEW_SECONDS = 300;
 
@@ -63,12 +57,13 @@ export interface PaySurface extends Surface {
   ledger: Ledger;
   notifier: Notifier;
   settings: PaySettings;
-  merchant: { mchid: string; appid: string; apiV3Key: string };
+  merchant: SandboxMerchant;
 }
 
 export function paySurface(ctx: SandboxContext): PaySurface {
   const dir = path.join(ctx.stateDir, 'pay');
-  const merchant = merchantFromEnv();
+  // The merchant this sandbox serves, from the configuration the server reads too.
+  const merchant = ctx.merchant;
   const keys = new PayKeys(dir);
   const store = new JsonStore<PayState>(path.join(dir, 'state.json'), () => ({
     settings: defaultSettings(),

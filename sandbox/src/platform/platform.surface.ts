@@ -3,8 +3,9 @@
  */
 import type Koa from 'koa';
 import type Router from 'koa-router';
+import { escapeHtml } from '../html';
 import type { Surface, SandboxContext } from '../surface';
-import { answerSimulation, defaultFaults, escapeHtml, platformFor, readBody, WechatFault } from './platform';
+import { answerSimulation, defaultFaults, platformFor, readBody, WechatFault } from './platform';
 
 export function platformSurface(ctx: SandboxContext): Surface {
   const p = platformFor(ctx);

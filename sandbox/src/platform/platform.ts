@@ -8,7 +8,7 @@ import path from 'node:path';
 import type Koa from 'koa';
 import type { SandboxContext } from '../surface';
 import { JsonStore } from '../store';
-import { loadApps, type SandboxApps } from './apps';
+import type { SandboxApps } from './apps';
 
 interface IssuedToken {
   token: string;
@@ -81,7 +81,7 @@ export class Platform {
   readonly store: JsonStore<PlatformState>;
 
   constructor(readonly ctx: SandboxContext) {
-    this.apps = loadApps();
+    this.apps = ctx.apps;
     this.store = new JsonStore<PlatformState>(path.join(ctx.stateDir, 'platform.json'), () => ({
       tokens: [],
       issued: {},

@@ -1,10 +1,12 @@
 /**
- * Configuration: config/default.json, then config/<NODE_ENV>.json, then a root `.env`,
- * then the process environment (last wins). Validated with zod; a bad or missing value
- * stops start-up with a message naming the key. Secret values never appear in messages.
+ * Configuration: the shared loader (@chatmall/config: config/default.json, then
+ * config/<NODE_ENV>.json, then a root `.env`, then the process environment, last wins; URLs
+ * that follow from ports derived unless set explicitly), validated here with zod. A bad or
+ * missing value stops start-up with a message naming the key. Secret values never appear in
+ * messages.
  */
-import fs from 'node:fs';
 import path from 'node:path';
+import { loadRawConfig } from '@chatmall/config';
 import { z } from 'zod';
 import type { WechatPaySettings } from '../wechat/pay/wechat-pay';
 import { repoRoot } from './paths';
@@ -22,6 +24,9 @@ export const ConfigSchema = z.object({
   DB_POOL_SIZE: positiveInt,
   DB_CONNECT_TIMEOUT_MS: positiveInt,
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+  // Only feed REDIS_URL's default (and `npm start`'s private Redis); validated so a typo is named.
+  REDIS_PORT: port,
+  REDIS_DB: z.coerce.number().int().min(0).max(15),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
   STOREFRONT_DIR: z.string().min(1),
   MEDIA_DIR: z.string().min(1),
@@ -112,35 +117,10 @@ export class ConfigError extends Error {
   }
 }
 
-function readJson(file: string): Record<string, string> {
-  if (!fs.existsSync(file)) return {};
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
-}
-
-/** Minimal dotenv reader: KEY=value lines, # comments, optional quotes. */
-export function parseDotenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)\s*$/.exec(line);
-    if (!m || line.trimStart().startsWith('#')) continue;
-    out[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
-  }
-  return out;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = repoRoot): Config {
   const resolve = (p: string) => (path.isAbsolute(p) ? p : path.join(root, p));
   const fileRef = (v: string) => (v.startsWith('file:') ? `file:${resolve(v.slice('file:'.length))}` : v);
-  const nodeEnv = env.NODE_ENV ?? 'development';
-  const dotenvFile = path.join(root, '.env');
-  const merged: Record<string, unknown> = {
-    ...readJson(path.join(root, 'config/default.json')),
-    ...readJson(path.join(root, `config/${nodeEnv}.json`)),
-    ...(fs.existsSync(dotenvFile) && nodeEnv !== 'test' ? parseDotenv(fs.readFileSync(dotenvFile, 'utf8')) : {}),
-  };
-  for (const key of Object.keys(ConfigSchema.shape)) {
-    if (env[key] !== undefined && env[key] !== '') merged[key] = env[key];
-  }
+  const merged = loadRawConfig(env, root, Object.keys(ConfigSchema.shape));
   const parsed = ConfigSchema.safeParse(merged);
   if (!parsed.success) {
     throw new ConfigError(
@@ -186,7 +166,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       },
       miniProgram: { appId: c.WECHAT_MP_APPID, secret: c.WECHAT_MP_SECRET },
     },
-    orders: { paymentWindowMs: c.ORDER_PAYMENT_MINUTES * 60_000, autoCompleteMs: c.ORDER_AUTO_COMPLETE_DAYS * 86_400_000 },
+    orders: {
+      paymentWindowMs: c.ORDER_PAYMENT_MINUTES * 60_000,
+      autoCompleteMs: c.ORDER_AUTO_COMPLETE_DAYS * 86_400_000,
+    },
     wechatPay: {
       apiBase: c.WECHATPAY_API_BASE.replace(/\/$/, ''),
       mchid: c.WECHATPAY_MCHID,
