@@ -70,6 +70,7 @@ import {
   ShipOrderRequest,
 } from './orders';
 import { PriceBreakdown } from './pricing';
+import { ShopProfile, ShopSettings, ShopSettingsPatch } from './shop';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -147,7 +148,8 @@ export const contract = {
     path: '/api/client-config',
     summary: 'What the storefront needs to know at start-up (e.g. the WeChat sandbox H5 signs in through)',
     response: z.object({
-      shopName: z.string(),
+      /** The shop as buyers see it: name, logo, service phone, shipping rule (from the shop settings). */
+      shop: ShopProfile,
       /** Outside production, the sandbox that plays WeChat for the H5 build (wx.login, payments). */
       wechatSandboxUrl: z.string().nullable(),
     }),
@@ -460,6 +462,23 @@ export const contract = {
     params: z.object({ id: z.string().min(1).max(40) }),
     body: ShipOrderRequest,
     response: Order,
+  }),
+
+  // Merchant console: shop settings. Owner only; every change is audited.
+  getShopSettings: endpoint({
+    method: 'GET',
+    path: '/api/admin/shop-settings',
+    summary: 'The shop’s name, logo, service phone and shipping rule (owner only)',
+    access: access.staff('owner'),
+    response: ShopSettings,
+  }),
+  updateShopSettings: endpoint({
+    method: 'PATCH',
+    path: '/api/admin/shop-settings',
+    summary: 'Change exactly the settings named (`{}` changes nothing); money in integer fen (owner only)',
+    access: access.staff('owner'),
+    body: ShopSettingsPatch,
+    response: ShopSettings,
   }),
 
   // Merchant console: catalog. Owner and marketer manage it; a clerk may change stock only

@@ -5,6 +5,7 @@ export * from './catalog';
 export * from './catalog-admin';
 export * from './auth';
 export * from './pricing';
+export * from './shop';
 export * from './commerce';
 export * from './orders';
 export * from './contract';

@@ -14,13 +14,26 @@ export interface PricedLine {
   quantity: number;
 }
 
-export interface ShippingRule {
-  /** Flat fee when the order is below the free-shipping threshold. */
-  flatFee: number;
-  /** Items total at or above which shipping is free; null = never free. */
-  freeOver: number | null;
-}
+/** Highest flat shipping fee a shop may charge: ¥1,000. */
+export const MAX_SHIPPING_FEE = 100_000;
+/** Highest free-shipping threshold: ¥100,000. */
+export const MAX_FREE_SHIPPING_OVER = 10_000_000;
 
+/** How a shop charges shipping; the shop's settings hold it (`ShopSettings.shipping`). */
+export const ShippingRule = z.object({
+  /** Fee in fen charged when the order is below `freeOver` (0 = always free). */
+  flatFee: Fen.max(MAX_SHIPPING_FEE, `must be at most ${MAX_SHIPPING_FEE} fen`),
+  /** Goods total in fen at or above which shipping is free; null = never free. */
+  freeOver: z
+    .number({ error: 'must be an amount in fen (an integer), or null for never free' })
+    .int('must be an integer number of fen')
+    .min(1, 'must be at least 1 fen (or null for never free)')
+    .max(MAX_FREE_SHIPPING_OVER, `must be at most ${MAX_FREE_SHIPPING_OVER} fen`)
+    .nullable(),
+});
+export type ShippingRule = z.infer<typeof ShippingRule>;
+
+/** ¥10 below ¥99, free from ¥99: what a shop charges until its owner sets a rule. */
 export const defaultShippingRule: ShippingRule = { flatFee: 1000, freeOver: 9900 };
 
 export const Adjustment = z.object({
@@ -58,6 +71,16 @@ export function shippingFee(itemsTotal: number, rule: ShippingRule): number {
   return rule.freeOver !== null && itemsTotal >= rule.freeOver ? 0 : rule.flatFee;
 }
 
+/** Fen more the buyer would need for free shipping; null when already free or never free. */
+export function freeShippingGap(itemsTotal: number, rule: ShippingRule): number | null {
+  if (rule.freeOver === null || rule.flatFee === 0 || itemsTotal >= rule.freeOver) return null;
+  return rule.freeOver - itemsTotal;
+}
+
+/**
+ * Prices a checkout. `rule` is the shop's shipping rule (`ShopSettings.shipping`); callers
+ * pass it from the shop settings, and the default stays only so older callers keep working.
+ */
 export function priceOrder(
   lines: readonly PricedLine[],
   rule: ShippingRule = defaultShippingRule,

@@ -1,5 +1,13 @@
 import { canTransition, orderTransitions } from '../src/orders';
-import { defaultShippingRule, lineTotal, priceOrder, shippingFee, type AdjustmentProvider } from '../src/pricing';
+import {
+  defaultShippingRule,
+  freeShippingGap,
+  lineTotal,
+  priceOrder,
+  shippingFee,
+  ShippingRule,
+  type AdjustmentProvider,
+} from '../src/pricing';
 
 describe('pricing', () => {
   const lines = [
@@ -11,6 +19,42 @@ describe('pricing', () => {
     expect(lineTotal({ unitPrice: 1290, quantity: 2 })).toBe(2580);
     expect(priceOrder([lines[1]])).toEqual({ itemsTotal: 2580, adjustments: [], shippingFee: 1000, payable: 3580 });
     expect(priceOrder(lines)).toEqual({ itemsTotal: 9380, adjustments: [], shippingFee: 1000, payable: 10380 });
+  });
+
+  it('charges the shipping rule it is given: the shop’s fee and threshold, not constants', () => {
+    const shop = { flatFee: 800, freeOver: 5000 };
+    expect(priceOrder([lines[1]], shop)).toEqual({
+      itemsTotal: 2580,
+      adjustments: [],
+      shippingFee: 800,
+      payable: 3380,
+    });
+    expect(priceOrder(lines, shop)).toMatchObject({ shippingFee: 0, payable: 9380 });
+    expect(priceOrder(lines, { flatFee: 0, freeOver: null })).toMatchObject({ shippingFee: 0 });
+    expect(priceOrder(lines, { flatFee: 1500, freeOver: null })).toMatchObject({ shippingFee: 1500 });
+    // Without a rule, today's ¥10 below ¥99.
+    expect(priceOrder(lines)).toEqual(priceOrder(lines, { flatFee: 1000, freeOver: 9900 }));
+  });
+
+  it('says how much more ships free, and nothing when it already does or never will', () => {
+    expect(freeShippingGap(2580, defaultShippingRule)).toBe(7320);
+    expect(freeShippingGap(9900, defaultShippingRule)).toBeNull();
+    expect(freeShippingGap(100, { flatFee: 1000, freeOver: null })).toBeNull();
+    expect(freeShippingGap(100, { flatFee: 0, freeOver: 9900 })).toBeNull();
+  });
+
+  it('accepts only integer fen within bounds in a shipping rule', () => {
+    expect(ShippingRule.safeParse({ flatFee: 1000, freeOver: 9900 }).success).toBe(true);
+    expect(ShippingRule.safeParse({ flatFee: 0, freeOver: null }).success).toBe(true);
+    for (const bad of [
+      { flatFee: 9.5, freeOver: 9900 },
+      { flatFee: -1, freeOver: 9900 },
+      { flatFee: 100_001, freeOver: 9900 },
+      { flatFee: 1000, freeOver: 0 },
+      { flatFee: 1000, freeOver: 10_000_001 },
+      { flatFee: '1000', freeOver: 9900 },
+    ])
+      expect([bad, ShippingRule.safeParse(bad).success]).toEqual([bad, false]);
   });
 
   it('ships free at or above the threshold, and charges nothing for an empty order', () => {
