@@ -8,6 +8,7 @@ import Koa from 'koa';
 import Router from 'koa-router';
 import pino from 'pino';
 import { loadSandboxConfig, type SandboxMerchant } from './config';
+import { escapeHtml } from './html';
 import type { SandboxApps } from './platform/apps';
 import type { SandboxContext, Surface } from './surface';
 import { createSurfaces } from './surfaces';
@@ -29,8 +30,6 @@ export interface Sandbox {
   surfaces: Surface[];
   close(): Promise<void>;
 }
-
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function consolePage(ctx: SandboxContext, surfaces: Surface[]): string {
   const sections = surfaces

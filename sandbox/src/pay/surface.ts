@@ -10,6 +10,7 @@ import path from 'node:path';
 import type Koa from 'koa';
 import type Router from 'koa-router';
 import type { SandboxMerchant } from '../config';
+import { escapeHtml } from '../html';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
 import { randomString, sign, unixSeconds, verify } from './crypto';
@@ -49,7 +50,6 @@ const defaultSettings = (): PaySettings => ({
   responseClockOffsetSeconds: 0,
 });
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const MAX_SKEW_SECONDS = 300;
 
 export interface PaySurface extends Surface {

@@ -241,5 +241,3 @@ export function answerSimulation(c: Koa.Context, body: unknown): void {
   }
   c.body = body;
 }
-
-export const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
