@@ -3,5 +3,12 @@ import { Catalog1763769600000 } from './1763769600000-catalog';
 import { Commerce1763856000000 } from './1763856000000-commerce';
 import { Payments1763942400000 } from './1763942400000-payments';
 import { Refunds1763946000000 } from './1763946000000-refunds';
+import { ShopSettings1764028800000 } from './1764028800000-shop-settings';
 
-export const migrations = [Catalog1763769600000, Commerce1763856000000, Payments1763942400000, Refunds1763946000000];
+export const migrations = [
+  Catalog1763769600000,
+  Commerce1763856000000,
+  Payments1763942400000,
+  Refunds1763946000000,
+  ShopSettings1764028800000,
+];

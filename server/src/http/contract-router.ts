@@ -73,7 +73,9 @@ export class ContractRouter {
       checkAccess(endpoint.access, principal);
       const params = parsePart<E['params']>(endpoint.params, ctx.params ?? {}, 'params');
       const query = parsePart<E['query']>(endpoint.query, { ...ctx.query }, 'query');
-      const body = parsePart<E['body']>(endpoint.body, jsonBodyOf(ctx) ?? {}, 'body');
+      // No body reads as `{}`; a JSON `null` body is a body, and the schema refuses it (400).
+      const json = jsonBodyOf(ctx);
+      const body = parsePart<E['body']>(endpoint.body, json === undefined ? {} : json, 'body');
       const result = await handler({ params, query, body, principal: principal as PrincipalFor<E['access']>, ctx });
       ctx.status = 200;
       ctx.body = endpoint.response.parse(result);

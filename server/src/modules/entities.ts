@@ -15,6 +15,7 @@ import { SkuEntity } from './catalog/sku.entity';
 import { FavouriteEntity } from './favourites/favourite.entity';
 import { OrderLineEntity } from './orders/order-line.entity';
 import { OrderEntity } from './orders/order.entity';
+import { ShopSettingsEntity } from './shop/shop-settings.entity';
 
 export const entities = [
   CategoryEntity,
@@ -34,4 +35,5 @@ export const entities = [
   PayNotificationEntity,
   OutboxEventEntity,
   OutboxEffectEntity,
+  ShopSettingsEntity,
 ];

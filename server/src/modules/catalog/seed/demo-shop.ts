@@ -9,7 +9,18 @@ import type { DataSource } from 'typeorm';
 import { CategoryEntity } from '../category.entity';
 import { ProductEntity } from '../product.entity';
 import { SkuEntity } from '../sku.entity';
-import { productSvg, type Motif } from './placeholder-image';
+import { seedShopSettings } from '../../shop/shop-settings.service';
+import { logoSvg, productSvg, type Motif } from './placeholder-image';
+
+/** The demo shop's own settings; the owner changes them later through the settings API. */
+export const demoShopSettings = {
+  name: '茶与点心',
+  nameEn: 'Tea & Snacks',
+  logo: '/media/demo/shop_logo.svg',
+  servicePhone: '400-800-1234',
+  // ¥10 shipping below ¥99, free from ¥99.
+  shipping: { flatFee: 1000, freeOver: 9900 },
+};
 
 interface DemoCategory {
   slug: string;
@@ -433,14 +444,21 @@ export function writeDemoImages(mediaDir: string): void {
         nameEn: p.subtitle.slice(0, 14),
         color: c.color,
         motif: c.motif,
-        label: '茶与点心 Tea & Snacks',
+        label: `${demoShopSettings.name} ${demoShopSettings.nameEn}`,
       }),
     );
   }
+  writeMedia(
+    mediaDir,
+    'demo/shop_logo.svg',
+    logoSvg({ mark: '茶', nameEn: demoShopSettings.nameEn, color: '#5b7a3a' }),
+  );
 }
 
 export async function seedDemoShop(db: DataSource, mediaDir: string): Promise<SeedResult> {
   writeDemoImages(mediaDir);
+  // Once: a settings row already there (the owner's own) is left as it is.
+  await seedShopSettings(db, demoShopSettings);
   const existing = await db.getRepository(CategoryEntity).count();
   if (existing > 0) return { created: false, categories: 0, products: 0, skus: 0 };
 

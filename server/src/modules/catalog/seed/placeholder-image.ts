@@ -35,3 +35,14 @@ ${label}
 }
 
 export type Motif = keyof typeof motifs;
+
+/** The demo shop's logo: a round tea-green seal with 茶 and the English name beneath. */
+export function logoSvg(opts: { mark: string; nameEn: string; color: string }): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="240" viewBox="0 0 240 240">
+<circle cx="120" cy="120" r="116" fill="${opts.color}"/>
+<circle cx="120" cy="120" r="100" fill="none" stroke="#fff" stroke-width="4" stroke-opacity=".7"/>
+<text x="120" y="138" text-anchor="middle" font-family="WenQuanYi Micro Hei, Noto Sans CJK SC, PingFang SC, sans-serif" font-size="92" font-weight="bold" fill="#fff">${escape(opts.mark)}</text>
+<text x="120" y="180" text-anchor="middle" font-family="Helvetica, Arial, sans-serif" font-size="20" fill="#fff" fill-opacity=".9">${escape(opts.nameEn)}</text>
+</svg>
+`;
+}
