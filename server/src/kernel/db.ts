@@ -45,9 +45,7 @@ export function createDataSource(config: Pick<Config, 'db'>): DataSource {
   return new DataSource(dataSourceOptions(config));
 }
 
-export function isSqlite(ds: DataSource): boolean {
-  return ds.options.type === 'better-sqlite3';
-}
+export { isDuplicateKey, isSqlite, lockForUpdate } from './dialect';
 
 /** `SELECT 1` with a deadline, for readiness checks. */
 export async function pingDatabase(ds: DataSource, timeoutMs: number): Promise<void> {

@@ -4,14 +4,15 @@
  * with a job id derived from the event, and each effect of an event runs once (recorded in
  * outbox_effects). A crash anywhere delays the work, never loses or repeats it.
  */
-import { Queue, type ConnectionOptions, type Job } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { In, IsNull, type DataSource, type EntityManager } from 'typeorm';
 import { randomBytes } from 'node:crypto';
-import { queueNames } from './queues';
+import { createQueue } from './queues';
 import { execute, insertIgnore } from './sql';
 import { OutboxEffectEntity, OutboxEventEntity } from './outbox.entity';
 import type { Logger } from './logger';
+import type { z } from 'zod';
 
 export interface OutboxEvent {
   id: string;
@@ -42,17 +43,9 @@ export async function addOutboxEvent(
   return added === 1 ? id : null;
 }
 
+/** The queue the relay sends committed events to. */
 export function outboxQueue(connection: Redis, prefix: string): Queue {
-  return new Queue(queueNames.events, {
-    connection: connection as unknown as ConnectionOptions,
-    prefix,
-    defaultJobOptions: {
-      removeOnComplete: 5000,
-      removeOnFail: 10000,
-      attempts: 12,
-      backoff: { type: 'exponential', delay: 1000 },
-    },
-  });
+  return createQueue('events', connection, prefix);
 }
 
 /** How long the relay waits before looking again when its last look found less than a batch. */
@@ -132,15 +125,51 @@ export function startOutboxRelay(
 
 export type EffectHandler = (event: OutboxEvent) => Promise<void>;
 
-/** Effects per topic, by name. Each runs at most once per event; a failure retries only what is left. */
-export class EffectRegistry {
+/** Topic → zod schema of its payload: the declared catalogue of domain events. */
+export type EventCatalogue = Record<string, z.ZodType<Record<string, unknown>>>;
+export type PayloadOf<C extends EventCatalogue, K extends keyof C> = z.output<C[K]>;
+
+/**
+ * Records a declared event in the transaction that causes it, its payload checked against
+ * the catalogue (a payload off its schema is a bug in the publisher and fails the change).
+ */
+export function eventPublisher<C extends EventCatalogue>(catalogue: C) {
+  return async function publish<K extends keyof C & string>(
+    tx: EntityManager,
+    topic: K,
+    eventKey: string,
+    payload: z.input<C[K]>,
+  ): Promise<string | null> {
+    return addOutboxEvent(tx, topic, eventKey, catalogue[topic].parse(payload));
+  };
+}
+
+/**
+ * Subscribers per topic, each under a stable effect name. Each effect runs at most once
+ * per event (recorded in outbox_effects), however often the event is delivered; a failure
+ * retries only the effects that have not run.
+ */
+export class EffectRegistry<C extends EventCatalogue = EventCatalogue> {
   private readonly effects = new Map<string, Map<string, EffectHandler>>();
 
-  on(topic: string, effect: string, handler: EffectHandler): this {
+  constructor(private readonly catalogue?: C) {}
+
+  on<K extends keyof C & string>(
+    topic: K,
+    effect: string,
+    handler: (payload: PayloadOf<C, K>, event: OutboxEvent) => Promise<void>,
+  ): this {
     const m = this.effects.get(topic) ?? new Map<string, EffectHandler>();
-    m.set(effect, handler);
+    if (m.has(effect)) throw new Error(`effect ${effect} is already subscribed to ${topic}`);
+    const schema = this.catalogue?.[topic];
+    m.set(effect, (e) => handler((schema ? schema.parse(e.payload) : e.payload) as PayloadOf<C, K>, e));
     this.effects.set(topic, m);
     return this;
+  }
+
+  /** Every topic → effect names, for the tests and the docs. */
+  subscriptions(): Record<string, string[]> {
+    return Object.fromEntries([...this.effects].map(([t, m]) => [t, [...m.keys()]]));
   }
 
   processor(db: DataSource, log: Logger) {

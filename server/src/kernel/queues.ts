@@ -1,12 +1,13 @@
 /**
- * BullMQ queues. Names carry a Redis Cluster hash tag (`{system}`) so every key of one
- * queue lands in the same slot and BullMQ's Lua scripts run unchanged on a cluster.
+ * BullMQ queues and workers, built here and nowhere else. Names carry a Redis Cluster hash
+ * tag (`{system}`) so every key of one queue lands in the same slot and BullMQ's Lua
+ * scripts run unchanged on a cluster.
  */
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue, Worker, type ConnectionOptions, type DefaultJobOptions, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
 
 export const queueNames = {
-  /** Housekeeping: worker heartbeats, and later sweeps and reconciliation. */
+  /** Housekeeping: worker heartbeats. */
   system: '{system}',
   /** Closing unpaid orders on time; the sweep that backs it up; auto-completion. */
   orders: '{orders}',
@@ -17,21 +18,33 @@ export const queueNames = {
 } as const;
 export type QueueName = keyof typeof queueNames;
 
-export interface SystemJobs {
-  heartbeat: { requestedAt: string };
-}
+/** Retries per queue: an event's effects get more (a WeChat outage may last a while). */
+const jobDefaults: Record<QueueName, DefaultJobOptions> = {
+  system: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  orders: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+  events: { removeOnComplete: 5000, removeOnFail: 10000, attempts: 12, backoff: { type: 'exponential', delay: 1000 } },
+  payments: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+};
+
+// BullMQ types its connection as its own bundled ioredis; ours is the same major version.
+const asConnection = (redis: Redis) => redis as unknown as ConnectionOptions;
 
 export function createQueue(name: QueueName, connection: Redis, prefix: string): Queue {
-  return new Queue(queueNames[name], {
-    connection: connection as unknown as ConnectionOptions,
-    prefix,
-    defaultJobOptions: {
-      removeOnComplete: 1000,
-      removeOnFail: 5000,
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1000 },
-    },
-  });
+  return new Queue(queueNames[name], { connection: asConnection(connection), prefix, defaultJobOptions: jobDefaults[name] });
+}
+
+export function createWorker(
+  name: QueueName,
+  processor: Processor,
+  connection: Redis,
+  prefix: string,
+  concurrency: number,
+): Worker {
+  return new Worker(queueNames[name], processor, { connection: asConnection(connection), prefix, concurrency });
+}
+
+export interface SystemJobs {
+  heartbeat: { requestedAt: string };
 }
 
 /** Redis key where the worker records its last heartbeat (read by /readyz for information). */

@@ -5,13 +5,9 @@
  * on: the few differences between MariaDB and SQLite are bridged here.
  */
 import type { EntityManager, EntityTarget, ObjectLiteral, QueryResult } from 'typeorm';
+import { isSqlite } from './dialect';
 
-const isSqlite = (em: EntityManager) => em.connection.options.type === 'better-sqlite3';
-
-/** `INSERT IGNORE` on MariaDB, `INSERT OR IGNORE` on SQLite: a duplicate key skips the row. */
-export function insertIgnore(em: EntityManager): string {
-  return isSqlite(em) ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
-}
+export { insertIgnore } from './dialect';
 
 /**
  * A Date as SQLite stores a `datetime` column: UTC text, exactly as TypeORM writes it (so
@@ -35,16 +31,20 @@ export async function execute(em: EntityManager, sql: string, params: readonly u
   }
 }
 
+/** A condition on one column: a value, `null` (IS NULL), or a list of values (IN). */
+type Condition<V> = V | null | readonly V[];
+export type Where<E> = { [K in keyof E]?: Condition<E[K]> };
+
 /**
- * `UPDATE … SET … WHERE a = ? AND b = ?` as one statement: properties are named by the
- * entity's metadata, and its update-date column (if any) is set to now, as a repository
- * update would. Resolves to the number of rows changed.
+ * `UPDATE … SET … WHERE a = ? AND b IN (?, ?) AND c IS NULL` as one statement: properties
+ * are named by the entity's metadata, and its update-date column (if any) is set to now, as
+ * a repository update would. Resolves to the number of rows changed.
  */
 export async function updateWhere<E extends ObjectLiteral>(
   em: EntityManager,
   entity: EntityTarget<E>,
   set: Partial<NoInfer<E>>,
-  where: Partial<NoInfer<E>>,
+  where: Where<NoInfer<E>>,
 ): Promise<number> {
   const meta = em.connection.getMetadata(entity);
   const column = (property: string) => {
@@ -56,13 +56,24 @@ export async function updateWhere<E extends ObjectLiteral>(
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => [column(k), v]);
   if (meta.updateDateColumn) assignments.push([meta.updateDateColumn.databaseName, new Date()]);
-  const conditions = Object.entries(where)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => [column(k), v] as const);
+  const conditions: string[] = [];
+  const values: unknown[] = [];
+  for (const [k, v] of Object.entries(where)) {
+    if (v === undefined) continue;
+    if (v === null) conditions.push(`${column(k)} IS NULL`);
+    else if (Array.isArray(v)) {
+      if (!v.length) return 0; // IN () matches nothing
+      conditions.push(`${column(k)} IN (${v.map(() => '?').join(', ')})`);
+      values.push(...(v as unknown[]));
+    } else {
+      conditions.push(`${column(k)} = ?`);
+      values.push(v);
+    }
+  }
+  if (!conditions.length) throw new Error(`updateWhere on ${meta.tableName} without a condition`);
   return execute(
     em,
-    `UPDATE ${meta.tableName} SET ${assignments.map(([c]) => `${c} = ?`).join(', ')}` +
-      ` WHERE ${conditions.map(([c]) => `${c} = ?`).join(' AND ')}`,
-    [...assignments.map(([, v]) => v), ...conditions.map(([, v]) => v)],
+    `UPDATE ${meta.tableName} SET ${assignments.map(([c]) => `${c} = ?`).join(', ')} WHERE ${conditions.join(' AND ')}`,
+    [...assignments.map(([, v]) => v), ...values],
   );
 }

@@ -1,0 +1,31 @@
+/**
+ * The one place that knows which database we run on. Everything that differs between
+ * MariaDB/MySQL and SQLite (row locks, duplicate-key errors, INSERT IGNORE, date binding)
+ * asks here, so no service writes a dialect switch of its own.
+ */
+import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+export function isSqlite(db: DataSource | EntityManager): boolean {
+  const ds = 'connection' in db ? db.connection : db;
+  return ds.options.type === 'better-sqlite3';
+}
+
+/**
+ * `SELECT … FOR UPDATE` on MariaDB/MySQL. SQLite has no row locks: a write transaction
+ * already holds the whole database, so the plain read is current there.
+ */
+export function lockForUpdate<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>): SelectQueryBuilder<T> {
+  return isSqlite(qb.connection) ? qb : qb.setLock('pessimistic_write');
+}
+
+/** A unique-index violation, as either driver reports it. */
+export function isDuplicateKey(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** `INSERT IGNORE` on MariaDB, `INSERT OR IGNORE` on SQLite: a duplicate key skips the row. */
+export function insertIgnore(em: EntityManager): string {
+  return isSqlite(em) ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
+}
