@@ -9,6 +9,7 @@ import type Koa from 'koa';
 import Router from 'koa-router';
 import type { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../kernel/errors';
+import type { Ctx } from '../kernel/tx';
 import { jsonBodyOf } from './middleware/body';
 import type { BuyerPrincipal, Principal, StaffPrincipal } from '../modules/auth/principal';
 
@@ -24,7 +25,10 @@ export interface HandlerInput<E extends Endpoint> {
   query: z.output<E['query']>;
   body: z.output<E['body']>;
   principal: PrincipalFor<E['access']>;
-  ctx: Koa.Context;
+  /** The service context the handler passes first to every service call that writes. */
+  ctx: Ctx;
+  /** The Koa context, for the few handlers that need the raw request (uploads). */
+  http: Koa.Context;
 }
 
 export type Handler<E extends Endpoint> = (input: HandlerInput<E>) => Promise<z.input<E['response']>>;
@@ -76,7 +80,14 @@ export class ContractRouter {
       // No body reads as `{}`; a JSON `null` body is a body, and the schema refuses it (400).
       const json = jsonBodyOf(ctx);
       const body = parsePart<E['body']>(endpoint.body, json === undefined ? {} : json, 'body');
-      const result = await handler({ params, query, body, principal: principal as PrincipalFor<E['access']>, ctx });
+      const result = await handler({
+        params,
+        query,
+        body,
+        principal: principal as PrincipalFor<E['access']>,
+        ctx: { requestId: ctx.state.requestId as string | undefined },
+        http: ctx,
+      });
       ctx.status = 200;
       ctx.body = endpoint.response.parse(result);
     });

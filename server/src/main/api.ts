@@ -1,14 +1,14 @@
-/** The API process: serves the Koa app until SIGINT/SIGTERM, then drains and closes. */
+/** The API process: serves the composed Koa app until SIGINT/SIGTERM, then drains and closes. */
 import http from 'node:http';
-import { createApp } from '../http/app';
 import { ConfigError, loadConfig } from '../kernel/config';
 import { closeRuntime, onShutdown, openRuntime } from '../kernel/runtime';
+import { compose } from './compose';
 
 async function main() {
   const config = loadConfig();
   const rt = await openRuntime(config, 'api');
-  const { app } = createApp(rt);
-  const server = http.createServer(app.callback());
+  const composition = compose(rt);
+  const server = http.createServer(composition.app.callback());
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(config.api.port, config.api.host, resolve));
   rt.log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
@@ -20,6 +20,7 @@ async function main() {
     const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
     await Promise.race([closed, grace]);
     server.closeAllConnections();
+    await composition.close();
     await closeRuntime(rt);
   });
 }

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, type EntityManager } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** A buyer, known by their openid in our mini-program (unionid when WeChat gives one). */
 @Entity('buyers')
@@ -21,9 +21,4 @@ export class BuyerEntity {
 
   @Column({ name: 'last_login_at', type: 'datetime', nullable: true })
   lastLoginAt!: Date | null;
-}
-
-/** The buyer's openid in our mini-program (WeChat Pay's payer, subscribe messages' recipient). */
-export async function findBuyerOpenid(em: EntityManager, buyerId: string): Promise<string | null> {
-  return (await em.getRepository(BuyerEntity).findOneBy({ id: buyerId }))?.openid ?? null;
 }

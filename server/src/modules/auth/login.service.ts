@@ -2,6 +2,8 @@
 import { newId, type StaffRole } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
 import { UnauthenticatedError } from '../../kernel/errors';
+import { execute, insertIgnore } from '../../kernel/sql';
+import { publish } from '../events';
 import { BuyerEntity } from './buyer.entity';
 import { hashPassword, verifyPassword } from './password';
 import type { SessionService } from './session.service';
@@ -25,19 +27,17 @@ export class LoginService {
   async buyerLogin(code: string) {
     const who = await this.codes.exchange(code);
     const repo = this.db.getRepository(BuyerEntity);
-    // Insert-or-ignore under the unique openid index: two first logins racing make one buyer.
-    await repo
-      .createQueryBuilder()
-      .insert()
-      .values({
-        id: newId('buyer'),
-        openid: who.openid,
-        unionid: who.unionid ?? null,
-        nickname: null,
-        lastLoginAt: new Date(),
-      })
-      .orIgnore()
-      .execute();
+    // Insert-or-ignore under the unique openid index: two first logins racing make one
+    // buyer, and only the one that inserted announces the new buyer.
+    await this.db.transaction(async (tx) => {
+      const id = newId('buyer');
+      const added = await execute(
+        tx,
+        `${insertIgnore(tx)} INTO buyers (id, openid, unionid, nickname, last_login_at) VALUES (?, ?, ?, NULL, ?)`,
+        [id, who.openid, who.unionid ?? null, new Date()],
+      );
+      if (added === 1) await publish(tx, 'buyer.registered', id, { buyerId: id });
+    });
     await repo.update(
       { openid: who.openid },
       { lastLoginAt: new Date(), ...(who.unionid ? { unionid: who.unionid } : {}) },

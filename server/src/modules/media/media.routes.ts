@@ -13,7 +13,7 @@ import { recordAudit } from '../auth/audit.service';
 import { bytesMatchType, extensionFor, isUploadImageType } from './image-type';
 
 export function mediaRoutes(router: ContractRouter, deps: { db: DataSource; storage: MediaStorage }): void {
-  router.handle(contract.uploadImage, async ({ principal, ctx }) => {
+  router.handle(contract.uploadImage, async ({ principal, http: ctx }) => {
     const type = (ctx.request.type || '').toLowerCase();
     if (!isUploadImageType(type))
       throw new ValidationError([

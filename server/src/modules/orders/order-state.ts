@@ -6,7 +6,7 @@
  */
 import { canTransition, type OrderStatus } from '@chatmall/shared';
 import type { EntityManager } from 'typeorm';
-import { updateWhere } from '../../kernel/sql';
+import { updateWhere, type Where } from '../../kernel/sql';
 import { OrderEntity } from './order.entity';
 
 type Settable = Partial<Omit<OrderEntity, 'id' | 'status' | 'updatedAt'>>;
@@ -17,8 +17,11 @@ export async function transitionOrder(
   from: OrderStatus,
   to: OrderStatus,
   set: Settable = {},
-  /** Also required for the change: the amount due (a payment moves only an order of its amount). */
-  guard: { payable?: number } = {},
+  /**
+   * Also required for the change: the amount due (a payment moves only an order of its
+   * amount), or a column still empty (shipping only an order not yet shipped).
+   */
+  guard: Where<Pick<OrderEntity, 'payable' | 'shippedAt' | 'completedAt'>> = {},
 ): Promise<boolean> {
   if (!canTransition(from, to)) throw new Error(`order cannot go from ${from} to ${to}`);
   const key = 'id' in where ? { id: where.id } : { orderNo: where.orderNo };

@@ -6,7 +6,6 @@
 import { randomInt } from 'node:crypto';
 import {
   newId,
-  orderTransitions,
   priceOrder,
   type CreateOrderRequest,
   type Order,
@@ -14,15 +13,18 @@ import {
   type OrderSummary,
   type PriceBreakdown,
 } from '@chatmall/shared';
-import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import { In, IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { Config } from '../../kernel/config';
+import { isDuplicateKey, lockForUpdate } from '../../kernel/dialect';
 import { NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
 import { newestFirst } from '../../kernel/pagination';
+import { managerOf, withTx, type Ctx } from '../../kernel/tx';
 import { findBuyerAddress } from '../addresses/address.service';
 import { recordAudit } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
 import { findSkus, type SkuView } from '../catalog/sku-lookup';
-import { releaseStock, reserveStock } from '../catalog/stock';
+import { releaseStock, reserveStock, type StockLine } from '../catalog/stock';
+import { publish } from '../events';
 import { OrderLineEntity } from './order-line.entity';
 import { transitionOrder } from './order-state';
 import { OrderEntity } from './order.entity';
@@ -31,6 +33,29 @@ import { OrderEntity } from './order.entity';
 export interface OrderScheduler {
   scheduleClose(orderId: string, at: Date): Promise<void>;
 }
+
+/** What other modules may know of an order: its identity, owner, state and money. */
+export interface OrderFacts {
+  id: string;
+  orderNo: string;
+  buyerId: string;
+  status: OrderStatus;
+  payable: number;
+  payBy: Date;
+}
+
+const facts = (o: OrderEntity): OrderFacts => ({
+  id: o.id,
+  orderNo: o.orderNo,
+  buyerId: o.buyerId,
+  status: o.status,
+  payable: o.payable,
+  payBy: o.payBy,
+});
+
+/** Where a partially refunded order may still go on to: shipping needs it not yet shipped. */
+const SHIPPABLE: OrderStatus[] = ['PAID', 'PARTIALLY_REFUNDED'];
+const RECEIVABLE: OrderStatus[] = ['SHIPPED', 'PARTIALLY_REFUNDED'];
 
 export interface ItemInput {
   skuId: string;
@@ -44,12 +69,6 @@ export function newOrderNo(now = new Date()): string {
     .replace(/[-:TZ.]/g, '')
     .slice(0, 14);
   return `CM${stamp}${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  const e = err as { code?: string; driverError?: { code?: string } };
-  const code = e?.driverError?.code ?? e?.code;
-  return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 /** Same SKU twice in one request becomes one line. */
@@ -67,7 +86,6 @@ export class OrderService {
   constructor(
     private readonly db: DataSource,
     private readonly config: Pick<Config, 'orders'>,
-    private readonly scheduler: OrderScheduler,
   ) {}
 
   /** Validates the lines against the live catalog and prices them. */
@@ -94,6 +112,7 @@ export class OrderService {
   }
 
   async place(
+    ctx: Ctx,
     buyerId: string,
     req: Required<Pick<CreateOrderRequest, 'clientKey' | 'items' | 'addressId'>> & { note?: string },
     now = new Date(),
@@ -135,7 +154,7 @@ export class OrderService {
       closeReason: null,
     });
     try {
-      await this.db.transaction(async (tx) => {
+      await withTx(this.db, ctx, async ({ tx }) => {
         // The order row first: a concurrent retry with the same client key waits here on
         // the unique index and then fails, instead of reserving stock twice.
         await tx.getRepository(OrderEntity).insert(order);
@@ -157,6 +176,14 @@ export class OrderService {
             lineTotal: l.sku.price * l.quantity,
           })),
         );
+        // Its subscriber schedules the close when the payment window ends.
+        await publish(tx, 'order.placed', order.id, {
+          orderId: order.id,
+          orderNo: order.orderNo,
+          buyerId,
+          payable: order.payable,
+          payBy: order.payBy.toISOString(),
+        });
       });
     } catch (err) {
       if (isDuplicateKey(err)) {
@@ -165,8 +192,6 @@ export class OrderService {
       }
       throw err;
     }
-    // After commit: a lost schedule is caught by the periodic sweep, never the other way round.
-    await this.scheduler.scheduleClose(order.id, order.payBy).catch(() => undefined);
     return this.get({ id: order.id });
   }
 
@@ -211,10 +236,10 @@ export class OrderService {
     };
   }
 
-  async cancel(buyerId: string, id: string, now = new Date()): Promise<Order> {
+  async cancel(ctx: Ctx, buyerId: string, id: string, now = new Date()): Promise<Order> {
     const order = await this.db.getRepository(OrderEntity).findOneBy({ id, buyerId });
     if (!order) throw new NotFoundError('Order');
-    const done = await this.endUnpaid(order.id, 'CANCELLED', 'buyer_cancelled', now);
+    const done = await this.endUnpaid(ctx, order, 'CANCELLED', 'buyer_cancelled', now);
     if (!done) throw new OrderStateError(`An order that is ${order.status} cannot be cancelled.`);
     return this.get({ id });
   }
@@ -224,10 +249,10 @@ export class OrderService {
   }
 
   /** Closes an unpaid order whose payment window has passed; returns whether it did. */
-  async closeIfUnpaid(id: string, now = new Date()): Promise<boolean> {
-    const order = await this.db.getRepository(OrderEntity).findOneBy({ id });
+  async closeIfUnpaid(ctx: Ctx, id: string, now = new Date()): Promise<boolean> {
+    const order = await managerOf(this.db, ctx).getRepository(OrderEntity).findOneBy({ id });
     if (!order || order.status !== 'PENDING_PAYMENT' || order.payBy > now) return false;
-    return this.endUnpaid(id, 'CLOSED', 'payment_timeout', now);
+    return this.endUnpaid(ctx, order, 'CLOSED', 'payment_timeout', now);
   }
 
   /** The backstop for lost or delayed close jobs: closes every overdue unpaid order. */
@@ -238,13 +263,20 @@ export class OrderService {
       take: batch,
     });
     let closed = 0;
-    for (const o of overdue) if (await this.closeIfUnpaid(o.id, now)) closed++;
+    for (const o of overdue) if (await this.closeIfUnpaid({}, o.id, now)) closed++;
     return closed;
   }
 
-  /** Status change and stock return in one transaction; exactly once under races. */
-  private async endUnpaid(id: string, to: 'CANCELLED' | 'CLOSED', reason: string, now: Date): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
+  /** Status change, stock return and the event in one transaction; exactly once under races. */
+  private async endUnpaid(
+    ctx: Ctx,
+    order: OrderEntity,
+    to: 'CANCELLED' | 'CLOSED',
+    reason: string,
+    now: Date,
+  ): Promise<boolean> {
+    const { id, orderNo, buyerId } = order;
+    return withTx(this.db, ctx, async ({ tx }) => {
       const changed = await transitionOrder(tx, { id }, 'PENDING_PAYMENT', to, { closedAt: now, closeReason: reason });
       if (!changed) return false;
       const lines = await tx.getRepository(OrderLineEntity).findBy({ orderId: id });
@@ -252,69 +284,180 @@ export class OrderService {
         tx,
         lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
       );
+      if (to === 'CLOSED') await publish(tx, 'order.closed', id, { orderId: id, orderNo, buyerId, reason });
+      else await publish(tx, 'order.cancelled', id, { orderId: id, orderNo, buyerId });
       return true;
     });
   }
 
   /**
-   * Marks an order paid if it is still awaiting payment and the amount matches: one
-   * conditional update in the common case. Only when it changes nothing is the order read
-   * (locked, so the answer is the current state) to say why. Runs inside the caller's
-   * transaction (the verified notification's, or reconciliation's).
+   * Marks an order paid if it is still awaiting payment and the amount matches, and
+   * announces it (`order.paid`): one conditional update in the common case. Only when it
+   * changes nothing is the order read (locked, so the answer is the current state) to say
+   * why. Joins the caller's transaction (the verified notification's, or reconciliation's).
    */
   async markPaid(
-    em: EntityManager,
+    ctx: Ctx,
     orderNo: string,
     amount: number,
     paidAt: Date,
   ): Promise<
     { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'AMOUNT_MISMATCH' | 'NOT_PAYABLE'; status?: OrderStatus }
   > {
-    if (await transitionOrder(em, { orderNo }, 'PENDING_PAYMENT', 'PAID', { paidAt }, { payable: amount }))
-      return { ok: true };
-    const qb = em.getRepository(OrderEntity).createQueryBuilder('o').where('o.order_no = :orderNo', { orderNo });
-    // In a transaction a plain read could see its old snapshot; outside one it is current anyway.
-    if (em.queryRunner?.isTransactionActive && em.connection.options.type !== 'better-sqlite3')
-      qb.setLock('pessimistic_write');
-    const order = await qb.getOne();
-    if (!order) return { ok: false, reason: 'NOT_FOUND' };
-    if (order.payable !== amount) return { ok: false, reason: 'AMOUNT_MISMATCH', status: order.status };
-    return { ok: false, reason: 'NOT_PAYABLE', status: order.status };
+    return withTx(this.db, ctx, async ({ tx }) => {
+      if (await transitionOrder(tx, { orderNo }, 'PENDING_PAYMENT', 'PAID', { paidAt }, { payable: amount })) {
+        await publish(tx, 'order.paid', orderNo, { orderNo, amount });
+        return { ok: true } as const;
+      }
+      const order = await lockForUpdate(
+        tx.getRepository(OrderEntity).createQueryBuilder('o').where('o.order_no = :orderNo', { orderNo }),
+      ).getOne();
+      if (!order) return { ok: false, reason: 'NOT_FOUND' } as const;
+      if (order.payable !== amount) return { ok: false, reason: 'AMOUNT_MISMATCH', status: order.status } as const;
+      return { ok: false, reason: 'NOT_PAYABLE', status: order.status } as const;
+    });
   }
 
-  async ship(actor: StaffPrincipal, id: string, carrier: string, trackingNo: string, now = new Date()): Promise<Order> {
-    await this.db.transaction(async (tx) => {
+  /** The buyer's own order, as payments needs it to ask WeChat Pay for a prepay. */
+  async buyersOrder(buyerId: string, orderId: string): Promise<OrderFacts> {
+    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: orderId, buyerId });
+    if (!order) throw new NotFoundError('Order');
+    return facts(order);
+  }
+
+  async factsById(id: string): Promise<OrderFacts | null> {
+    const order = await this.db.getRepository(OrderEntity).findOneBy({ id });
+    return order ? facts(order) : null;
+  }
+
+  async factsByOrderNo(orderNo: string): Promise<OrderFacts | null> {
+    const order = await this.db.getRepository(OrderEntity).findOneBy({ orderNo });
+    return order ? facts(order) : null;
+  }
+
+  async factsByIds(ids: readonly string[]): Promise<Map<string, OrderFacts>> {
+    if (!ids.length) return new Map();
+    const orders = await this.db.getRepository(OrderEntity).findBy({ id: In([...ids]) });
+    return new Map(orders.map((o) => [o.id, facts(o)]));
+  }
+
+  /**
+   * The order read under a row lock in the caller's transaction: a refund request holds it
+   * so two requests at once cannot both claim the same money.
+   */
+  async lockForRefund(ctx: Ctx & { tx: EntityManager }, id: string): Promise<OrderFacts | null> {
+    const order = await lockForUpdate(
+      ctx.tx.getRepository(OrderEntity).createQueryBuilder('o').where('o.id = :id', { id }),
+    ).getOne();
+    return order ? facts(order) : null;
+  }
+
+  /** The order's lines (what a refund may put back on the shelf). */
+  async lines(orderId: string): Promise<{ skuId: string; quantity: number }[]> {
+    const rows = await this.db.getRepository(OrderLineEntity).findBy({ orderId });
+    return rows.map((l) => ({ skuId: l.skuId, quantity: l.quantity }));
+  }
+
+  /**
+   * Money went back: the order becomes REFUNDED once everything paid is refunded, else
+   * PARTIALLY_REFUNDED, and what the merchant chose to restock goes back on the shelf, in
+   * the caller's transaction (the refund's settlement). Read under lock, then moved by a
+   * conditional update from the state read.
+   */
+  async applyRefund(
+    ctx: Ctx,
+    orderId: string,
+    refundedTotal: number,
+    restock: readonly StockLine[],
+  ): Promise<'PARTIALLY_REFUNDED' | 'REFUNDED'> {
+    return withTx(this.db, ctx, async ({ tx }) => {
+      const order = await lockForUpdate(
+        tx.getRepository(OrderEntity).createQueryBuilder('o').where('o.id = :id', { id: orderId }),
+      ).getOne();
+      if (!order) throw new Error(`order ${orderId} of a refund is missing`);
+      const to = refundedTotal >= order.payable ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+      if (!(await transitionOrder(tx, { id: order.id }, order.status, to)))
+        throw new Error(`order ${order.id} changed under a refund`);
+      await releaseStock(tx, restock);
+      return to;
+    });
+  }
+
+  /**
+   * Ships a paid order, or a partially refunded one that has not shipped yet (the buyer
+   * got part of the money back and still expects the rest of the goods).
+   */
+  async ship(
+    ctx: Ctx,
+    actor: StaffPrincipal,
+    id: string,
+    carrier: string,
+    trackingNo: string,
+    now = new Date(),
+  ): Promise<Order> {
+    await withTx(this.db, ctx, async ({ tx }) => {
       const order = await tx.getRepository(OrderEntity).findOneBy({ id });
       if (!order) throw new NotFoundError('Order');
-      const changed = await transitionOrder(tx, { id }, 'PAID', 'SHIPPED', { carrier, trackingNo, shippedAt: now });
+      const changed =
+        SHIPPABLE.includes(order.status) &&
+        (await transitionOrder(
+          tx,
+          { id },
+          order.status,
+          'SHIPPED',
+          { carrier, trackingNo, shippedAt: now },
+          { shippedAt: null },
+        ));
       if (!changed)
         throw new OrderStateError(
-          `An order that is ${order.status} cannot be shipped; only ${Object.keys(orderTransitions)
-            .filter((s) => orderTransitions[s as OrderStatus].includes('SHIPPED'))
-            .join(', ')} orders can.`,
+          `An order that is ${order.status}${order.shippedAt ? ' and already shipped' : ''} cannot be shipped; ` +
+            `only ${SHIPPABLE.join(', ')} orders not yet shipped can.`,
         );
       await recordAudit(tx, actor, 'order.ship', 'order', id, { carrier, trackingNo });
     });
     return this.get({ id });
   }
 
-  async confirmReceipt(buyerId: string, id: string, now = new Date()): Promise<Order> {
+  /** The buyer confirms a shipped order arrived (also one partly refunded after shipping). */
+  async confirmReceipt(ctx: Ctx, buyerId: string, id: string, now = new Date()): Promise<Order> {
     const order = await this.db.getRepository(OrderEntity).findOneBy({ id, buyerId });
     if (!order) throw new NotFoundError('Order');
-    const changed = await transitionOrder(this.db.manager, { id }, 'SHIPPED', 'COMPLETED', { completedAt: now });
+    const changed = await this.complete(ctx, order, false, now);
     if (!changed) throw new OrderStateError(`An order that is ${order.status} cannot be confirmed as received.`);
     return this.get({ id });
+  }
+
+  private async complete(ctx: Ctx, order: OrderEntity, auto: boolean, now: Date): Promise<boolean> {
+    if (!RECEIVABLE.includes(order.status) || !order.shippedAt) return false;
+    return withTx(this.db, ctx, async ({ tx }) => {
+      const changed = await transitionOrder(
+        tx,
+        { id: order.id },
+        order.status,
+        'COMPLETED',
+        { completedAt: now },
+        { completedAt: null },
+      );
+      if (changed)
+        await publish(tx, 'order.completed', order.id, {
+          orderId: order.id,
+          orderNo: order.orderNo,
+          buyerId: order.buyerId,
+          auto,
+        });
+      return changed;
+    });
   }
 
   /** Completes shipped orders the buyer never confirmed, N days after shipping. */
   async autoComplete(now = new Date(), batch = 200): Promise<number> {
     const cutoff = new Date(now.getTime() - this.config.orders.autoCompleteMs);
-    const due = await this.db
-      .getRepository(OrderEntity)
-      .find({ select: { id: true }, where: { status: 'SHIPPED', shippedAt: LessThanOrEqual(cutoff) }, take: batch });
+    const due = await this.db.getRepository(OrderEntity).find({
+      where: { status: In(RECEIVABLE), shippedAt: LessThanOrEqual(cutoff), completedAt: IsNull() },
+      take: batch,
+    });
     let n = 0;
-    for (const o of due)
-      if (await transitionOrder(this.db.manager, { id: o.id }, 'SHIPPED', 'COMPLETED', { completedAt: now })) n++;
+    for (const o of due) if (await this.complete({}, o, true, now)) n++;
     return n;
   }
 

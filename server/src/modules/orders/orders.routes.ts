@@ -5,8 +5,8 @@ import type { OrderService } from './order.service';
 
 export function orderRoutes(router: ContractRouter, orders: OrderService, cart: CartService): void {
   router.handle(contract.previewCheckout, async ({ body }) => orders.preview(body.items));
-  router.handle(contract.createOrder, async ({ principal, body }) => {
-    const order = await orders.place(principal.buyerId, body);
+  router.handle(contract.createOrder, async ({ ctx, principal, body }) => {
+    const order = await orders.place(ctx, principal.buyerId, body);
     // What was ordered leaves the cart (best effort: the order stands either way).
     await cart
       .removeOrdered(
@@ -22,14 +22,16 @@ export function orderRoutes(router: ContractRouter, orders: OrderService, cart: 
   router.handle(contract.getOrder, async ({ principal, params }) =>
     orders.get({ id: params.id, buyerId: principal.buyerId }),
   );
-  router.handle(contract.cancelOrder, async ({ principal, params }) => orders.cancel(principal.buyerId, params.id));
-  router.handle(contract.confirmReceipt, async ({ principal, params }) =>
-    orders.confirmReceipt(principal.buyerId, params.id),
+  router.handle(contract.cancelOrder, async ({ ctx, principal, params }) =>
+    orders.cancel(ctx, principal.buyerId, params.id),
+  );
+  router.handle(contract.confirmReceipt, async ({ ctx, principal, params }) =>
+    orders.confirmReceipt(ctx, principal.buyerId, params.id),
   );
 
   router.handle(contract.adminListOrders, async ({ query }) => orders.list(query));
   router.handle(contract.adminGetOrder, async ({ params }) => orders.get({ id: params.id }));
-  router.handle(contract.shipOrder, async ({ principal, params, body }) =>
-    orders.ship(principal, params.id, body.carrier, body.trackingNo),
+  router.handle(contract.shipOrder, async ({ ctx, principal, params, body }) =>
+    orders.ship(ctx, principal, params.id, body.carrier, body.trackingNo),
   );
 }

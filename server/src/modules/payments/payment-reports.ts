@@ -3,7 +3,7 @@ import { Between, type DataSource } from 'typeorm';
 import { NotFoundError } from '../../kernel/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { WechatPayApiError } from '../../wechat/pay/errors';
-import { OrderEntity } from '../orders/order.entity';
+import type { OrderService } from '../orders/order.service';
 import { PayNotificationEntity } from './pay-notification.entity';
 import { PaymentEntity } from './payment.entity';
 import { RefundEntity } from './refund.entity';
@@ -25,11 +25,12 @@ const WECHAT_PAID = new Set(['SUCCESS', 'REFUND']);
 export class PaymentReports {
   constructor(
     private readonly db: DataSource,
+    private readonly orders: OrderService,
     private readonly wechatPay: WechatPay,
   ) {}
 
   async orderMoney(orderId: string) {
-    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: orderId });
+    const order = await this.orders.factsById(orderId);
     if (!order) throw new NotFoundError('Order');
     const p = await this.db.getRepository(PaymentEntity).findOneBy({ orderId });
     const refunds = await this.db.getRepository(RefundEntity).find({ where: { orderId }, order: { id: 'ASC' } });

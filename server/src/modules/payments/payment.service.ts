@@ -5,17 +5,17 @@
  * the `order.paid` outbox event; a payment that does not match the order never marks it.
  */
 import { newId } from '@chatmall/shared';
-import { In, IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import type { Logger } from '../../kernel/logger';
-import { addOutboxEvent } from '../../kernel/outbox';
 import { execute, updateWhere } from '../../kernel/sql';
+import { withTx, type Ctx } from '../../kernel/tx';
 import { NotFoundError, OrderStateError } from '../../kernel/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { WechatPayApiError } from '../../wechat/pay/errors';
 import type { PayNotification } from '../../wechat/pay/notification';
 import type { RequestPaymentParams, Transaction } from '../../wechat/pay/types';
-import { findBuyerOpenid } from '../auth/buyer.entity';
-import { OrderEntity } from '../orders/order.entity';
+import type { BuyerService } from '../auth/buyer.service';
+import { publish } from '../events';
 import type { OrderService } from '../orders/order.service';
 import { PaymentEntity } from './payment.entity';
 import type { RefundService } from './refund.service';
@@ -28,7 +28,19 @@ export type NotificationOutcome =
   | 'PAID_AFTER_CLOSE'
   | 'UNKNOWN_ORDER'
   | 'NOT_SUCCESS'
-  | 'REFUND_EVENT';
+  | 'REFUND_EVENT'
+  | 'UNKNOWN_REFUND';
+
+export interface PaymentDeps {
+  db: DataSource;
+  orders: OrderService;
+  buyers: BuyerService;
+  refunds: RefundService;
+  wechatPay: WechatPay;
+  log: Logger;
+  /** The shop's name as buyers know it: WeChat Pay shows it in the payment's description. */
+  shopName: () => Promise<string>;
+}
 
 export interface PayForOrder {
   orderId: string;
@@ -39,13 +51,25 @@ export interface PayForOrder {
 }
 
 export class PaymentService {
-  constructor(
-    private readonly db: DataSource,
-    private readonly orders: OrderService,
-    private readonly wechatPay: WechatPay,
-    private readonly log: Logger,
-    private readonly refunds?: RefundService,
-  ) {}
+  private readonly db: DataSource;
+  private readonly orders: OrderService;
+  private readonly buyers: BuyerService;
+  private readonly refunds: RefundService;
+  private readonly wechatPay: WechatPay;
+  private readonly log: Logger;
+  private readonly shopName: () => Promise<string>;
+
+  constructor(deps: PaymentDeps) {
+    ({
+      db: this.db,
+      orders: this.orders,
+      buyers: this.buyers,
+      refunds: this.refunds,
+      wechatPay: this.wechatPay,
+      log: this.log,
+      shopName: this.shopName,
+    } = deps);
+  }
 
   /** The WeChat Pay client (loaded on first use). */
   get wechatPayClient() {
@@ -58,8 +82,7 @@ export class PaymentService {
    * same parameters; the prepay expires with the order's payment window).
    */
   async payForOrder(buyerId: string, orderId: string): Promise<PayForOrder> {
-    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: orderId, buyerId });
-    if (!order) throw new NotFoundError('Order');
+    const order = await this.orders.buyersOrder(buyerId, orderId);
     if (order.status !== 'PENDING_PAYMENT')
       throw new OrderStateError(`An order that is ${order.status} cannot be paid.`);
     if (order.payBy <= new Date()) throw new OrderStateError('The payment window has closed.');
@@ -86,11 +109,12 @@ export class PaymentService {
     const client = this.wechatPay.client;
     let prepayId = payment.prepayId;
     if (!prepayId || !payment.prepayExpiresAt || payment.prepayExpiresAt <= new Date()) {
-      const openid = await findBuyerOpenid(this.db.manager, buyerId);
+      const openid = await this.buyers.openidOf(buyerId);
       if (!openid) throw new NotFoundError('Buyer');
       // The same out_trade_no with the same parameters: a retry after a lost answer gets the same prepay.
       const result = await client.prepayJsapi({
-        description: `茶与点心 订单 ${order.orderNo}`,
+        // WeChat Pay allows 127 characters; the buyer sees it in their payment record.
+        description: `${await this.shopName()} 订单 ${order.orderNo}`.slice(0, 127),
         out_trade_no: order.orderNo,
         total: order.payable,
         payerOpenid: openid,
@@ -108,24 +132,37 @@ export class PaymentService {
   }
 
   /**
-   * Records an accepted notification and applies it, all in one transaction; its side
-   * effects are outbox events the worker's relay picks up after commit.
+   * Records an accepted notification and applies it, all in one transaction (the caller's
+   * when the context carries one); its side effects are outbox events the worker's relay
+   * picks up after commit.
    */
-  async applyNotification(n: PayNotification, rawBody: Buffer): Promise<NotificationOutcome> {
+  async applyNotification(ctx: Ctx, n: PayNotification, rawBody: Buffer): Promise<NotificationOutcome> {
     if (n.kind === 'refund') {
       // Refund notifications say CLOSE where the refund API says CLOSED.
       const status = n.refund.refund_status === 'CLOSE' ? 'CLOSED' : n.refund.refund_status;
-      const changed = (await this.refunds?.settle(n.refund.out_refund_no, status, n.refund.success_time)) ?? false;
-      await this.record(this.db.manager, {
-        wechatId: n.id,
-        eventType: n.eventType,
-        outTradeNo: n.refund.out_trade_no,
-        rawBody,
-        outcome: changed ? `REFUND_${status}` : 'DUPLICATE',
+      // The settlement (refund, order, stock, event) and the inbox row commit together or not at all.
+      const settled = await withTx(this.db, ctx, async (ctx) => {
+        const result = await this.refunds.settle(ctx, n.refund.out_refund_no, status, n.refund.success_time);
+        await this.record(ctx.tx, {
+          wechatId: n.id,
+          eventType: n.eventType,
+          outTradeNo: n.refund.out_trade_no,
+          rawBody,
+          outcome: result === 'SETTLED' ? `REFUND_${status}` : result,
+        });
+        return result;
       });
+      if (settled === 'SETTLED' && status === 'ABNORMAL') this.refunds.alertAbnormal(n.refund.out_refund_no);
+      if (settled === 'UNKNOWN_REFUND') {
+        this.log.error(
+          { alert: 'refund-unknown', outRefundNo: n.refund.out_refund_no, outTradeNo: n.refund.out_trade_no },
+          'WeChat Pay reports a refund we never asked for; flagged for the merchant',
+        );
+        return 'UNKNOWN_REFUND';
+      }
       return 'REFUND_EVENT';
     }
-    return this.applyTransaction(n.transaction, { wechatId: n.id, eventType: n.eventType, rawBody });
+    return this.applyTransaction(ctx, n.transaction, { wechatId: n.id, eventType: n.eventType, rawBody });
   }
 
   /** Records a notification refused before it could be trusted (bad signature, stale, …). */
@@ -172,21 +209,22 @@ export class PaymentService {
 
   /** The one path that turns "WeChat says paid" into an order state, from a notification or a query. */
   private async applyTransaction(
+    ctx: Ctx,
     t: Transaction,
     source: { wechatId: string | null; eventType: string; rawBody: Buffer },
   ): Promise<NotificationOutcome> {
-    const outcome = await this.db.transaction(async (tx) => {
+    const outcome = await withTx(this.db, ctx, async (ctx) => {
+      const { tx } = ctx;
       const decide = async (): Promise<NotificationOutcome> => {
         if (t.trade_state !== 'SUCCESS') return 'NOT_SUCCESS';
         if ((t.amount?.currency ?? 'CNY') !== 'CNY') return 'CURRENCY_MISMATCH';
         const orderNo = t.out_trade_no;
         const amount = t.amount?.total ?? -1;
         const paidAt = t.success_time ? new Date(t.success_time) : new Date();
-        const result = await this.orders.markPaid(tx, orderNo, amount, paidAt);
+        // The orders module moves the order and announces `order.paid` in this transaction.
+        const result = await this.orders.markPaid(ctx, orderNo, amount, paidAt);
         if (result.ok) {
           await this.updatePayment(tx, orderNo, { status: 'PAID', transactionId: t.transaction_id ?? null, paidAt });
-          // The effects look the order up by its number; the event carries what the merchant's notice shows.
-          await addOutboxEvent(tx, 'order.paid', orderNo, { orderNo, amount });
           return 'APPLIED';
         }
         if (result.reason === 'NOT_FOUND') return 'UNKNOWN_ORDER';
@@ -200,7 +238,7 @@ export class PaymentService {
             transactionId: t.transaction_id ?? null,
             paidAt,
           });
-          await addOutboxEvent(tx, 'payment.paid-after-close', orderNo, {
+          await publish(tx, 'payment.paid-after-close', orderNo, {
             orderNo,
             transactionId: t.transaction_id ?? null,
             amount,
@@ -258,8 +296,7 @@ export class PaymentService {
     let applied = 0;
     let closed = 0;
     const client = this.wechatPay.client;
-    const orders = await this.db.getRepository(OrderEntity).findBy({ id: In(open.map((p) => p.orderId)) });
-    const byId = new Map(orders.map((o) => [o.id, o]));
+    const byId = await this.orders.factsByIds(open.map((p) => p.orderId));
     for (const p of open) {
       const order = byId.get(p.orderId);
       if (!order) continue;
@@ -278,7 +315,7 @@ export class PaymentService {
         }
       }
       if (t.trade_state === 'SUCCESS') {
-        const outcome = await this.applyTransaction(t, {
+        const outcome = await this.applyTransaction({}, t, {
           wechatId: null,
           eventType: 'RECONCILE.QUERY',
           rawBody: Buffer.from(JSON.stringify(t)),
@@ -298,7 +335,7 @@ export class PaymentService {
         }
       }
       await this.db.getRepository(PaymentEntity).update({ id: p.id, status: 'OPEN' }, { status: 'CLOSED' });
-      if (await this.orders.closeIfUnpaid(order.id, now)) closed++;
+      if (await this.orders.closeIfUnpaid({}, order.id, now)) closed++;
     }
     return { applied, closed, checked: open.length };
   }

@@ -9,18 +9,18 @@ export function paymentRoutes(router: ContractRouter, payments: PaymentService):
 }
 
 export function refundRoutes(router: ContractRouter, refunds: RefundService): void {
-  router.handle(contract.requestRefund, async ({ principal, params, body }) =>
-    refunds.request(principal.buyerId, params.id, body.amount, body.reason),
+  router.handle(contract.requestRefund, async ({ ctx, principal, params, body }) =>
+    refunds.request(ctx, principal.buyerId, params.id, body.amount, body.reason),
   );
   router.handle(contract.listOrderRefunds, async ({ principal, params }) => ({
     items: await refunds.listForOrder(principal.buyerId, params.id),
   }));
   router.handle(contract.adminListRefunds, async ({ query }) => ({ items: await refunds.list(query.status) }));
-  router.handle(contract.approveRefund, async ({ principal, params, body }) =>
-    refunds.approve(principal, params.id, body.restock),
+  router.handle(contract.approveRefund, async ({ ctx, principal, params, body }) =>
+    refunds.approve(ctx, principal, params.id, body.restock),
   );
-  router.handle(contract.rejectRefund, async ({ principal, params, body }) =>
-    refunds.reject(principal, params.id, body.reason),
+  router.handle(contract.rejectRefund, async ({ ctx, principal, params, body }) =>
+    refunds.reject(ctx, principal, params.id, body.reason),
   );
 }
 

@@ -9,23 +9,22 @@ import { newId, type Refund, type RefundStatus } from '@chatmall/shared';
 import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
-import { addOutboxEvent } from '../../kernel/outbox';
+import { withTx, type Ctx } from '../../kernel/tx';
 import { WechatPayApiError } from '../../wechat/pay/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { recordAudit } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
-import { releaseStock } from '../catalog/stock';
-import { OrderLineEntity } from '../orders/order-line.entity';
-import { transitionOrder } from '../orders/order-state';
-import { OrderEntity } from '../orders/order.entity';
+import { publish } from '../events';
+import type { OrderService } from '../orders/order.service';
 import { RefundEntity } from './refund.entity';
 
 /** Refunds that hold (or held) money: a new request may not exceed what is left. */
 const COUNTED: RefundStatus[] = ['REQUESTED', 'APPROVED', 'PROCESSING', 'ABNORMAL', 'SUCCESS'];
 const REFUNDABLE_ORDER = new Set(['PAID', 'SHIPPED', 'COMPLETED', 'PARTIALLY_REFUNDED']);
-const isSqlite = (em: EntityManager) => em.connection.options.type === 'better-sqlite3';
 
 export type RefundResult = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
+/** What applying WeChat's word on a refund did: moved it, found it already there, or found no such refund. */
+export type SettleOutcome = 'SETTLED' | 'DUPLICATE' | 'UNKNOWN_REFUND';
 
 export const refundDto = (r: RefundEntity): Refund => ({
   id: r.id,
@@ -44,22 +43,16 @@ export const refundDto = (r: RefundEntity): Refund => ({
 export class RefundService {
   constructor(
     private readonly db: DataSource,
+    private readonly orders: OrderService,
     private readonly wechatPay: WechatPay,
     private readonly log: Logger,
   ) {}
 
-  private async lockOrder(tx: EntityManager, where: { id: string } | { orderNo: string }): Promise<OrderEntity | null> {
-    const qb = tx.getRepository(OrderEntity).createQueryBuilder('o');
-    if ('id' in where) qb.where('o.id = :id', { id: where.id });
-    else qb.where('o.order_no = :no', { no: where.orderNo });
-    if (!isSqlite(tx)) qb.setLock('pessimistic_write');
-    return qb.getOne();
-  }
-
-  async request(buyerId: string, orderId: string, amount: number, reason: string): Promise<Refund> {
-    return this.db.transaction(async (tx) => {
+  async request(ctx: Ctx, buyerId: string, orderId: string, amount: number, reason: string): Promise<Refund> {
+    return withTx(this.db, ctx, async (ctx) => {
+      const { tx } = ctx;
       // Locked: two requests at once cannot both claim the same money.
-      const order = await this.lockOrder(tx, { id: orderId });
+      const order = await this.orders.lockForRefund(ctx, orderId);
       if (!order || order.buyerId !== buyerId) throw new NotFoundError('Order');
       if (!REFUNDABLE_ORDER.has(order.status))
         throw new OrderStateError(`An order that is ${order.status} cannot be refunded.`);
@@ -86,8 +79,7 @@ export class RefundService {
   }
 
   async listForOrder(buyerId: string, orderId: string): Promise<Refund[]> {
-    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: orderId, buyerId });
-    if (!order) throw new NotFoundError('Order');
+    await this.orders.buyersOrder(buyerId, orderId); // another buyer's order: 404
     return (
       await this.db.getRepository(RefundEntity).find({ where: { orderId }, order: { createdAt: 'DESC', id: 'DESC' } })
     ).map(refundDto);
@@ -101,8 +93,8 @@ export class RefundService {
     ).map(refundDto);
   }
 
-  async reject(actor: StaffPrincipal, id: string, reason: string): Promise<Refund> {
-    await this.db.transaction(async (tx) => {
+  async reject(ctx: Ctx, actor: StaffPrincipal, id: string, reason: string): Promise<Refund> {
+    await withTx(this.db, ctx, async ({ tx }) => {
       const res = await tx
         .getRepository(RefundEntity)
         .update({ id, status: 'REQUESTED' }, { status: 'REJECTED', rejectReason: reason });
@@ -113,11 +105,16 @@ export class RefundService {
   }
 
   /** Approves and asks WeChat Pay to send the money; the notification (or a query) settles it. */
-  async approve(actor: StaffPrincipal, id: string, restock: { skuId: string; quantity: number }[]): Promise<Refund> {
-    await this.db.transaction(async (tx) => {
+  async approve(
+    ctx: Ctx,
+    actor: StaffPrincipal,
+    id: string,
+    restock: { skuId: string; quantity: number }[],
+  ): Promise<Refund> {
+    await withTx(this.db, ctx, async ({ tx }) => {
       const refund = await tx.getRepository(RefundEntity).findOneBy({ id });
       if (!refund) throw new NotFoundError('Refund');
-      const lines = await tx.getRepository(OrderLineEntity).findBy({ orderId: refund.orderId });
+      const lines = await this.orders.lines(refund.orderId);
       const problems = restock.flatMap((s, i) => {
         const line = lines.find((l) => l.skuId === s.skuId);
         if (!line) return [{ path: `body.restock.${i}.skuId`, message: 'is not on this order' }];
@@ -142,7 +139,8 @@ export class RefundService {
   async submit(id: string): Promise<void> {
     const r = await this.db.getRepository(RefundEntity).findOneByOrFail({ id });
     if (r.status !== 'APPROVED') return;
-    const order = await this.db.getRepository(OrderEntity).findOneByOrFail({ id: r.orderId });
+    const order = await this.orders.factsById(r.orderId);
+    if (!order) throw new Error(`order ${r.orderId} of refund ${r.id} is missing`);
     const answer = await this.wechatPay.client.refund({
       out_refund_no: r.outRefundNo,
       out_trade_no: r.orderNo,
@@ -154,56 +152,60 @@ export class RefundService {
       .getRepository(RefundEntity)
       .update({ id, status: 'APPROVED' }, { status: 'PROCESSING', refundId: answer.refund_id });
     if (answer.status !== 'PROCESSING')
-      await this.settle(r.outRefundNo, answer.status === 'CLOSED' ? 'CLOSED' : answer.status, answer.success_time);
+      await this.settleAlone(r.outRefundNo, answer.status === 'CLOSED' ? 'CLOSED' : answer.status, answer.success_time);
   }
 
   /**
    * Applies what WeChat says about a refund (notification or query), exactly once: the
-   * status moves by conditional update; on SUCCESS the order state and stock follow in the
-   * same transaction.
+   * status moves by conditional update; on SUCCESS the order (through the orders module),
+   * the stock chosen for restocking and the `refund.succeeded` event follow, all in the
+   * context's transaction (the notification's, so its inbox row commits with them).
    */
-  async settle(outRefundNo: string, result: RefundResult, successTime?: string): Promise<boolean> {
-    const changed = await this.db.transaction(async (tx) => {
-      const refunds = tx.getRepository(RefundEntity);
+  async settle(ctx: Ctx, outRefundNo: string, result: RefundResult, successTime?: string): Promise<SettleOutcome> {
+    return withTx(this.db, ctx, async (ctx) => {
+      const refunds = ctx.tx.getRepository(RefundEntity);
       const r = await refunds.findOneBy({ outRefundNo });
-      if (!r) return false;
-      if (result === 'ABNORMAL') {
-        const res = await refunds.update({ id: r.id, status: In(['APPROVED', 'PROCESSING']) }, { status: 'ABNORMAL' });
-        return Boolean(res.affected);
-      }
-      if (result === 'CLOSED') {
-        const res = await refunds.update(
-          { id: r.id, status: In(['APPROVED', 'PROCESSING', 'ABNORMAL']) },
-          { status: 'CLOSED' },
+      if (!r) return 'UNKNOWN_REFUND';
+      const moved = (affected: number | undefined) => (affected ? 'SETTLED' : 'DUPLICATE');
+      if (result === 'ABNORMAL')
+        return moved(
+          (await refunds.update({ id: r.id, status: In(['APPROVED', 'PROCESSING']) }, { status: 'ABNORMAL' })).affected,
         );
-        return Boolean(res.affected);
-      }
+      if (result === 'CLOSED')
+        return moved(
+          (await refunds.update({ id: r.id, status: In(['APPROVED', 'PROCESSING', 'ABNORMAL']) }, { status: 'CLOSED' }))
+            .affected,
+        );
       const at = successTime ? new Date(successTime) : new Date();
       const res = await refunds.update(
         { id: r.id, status: In(['APPROVED', 'PROCESSING', 'ABNORMAL']) },
         { status: 'SUCCESS', succeededAt: at },
       );
-      if (!res.affected) return false;
-      const order = await this.lockOrder(tx, { id: r.orderId });
-      if (!order) throw new Error(`order ${r.orderId} of refund ${r.id} is missing`);
-      const refunded = (await refunds.sum('amount', { orderId: r.orderId, status: 'SUCCESS' })) ?? 0;
-      const to = refunded >= order.payable ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
-      if (!(await transitionOrder(tx, { id: order.id }, order.status, to)))
-        throw new Error(`order ${order.id} changed under a refund`);
-      await releaseStock(tx, r.restock);
-      await addOutboxEvent(tx, 'refund.succeeded', r.outRefundNo, {
+      if (!res.affected) return 'DUPLICATE';
+      const refundedTotal = (await refunds.sum('amount', { orderId: r.orderId, status: 'SUCCESS' })) ?? 0;
+      const orderStatus = await this.orders.applyRefund(ctx, r.orderId, refundedTotal, r.restock);
+      await publish(ctx.tx, 'refund.succeeded', r.outRefundNo, {
         orderId: r.orderId,
         orderNo: r.orderNo,
+        outRefundNo: r.outRefundNo,
         amount: r.amount,
+        refundedTotal,
+        orderStatus,
       });
-      return true;
+      return 'SETTLED';
     });
-    if (changed && result === 'ABNORMAL')
-      this.log.error(
-        { alert: 'refund-abnormal', outRefundNo },
-        'a refund is ABNORMAL at WeChat Pay; the merchant must look',
-      );
-    return changed;
+  }
+
+  /** The merchant must look at an ABNORMAL refund (WeChat could not pay it back). Logged after commit. */
+  alertAbnormal(outRefundNo: string): void {
+    this.log.error({ alert: 'refund-abnormal', outRefundNo }, 'a refund is ABNORMAL at WeChat Pay; the merchant must look');
+  }
+
+  /** Settles in a transaction of its own (a query's answer), alerting after commit. */
+  private async settleAlone(outRefundNo: string, result: RefundResult, successTime?: string): Promise<boolean> {
+    const outcome = await this.settle({}, outRefundNo, result, successTime);
+    if (outcome === 'SETTLED' && result === 'ABNORMAL') this.alertAbnormal(outRefundNo);
+    return outcome === 'SETTLED';
   }
 
   /** Finds refunds still in flight and asks WeChat Pay about them (lost notifications, unsent approvals). */
@@ -223,7 +225,10 @@ export class RefundService {
           continue;
         }
         const answer = await this.wechatPay.client.queryRefund(r.outRefundNo);
-        if (answer.status !== 'PROCESSING' && (await this.settle(r.outRefundNo, answer.status, answer.success_time)))
+        if (
+          answer.status !== 'PROCESSING' &&
+          (await this.settleAlone(r.outRefundNo, answer.status, answer.success_time))
+        )
           settled++;
       } catch (err) {
         if (!(err instanceof WechatPayApiError)) throw err;

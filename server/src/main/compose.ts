@@ -1,0 +1,133 @@
+/**
+ * The composition root: builds the kernel (database, Redis, queues), the WeChat clients and
+ * every module's services once. The API process, the worker process, the test harness and
+ * the benches all start from here, so the service graph exists in one place. Adding a
+ * module is one line in `modules` below (its routes, jobs and subscribers come with it).
+ */
+import type { Queue } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import { createHttpApp, type HttpApp } from '../http/app';
+import type { Config } from '../kernel/config';
+import type { Logger } from '../kernel/logger';
+import { createQueue, type QueueName } from '../kernel/queues';
+import { createRedis, type Redis } from '../kernel/redis';
+import type { MediaStorage } from '../kernel/storage';
+import { addressesModule } from '../modules/addresses/addresses.module';
+import { authModule } from '../modules/auth/auth.module';
+import type { LoginCodeExchanger } from '../modules/auth/login.service';
+import { miniProgramFor } from '../modules/auth/wechat-login';
+import { cartModule } from '../modules/cart/cart.module';
+import { catalogModule } from '../modules/catalog/catalog.module';
+import { Subscribers } from '../modules/events';
+import { favouritesModule } from '../modules/favourites/favourites.module';
+import { healthModule } from '../modules/health/health.module';
+import { mediaModule } from '../modules/media/media.module';
+import type { AppModule, Kernel } from '../modules/module';
+import { officialAccountModule } from '../modules/official-account/oa.module';
+import { ordersModule } from '../modules/orders/orders.module';
+import type { OrderScheduler } from '../modules/orders/order.service';
+import type { PayNotificationHandler } from '../modules/payments/pay-notify.routes';
+import { paymentsModule } from '../modules/payments/payments.module';
+import { shopModule } from '../modules/shop/shop.module';
+import { WechatPay } from '../wechat/pay/wechat-pay';
+
+export interface ComposeDeps {
+  config: Config;
+  log: Logger;
+  db: DataSource;
+  redis: Redis;
+  /** WeChat Pay for this merchant; built from config.wechatPay when absent. */
+  wechatPay?: WechatPay;
+  /** Receives Pay notifications instead of payments (tests of the notify route alone). */
+  payNotifications?: PayNotificationHandler;
+  /** Buyer sign-in codes; defaults to WeChat's code2Session for WECHAT_MP_APPID. */
+  loginCodes?: LoginCodeExchanger;
+  /** Where delayed order closes go; defaults to the BullMQ orders queue. */
+  orderScheduler?: OrderScheduler;
+  /** Where uploaded images go; defaults to MEDIA_DIR on local disk, served at /media/. */
+  mediaStorage?: MediaStorage;
+}
+
+export function compose(deps: ComposeDeps) {
+  const { config, log, db, redis } = deps;
+
+  // Queues share one connection of their own (BullMQ needs blocking-safe settings), opened
+  // on first use: the API process never opens it.
+  let queueConnection: Redis | undefined;
+  const queues = new Map<QueueName, Queue>();
+  const kernel: Kernel = {
+    config,
+    log,
+    db,
+    redis,
+    queue(name) {
+      queueConnection ??= createRedis(config.redis.url, 'queue');
+      const q = queues.get(name) ?? createQueue(name, queueConnection, config.queues.prefix);
+      queues.set(name, q);
+      return q;
+    },
+    wechat: {
+      pay: deps.wechatPay ?? new WechatPay(config.wechatPay),
+      miniProgram: miniProgramFor(config, redis),
+    },
+  };
+
+  const health = healthModule(kernel);
+  const auth = authModule(kernel, { loginCodes: deps.loginCodes });
+  const shop = shopModule(kernel);
+  const catalog = catalogModule(kernel);
+  const cart = cartModule(kernel);
+  const orders = ordersModule(kernel, { cart: cart.services.cart }, { scheduler: deps.orderScheduler });
+  const payments = paymentsModule(
+    kernel,
+    {
+      orders: orders.services.orders,
+      buyers: auth.services.buyers,
+      shopName: async () => (await shop.services.settings.get()).name,
+      orderPage: (id) => `pkg-order/pages/order/index?id=${encodeURIComponent(id)}`, // ROUTES: switch to the shared route table
+    },
+    { notifications: deps.payNotifications },
+  );
+  const modules: AppModule[] = [
+    health,
+    officialAccountModule(kernel),
+    auth,
+    shop,
+    catalog,
+    mediaModule(kernel, { storage: deps.mediaStorage }),
+    cart,
+    favouritesModule(kernel),
+    addressesModule(kernel),
+    orders,
+    payments,
+  ];
+
+  const subscribers = new Subscribers();
+  for (const m of modules) m.subscribe?.(subscribers);
+
+  const sessions = auth.services.sessions;
+  const http: HttpApp = createHttpApp({ config, log, modules, authenticate: (token) => sessions.resolve(token) });
+
+  return {
+    kernel,
+    modules,
+    subscribers,
+    ...http,
+    services: {
+      ...auth.services,
+      ...shop.services,
+      ...catalog.services,
+      ...cart.services,
+      ...orders.services,
+      ...payments.services,
+    },
+    /** Closes the queues this composition opened (the runtime's database and Redis are the caller's). */
+    async close() {
+      await Promise.all([...queues.values()].map((q) => q.close()));
+      queues.clear();
+      if (queueConnection) await queueConnection.quit().catch(() => queueConnection?.disconnect());
+    },
+  };
+}
+
+export type Composition = ReturnType<typeof compose>;

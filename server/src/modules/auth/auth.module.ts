@@ -1,0 +1,26 @@
+import type { AppModule, Kernel } from '../module';
+import { authRoutes, staffRoutes } from './auth.routes';
+import { BuyerService } from './buyer.service';
+import { LoginService, type LoginCodeExchanger } from './login.service';
+import { SessionService } from './session.service';
+import { wechatLoginCodes } from './wechat-login';
+
+/** Buyers and staff: sign-in, sessions, staff accounts, the audit log, buyers' WeChat identity. */
+export function authModule(k: Kernel, opts: { loginCodes?: LoginCodeExchanger } = {}) {
+  const sessions = new SessionService(k.db);
+  const logins = new LoginService(k.db, sessions, opts.loginCodes ?? wechatLoginCodes(k.wechat.miniProgram));
+  const buyers = new BuyerService(k.db);
+  return {
+    name: 'auth',
+    services: { sessions, logins, buyers },
+    routes(api) {
+      authRoutes(api, { db: k.db, logins, sessions });
+      staffRoutes(api, { db: k.db, logins });
+    },
+    subscribe(on) {
+      on.on('buyer.registered', 'merchant-notice', async ({ buyerId }) => {
+        k.log.info({ notice: 'buyer-registered', buyerId }, 'a new buyer signed in for the first time');
+      });
+    },
+  } satisfies AppModule;
+}

@@ -1,0 +1,56 @@
+/**
+ * The domain events, declared once. Each is written to the outbox in the transaction that
+ * causes it (`publish`) and delivered after commit to subscribers that modules declare with
+ * a stable effect name (`Subscribers.on`), so each effect runs once per event. Coupons,
+ * points, dashboards, campaign attribution and welcome messages subscribe here; none of
+ * them is code inside the path that causes the event.
+ *
+ * The event key is the business key: one `order.paid` per order number, one
+ * `refund.succeeded` per out_refund_no, however often the cause is retried.
+ */
+import { z } from 'zod';
+import { EffectRegistry, eventPublisher } from '../kernel/outbox';
+
+const fen = z.number().int().nonnegative();
+const iso = z.string().datetime();
+
+export const domainEvents = {
+  /** A buyer placed an order; stock is reserved and the payment window is running. Key: order id. */
+  'order.placed': z.object({ orderId: z.string(), orderNo: z.string(), buyerId: z.string(), payable: fen, payBy: iso }),
+  /** WeChat Pay (or a zero remainder) paid the order. Key: order number. */
+  'order.paid': z.object({ orderNo: z.string(), amount: fen }),
+  /** An unpaid order closed when its payment window passed; its stock is back. Key: order id. */
+  'order.closed': z.object({ orderId: z.string(), orderNo: z.string(), buyerId: z.string(), reason: z.string() }),
+  /** The buyer cancelled an unpaid order; its stock is back. Key: order id. */
+  'order.cancelled': z.object({ orderId: z.string(), orderNo: z.string(), buyerId: z.string() }),
+  /** The buyer confirmed receipt, or the order completed by itself. Key: order id. */
+  'order.completed': z.object({ orderId: z.string(), orderNo: z.string(), buyerId: z.string(), auto: z.boolean() }),
+  /** Money went back to the buyer. Key: out_refund_no. */
+  'refund.succeeded': z.object({
+    orderId: z.string(),
+    orderNo: z.string(),
+    outRefundNo: z.string(),
+    amount: fen,
+    /** All refunds of the order that have succeeded, this one included. */
+    refundedTotal: fen,
+    orderStatus: z.enum(['PARTIALLY_REFUNDED', 'REFUNDED']),
+  }),
+  /** A buyer signed in for the first time. Key: buyer id. */
+  'buyer.registered': z.object({ buyerId: z.string() }),
+  /** WeChat Pay took money for an order we had already closed; it goes back. Key: order number. */
+  'payment.paid-after-close': z.object({ orderNo: z.string(), transactionId: z.string().nullable(), amount: fen }),
+};
+
+export type DomainEvents = typeof domainEvents;
+export type DomainEventName = keyof DomainEvents;
+export type EventPayload<K extends DomainEventName> = z.output<DomainEvents[K]>;
+
+/** Writes a declared event into the caller's transaction (its payload checked). */
+export const publish = eventPublisher(domainEvents);
+
+/** Where modules declare what they do after an event. */
+export class Subscribers extends EffectRegistry<DomainEvents> {
+  constructor() {
+    super(domainEvents);
+  }
+}

@@ -1,0 +1,43 @@
+import type { CartService } from '../cart/cart.service';
+import type { AppModule, Kernel } from '../module';
+import { bullOrderScheduler, ORDER_SWEEP_EVERY_MS, orderJobs } from './order.jobs';
+import { OrderService, type OrderScheduler } from './order.service';
+import { orderRoutes } from './orders.routes';
+
+/**
+ * Orders and their lines: the only writer of both. Placing, paying (for payments),
+ * refunding (for payments' settlements), shipping, completing, closing unpaid orders.
+ */
+export function ordersModule(k: Kernel, deps: { cart: CartService }, opts: { scheduler?: OrderScheduler } = {}) {
+  const orders = new OrderService(k.db, k.config);
+  // Opened on first use: only the worker's events consumer schedules closes.
+  const scheduler = opts.scheduler ?? { scheduleClose: (id, at) => bullOrderScheduler(k.queue('orders')).scheduleClose(id, at) };
+  return {
+    name: 'orders',
+    services: { orders },
+    routes: (api) => orderRoutes(api, orders, deps.cart),
+    jobs: [
+      {
+        queue: 'orders',
+        concurrency: 8,
+        processor: orderJobs(orders, k.log),
+        schedules: [{ id: 'sweep', everyMs: ORDER_SWEEP_EVERY_MS }],
+      },
+    ],
+    subscribe(on) {
+      // A lost or late close is caught by the periodic sweep, never the other way round.
+      on.on('order.placed', 'schedule-close', async ({ orderId, payBy }) => {
+        await scheduler.scheduleClose(orderId, new Date(payBy));
+      });
+      on.on('order.closed', 'merchant-notice', async ({ orderNo, reason }) => {
+        k.log.info({ notice: 'order-closed', orderNo, reason }, 'an unpaid order closed; its stock is back');
+      });
+      on.on('order.cancelled', 'merchant-notice', async ({ orderNo }) => {
+        k.log.info({ notice: 'order-cancelled', orderNo }, 'a buyer cancelled an unpaid order; its stock is back');
+      });
+      on.on('order.completed', 'merchant-notice', async ({ orderNo, auto }) => {
+        k.log.info({ notice: 'order-completed', orderNo, auto }, 'an order completed');
+      });
+    },
+  } satisfies AppModule;
+}
