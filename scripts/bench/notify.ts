@@ -27,7 +27,7 @@ import { Worker } from 'node:worker_threads';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import type { DataSource, Logger as TypeormLogger } from 'typeorm';
-import { createApp } from '../../server/src/http/app';
+import { compose } from '../../server/src/main/compose';
 import { loadConfig } from '../../server/src/kernel/config';
 import { createDataSource } from '../../server/src/kernel/db';
 import { createLogger } from '../../server/src/kernel/logger';
@@ -303,14 +303,9 @@ async function main() {
 
   const log = createLogger('silent', 'bench');
   const wechatPay = new WechatPay(fixtureSettings(), { certificateRefreshIntervalMs: 0 });
-  const { app } = createApp({
-    config,
-    db,
-    redis,
-    log,
-    wechatPay,
-    orderScheduler: { scheduleClose: async () => undefined },
-  });
+  // The API process's composition, as `server/src/main/api.ts` builds it.
+  const composition = compose({ config, db, redis, log, wechatPay });
+  const { app } = composition;
   const events = outboxQueue(redis, QUEUE_PREFIX);
   const full = await listen(app);
   const floor = await listen(floorApp(db));
@@ -412,6 +407,7 @@ async function main() {
       await new Promise<void>((r) => s.close(() => r()));
     }
     await events.close().catch(() => undefined);
+    await composition.close();
     await deleteQueueKeys(redis).catch(() => undefined);
     redis.disconnect();
     await db.destroy();

@@ -26,8 +26,8 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 it('every contract entry is served by the app', async () => {
-  const { createApp } = await import('../src/http/app');
-  const { api: router } = createApp({ ...stack, loginCodes: { exchange: async () => ({ openid: 'x' }) } });
+  const { compose } = await import('../src/main/compose');
+  const { api: router } = compose({ ...stack, loginCodes: { exchange: async () => ({ openid: 'x' }) } });
   const bound = new Set(router.bound.map((e) => `${e.method} ${e.path}`));
   expect(endpoints.map(([, e]) => `${e.method} ${e.path}`).filter((k) => !bound.has(k))).toEqual([]);
 });

@@ -3,13 +3,12 @@
  * exactly once), shipped with an audit entry, received, auto-completed. Closing runs on
  * a real BullMQ queue and worker; the periodic sweep catches a close job that was lost.
  */
-import { Worker, type ConnectionOptions } from 'bullmq';
 import { AuditLogEntity } from '../src/modules/auth/audit-log.entity';
 import { SkuEntity } from '../src/modules/catalog/sku.entity';
 import { bullOrderScheduler, orderJobs } from '../src/modules/orders/order.jobs';
 import { OrderEntity } from '../src/modules/orders/order.entity';
-import { OrderService, type OrderScheduler } from '../src/modules/orders/order.service';
-import { queueNames } from '../src/kernel/queues';
+import { OrderService } from '../src/modules/orders/order.service';
+import { createQueue, createWorker } from '../src/kernel/queues';
 import { createRedis } from '../src/kernel/redis';
 import { startStack, type TestStack } from './support/harness';
 import { api, makeBuyer, makeStaff, type TestBuyer } from './support/people';
@@ -17,7 +16,6 @@ import { api, makeBuyer, makeStaff, type TestBuyer } from './support/people';
 let stack: TestStack;
 let buyer: TestBuyer;
 const stockOf = async (skuId: string) => (await stack.db.getRepository(SkuEntity).findOneByOrFail({ id: skuId })).stock;
-const noSchedule: OrderScheduler = { scheduleClose: async () => undefined };
 
 beforeAll(async () => {
   stack = await startStack();
@@ -26,25 +24,20 @@ beforeAll(async () => {
 afterAll(async () => stack?.close());
 
 function place(orders: OrderService, clientKey: string, skuId = 'sku_dianhong1', quantity = 2) {
-  return orders.place(buyer.id, { clientKey, items: [{ skuId, quantity }], addressId: buyer.addressId });
+  return orders.place({}, buyer.id, { clientKey, items: [{ skuId, quantity }], addressId: buyer.addressId });
 }
 
 describe('closing unpaid orders', () => {
   it('closes an unpaid order on time through the queue, and its stock returns', async () => {
     const connection = createRedis(stack.config.redis.url, 'queue');
-    const scheduler = bullOrderScheduler(connection, stack.config.queues.prefix);
-    const orders = new OrderService(
-      stack.db,
-      { orders: { paymentWindowMs: 1500, autoCompleteMs: 86_400_000 } },
-      scheduler,
-    );
-    const worker = new Worker(queueNames.orders, orderJobs(orders, stack.log), {
-      connection: connection as unknown as ConnectionOptions,
-      prefix: stack.config.queues.prefix,
-    });
+    const queue = createQueue('orders', connection, stack.config.queues.prefix);
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 1500, autoCompleteMs: 86_400_000 } });
+    const worker = createWorker('orders', orderJobs(orders, stack.log), connection, stack.config.queues.prefix, 1);
     try {
       const before = await stockOf('sku_dianhong1');
       const order = await place(orders, 'close-on-time-1');
+      // What the `order.placed` subscriber does after commit.
+      await bullOrderScheduler(queue).scheduleClose(order.id, new Date(order.payBy));
       expect(order.status).toBe('PENDING_PAYMENT');
       expect(await stockOf('sku_dianhong1')).toBe(before - 2);
 
@@ -59,20 +52,20 @@ describe('closing unpaid orders', () => {
       expect(await stockOf('sku_dianhong1')).toBe(before);
     } finally {
       await worker.close();
-      await scheduler.queue.close();
+      await queue.close();
       connection.disconnect();
     }
   }, 30_000);
 
   it('does not close an order before its payment deadline', async () => {
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1 } }, noSchedule);
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1 } });
     const order = await place(orders, 'not-yet-due-1');
-    expect(await orders.closeIfUnpaid(order.id)).toBe(false);
+    expect(await orders.closeIfUnpaid({}, order.id)).toBe(false);
     expect((await orders.get({ id: order.id })).status).toBe('PENDING_PAYMENT');
   });
 
   it('the sweep closes an overdue order whose close job was lost, and returns stock once', async () => {
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 10, autoCompleteMs: 1 } }, noSchedule);
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 10, autoCompleteMs: 1 } });
     const before = await stockOf('sku_dianhong1');
     const order = await place(orders, 'lost-job-1');
     const later = new Date(Date.now() + 2000);
@@ -83,25 +76,25 @@ describe('closing unpaid orders', () => {
   });
 
   it('a closed order cannot be paid', async () => {
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 10, autoCompleteMs: 1 } }, noSchedule);
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 10, autoCompleteMs: 1 } });
     const order = await place(orders, 'closed-then-paid-1');
-    await orders.closeIfUnpaid(order.id, new Date(Date.now() + 2000));
-    const result = await orders.markPaid(stack.db.manager, order.orderNo, order.price.payable, new Date());
+    await orders.closeIfUnpaid({}, order.id, new Date(Date.now() + 2000));
+    const result = await orders.markPaid({}, order.orderNo, order.price.payable, new Date());
     expect(result).toEqual({ ok: false, reason: 'NOT_PAYABLE', status: 'CLOSED' });
     expect((await orders.get({ id: order.id })).status).toBe('CLOSED');
   });
 
   it('a payment for the wrong amount does not mark the order paid', async () => {
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1 } }, noSchedule);
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1 } });
     const order = await place(orders, 'wrong-amount-1');
-    expect(await orders.markPaid(stack.db.manager, order.orderNo, order.price.payable - 1, new Date())).toMatchObject({
+    expect(await orders.markPaid({}, order.orderNo, order.price.payable - 1, new Date())).toMatchObject({
       ok: false,
       reason: 'AMOUNT_MISMATCH',
     });
-    expect(await orders.markPaid(stack.db.manager, order.orderNo, order.price.payable, new Date())).toEqual({
+    expect(await orders.markPaid({}, order.orderNo, order.price.payable, new Date())).toEqual({
       ok: true,
     });
-    expect(await orders.markPaid(stack.db.manager, order.orderNo, order.price.payable, new Date())).toMatchObject({
+    expect(await orders.markPaid({}, order.orderNo, order.price.payable, new Date())).toMatchObject({
       ok: false,
       reason: 'NOT_PAYABLE',
       status: 'PAID',
@@ -131,14 +124,10 @@ describe('through the API', () => {
 
   it('staff ship a paid order (audited), the buyer confirms receipt; unconfirmed ones auto-complete', async () => {
     const clerk = await makeStaff(stack.db, 'clerk');
-    const orders = new OrderService(
-      stack.db,
-      { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1000 } },
-      noSchedule,
-    );
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1000 } });
     const a = await place(orders, 'ship-confirm-1', 'sku_qimen1', 1);
     const b = await place(orders, 'ship-auto-1', 'sku_qimen1', 1);
-    for (const o of [a, b]) await orders.markPaid(stack.db.manager, o.orderNo, o.price.payable, new Date());
+    for (const o of [a, b]) await orders.markPaid({}, o.orderNo, o.price.payable, new Date());
 
     const shipped = await api(stack.baseUrl, 'POST', `/api/admin/orders/${a.id}/ship`, clerk.auth, {
       carrier: '顺丰',

@@ -15,6 +15,8 @@ import { OrderService } from '../src/modules/orders/order.service';
 import { PayNotificationEntity } from '../src/modules/payments/pay-notification.entity';
 import { PaymentEntity } from '../src/modules/payments/payment.entity';
 import { PaymentService } from '../src/modules/payments/payment.service';
+import { RefundService } from '../src/modules/payments/refund.service';
+import { BuyerService } from '../src/modules/auth/buyer.service';
 import type { PayNotification } from '../src/wechat/pay/notification';
 import type { Transaction } from '../src/wechat/pay/types';
 import { WechatPay } from '../src/wechat/pay/wechat-pay';
@@ -50,12 +52,18 @@ describe.each(databases)('applying a payment notification on %s', (_name, open) 
     db = await open();
     await db.initialize();
     await db.runMigrations({ transaction: 'each' });
-    const orders = new OrderService(
+    const orders = new OrderService(db, { orders: { paymentWindowMs: 15 * 60_000, autoCompleteMs: 86_400_000 } });
+    const wechatPay = new WechatPay(fixtureSettings());
+    const log = createLogger('silent', 'test');
+    payments = new PaymentService({
       db,
-      { orders: { paymentWindowMs: 15 * 60_000, autoCompleteMs: 86_400_000 } },
-      { scheduleClose: async () => undefined },
-    );
-    payments = new PaymentService(db, orders, new WechatPay(fixtureSettings()), createLogger('silent', 'test'));
+      orders,
+      buyers: new BuyerService(db),
+      refunds: new RefundService(db, orders, wechatPay, log),
+      wechatPay,
+      log,
+      shopName: async () => '茶与点心',
+    });
   });
   afterAll(async () => db?.destroy());
 
@@ -105,7 +113,7 @@ describe.each(databases)('applying a payment notification on %s', (_name, open) 
     createTime: '2024-08-01T10:00:05+08:00',
     transaction: { ...paidTransaction(t.out_trade_no, 3900), ...t } as Transaction,
   });
-  const apply = (n: PayNotification) => payments.applyNotification(n, Buffer.from(`{"id":"${n.id}"}`));
+  const apply = (n: PayNotification) => payments.applyNotification({}, n, Buffer.from(`{"id":"${n.id}"}`));
   const order = (orderNo: string) => db.getRepository(OrderEntity).findOneByOrFail({ orderNo });
   const payment = (orderNo: string) => db.getRepository(PaymentEntity).findOneByOrFail({ outTradeNo: orderNo });
   const inbox = (orderNo: string) =>
@@ -115,7 +123,7 @@ describe.each(databases)('applying a payment notification on %s', (_name, open) 
   it('marks the order and its payment paid at WeChat’s success time, with one inbox row and one event', async () => {
     const o = await pendingOrder();
     const n = notification({ out_trade_no: o.orderNo, transaction_id: '4200000000000000000000000001' });
-    expect(await payments.applyNotification(n, Buffer.from('{"raw":"bytes as received"}'))).toBe('APPLIED');
+    expect(await payments.applyNotification({}, n, Buffer.from('{"raw":"bytes as received"}'))).toBe('APPLIED');
 
     const paidAt = new Date('2024-08-01T10:00:00+08:00');
     const row = await order(o.orderNo);

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../src/http/app';
+import { compose } from '../src/main/compose';
 import { OrderEntity } from '../src/modules/orders/order.entity';
 import { PayNotificationEntity } from '../src/modules/payments/pay-notification.entity';
 import { PaymentEntity } from '../src/modules/payments/payment.entity';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   stack = await startStack();
   const wechatPay = new WechatPay(fixtureSettings(), { certificateRefreshIntervalMs: 0 });
   wechatPay.client.keyring.addCertificate(fixture('platform-cert.pem'));
-  const { app } = createApp({ ...stack, wechatPay });
+  const { app } = compose({ ...stack, wechatPay });
   server = http.createServer(app.callback());
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/pay/notify`;

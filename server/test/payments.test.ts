@@ -195,7 +195,7 @@ describe('reconciliation', () => {
   it('refunds a payment that arrives for an order we already closed, and records it', async () => {
     const order = await placeOrder('sku_dancong1', 1);
     const pay = await api(p.apiUrl, 'POST', `/api/orders/${order.id}/pay`, p.buyer.auth);
-    await p.app.services.orders.closeIfUnpaid(order.id, new Date(Date.now() + 60 * 60_000));
+    await p.app.services.orders.closeIfUnpaid({}, order.id, new Date(Date.now() + 60 * 60_000));
     expect((await orderRow(order.id)).status).toBe('CLOSED');
 
     await p.sandboxCall('POST', `/sandbox/pay/prepay/${pay.body.prepayId}/pay`);

@@ -1,5 +1,4 @@
-import { Worker, type ConnectionOptions } from 'bullmq';
-import { createQueue, queueNames, workerHeartbeatKey } from '../src/kernel/queues';
+import { createQueue, createWorker, workerHeartbeatKey } from '../src/kernel/queues';
 import { createRedis } from '../src/kernel/redis';
 import { createLogger } from '../src/kernel/logger';
 import { systemJobs } from '../src/modules/health/system.jobs';
@@ -11,10 +10,13 @@ describe('the worker', () => {
     const app = createRedis(config.redis.url, 'app');
     const conn = createRedis(config.redis.url, 'queue');
     const queue = createQueue('system', conn, config.queues.prefix);
-    const worker = new Worker(queueNames.system, systemJobs({ redis: app, config, log: createLogger('silent', 't') }), {
-      connection: conn as unknown as ConnectionOptions,
-      prefix: config.queues.prefix,
-    });
+    const worker = createWorker(
+      'system',
+      systemJobs({ redis: app, config, log: createLogger('silent', 't') }),
+      conn,
+      config.queues.prefix,
+      1,
+    );
     try {
       if (app.status !== 'ready') await new Promise((r) => app.once('ready', r));
       await app.del(workerHeartbeatKey(config.queues.prefix));

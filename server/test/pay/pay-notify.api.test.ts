@@ -5,7 +5,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApp } from '../../src/http/app';
+import { compose } from '../../src/main/compose';
 import type { PayNotification } from '../../src/wechat/pay/notification';
 import { WechatPay } from '../../src/wechat/pay/wechat-pay';
 import { startStack, type TestStack } from '../support/harness';
@@ -21,7 +21,7 @@ beforeAll(async () => {
   stack = await startStack({ seed: false });
   const wechatPay = new WechatPay(fixtureSettings(), { certificateRefreshIntervalMs: 0 });
   wechatPay.client.keyring.addCertificate(fixture('platform-cert.pem'));
-  const { app } = createApp({
+  const { app } = compose({
     config: stack.config,
     db: stack.db,
     redis: stack.redis,

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createSandbox, type Sandbox } from '../../../sandbox/src/app';
-import { createApp } from '../../src/http/app';
+import { compose } from '../../src/main/compose';
 import { ResponseVerificationError, WechatPayApiError } from '../../src/wechat/pay/errors';
 import type { PayNotification } from '../../src/wechat/pay/notification';
 import { fetchHttp, type HttpRequest, type HttpResponse } from '../../src/wechat/pay/http';
@@ -66,7 +66,7 @@ beforeAll(async () => {
       return res;
     },
   });
-  const { app } = createApp({
+  const { app } = compose({
     ...stack,
     wechatPay,
     payNotifications: {

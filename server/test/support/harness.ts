@@ -9,12 +9,12 @@ import path from 'node:path';
 import os from 'node:os';
 import mysql from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
-import { createApp } from '../../src/http/app';
 import { loadConfig, type Config } from '../../src/kernel/config';
 import { createDataSource } from '../../src/kernel/db';
 import { createLogger, type Logger } from '../../src/kernel/logger';
 import { createRedis, type Redis } from '../../src/kernel/redis';
 import { seedDemoShop } from '../../src/modules/catalog/seed/demo-shop';
+import { compose, type ComposeDeps, type Composition } from '../../src/main/compose';
 
 export const workerId = Number(process.env.JEST_WORKER_ID ?? '1');
 
@@ -53,6 +53,8 @@ export async function freshDatabase(config: Config): Promise<void> {
 }
 
 export interface TestStack {
+  /** The composition root's services, exactly as the API process builds them. */
+  app: Composition;
   config: Config;
   db: DataSource;
   redis: Redis;
@@ -62,7 +64,9 @@ export interface TestStack {
   close(): Promise<void>;
 }
 
-export async function startStack(opts: { seed?: boolean; config?: Config } = {}): Promise<TestStack> {
+export async function startStack(
+  opts: { seed?: boolean; config?: Config; compose?: Partial<Omit<ComposeDeps, 'config' | 'db' | 'redis' | 'log'>> } = {},
+): Promise<TestStack> {
   const config = opts.config ?? testConfig();
   await freshDatabase(config);
   const db = createDataSource(config);
@@ -74,11 +78,12 @@ export async function startStack(opts: { seed?: boolean; config?: Config } = {})
   if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   await redis.flushdb();
   const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
-  const { app } = createApp({ config, db, redis, log });
-  const server = http.createServer(app.callback());
+  const app = compose({ config, db, redis, log, ...opts.compose });
+  const server = http.createServer(app.app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
+    app,
     config,
     db,
     redis,
@@ -88,6 +93,7 @@ export async function startStack(opts: { seed?: boolean; config?: Config } = {})
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
       await db.destroy().catch(() => undefined);
       redis.disconnect();
     },

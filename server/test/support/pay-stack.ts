@@ -8,25 +8,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { createSandbox, type Sandbox } from '../../../sandbox/src/app';
-import { createApp, type BuiltApp } from '../../src/http/app';
-import { EffectRegistry, outboxQueue, startOutboxRelay, type OutboxEvent } from '../../src/kernel/outbox';
-import { queueNames } from '../../src/kernel/queues';
-import { createRedis, type Redis } from '../../src/kernel/redis';
-import { miniProgramFor } from '../../src/modules/auth/wechat-login';
-import { registerPaymentEffects } from '../../src/modules/payments/payment.effects';
+import type { OutboxEvent } from '../../src/kernel/outbox';
+import type { Composition } from '../../src/main/compose';
+import { startJobs } from '../../src/main/jobs';
 import { WechatPay } from '../../src/wechat/pay/wechat-pay';
 import { startStack, testConfig, type TestStack } from './harness';
 import { api as callApi, type TestBuyer } from './people';
 
 export interface PayStack {
   stack: TestStack;
-  app: BuiltApp;
+  app: Composition;
   sandbox: Sandbox;
   sandboxUrl: string;
   apiUrl: string;
-  /** Each run of an `order.paid` hook, by order number. */
+  /** Each run of the test's own `order.paid` subscriber ('hooks'), by order number. */
   paidHookRuns: OutboxEvent[];
   events: Queue;
   buyer: TestBuyer & { openid: string };
@@ -65,28 +62,18 @@ export async function startPayStack(opts: { timeScale?: number } = {}): Promise<
     WECHATPAY_PUBLIC_KEY: `file:${keyDir}/wechatpay-public-key.pem`,
     WECHATPAY_NOTIFY_URL: `${api.url}/api/pay/notify`,
   });
-  const stack = await startStack({ config });
   const wechatPay = new WechatPay(config.wechatPay, { certificateRefreshIntervalMs: 0 });
-  const app = createApp({ ...stack, wechatPay });
+  const stack = await startStack({ config, compose: { wechatPay } });
+  const app = stack.app;
   appCallback = app.app.callback();
 
-  const connection: Redis = createRedis(config.redis.url, 'queue');
-  const events = outboxQueue(connection, config.queues.prefix);
+  // Stands for the subscribers later modules add (points, coupons): counts its runs.
   const paidHookRuns: OutboxEvent[] = [];
-  const effects = new EffectRegistry();
-  registerPaymentEffects(effects, {
-    db: stack.db,
-    log: stack.log,
-    miniProgram: miniProgramFor(config, stack.redis),
-    payments: app.services.payments,
-    hooks: { onOrderPaid: [async (e) => void paidHookRuns.push(e)] },
-  });
-  const worker = new Worker(queueNames.events, effects.processor(stack.db, stack.log), {
-    connection: connection as unknown as ConnectionOptions,
-    prefix: config.queues.prefix,
-    concurrency: 4,
-  });
-  const relay = startOutboxRelay(stack.db, events, stack.log, { idleMs: 50 });
+  app.subscribers.on('order.paid', 'hooks', async (_payload, e) => void paidHookRuns.push(e));
+  // The worker's events queue and relay, as the worker process runs them; the other
+  // queues' jobs (reconciliation, closes) are called directly by the tests.
+  const jobs = await startJobs(app, { only: ['events'], relayIdleMs: 50, eventConcurrency: 4 });
+  const events = app.kernel.queue('events');
 
   const sandboxCall = (method: string, p: string, body?: unknown) => callApi(sb.url, method, p, {}, body);
 
@@ -116,10 +103,7 @@ export async function startPayStack(opts: { timeScale?: number } = {}): Promise<
     buyer: { ...base, openid },
     sandboxCall,
     async close() {
-      await relay.stop();
-      await worker.close();
-      await events.close();
-      connection.disconnect();
+      await jobs.stop();
       await sandbox.close();
       for (const s of [api.server, sb.server]) {
         s.closeAllConnections();
