@@ -47,20 +47,18 @@ async function unpaidOrder() {
   });
   const order = (await res.json()) as { id: string; orderNo: string; price: { payable: number } };
   // As if the buyer had opened WeChat Pay for it.
-  await stack.db
-    .getRepository(PaymentEntity)
-    .insert({
-      id: `pay_${n}${Date.now()}`,
-      orderId: order.id,
-      outTradeNo: order.orderNo,
-      amount: order.price.payable,
-      prepayId: `wx_prepay_${n}`,
-      prepayExpiresAt: new Date(Date.now() + 600_000),
-      status: 'OPEN',
-      transactionId: null,
-      paidAt: null,
-      flaggedReason: null,
-    });
+  await stack.db.getRepository(PaymentEntity).insert({
+    id: `pay_${n}${Date.now()}`,
+    orderId: order.id,
+    outTradeNo: order.orderNo,
+    amount: order.price.payable,
+    prepayId: `wx_prepay_${n}`,
+    prepayExpiresAt: new Date(Date.now() + 600_000),
+    status: 'OPEN',
+    transactionId: null,
+    paidAt: null,
+    flaggedReason: null,
+  });
   return order;
 }
 
@@ -98,4 +96,26 @@ it.each([
   expect(await stack.db.getRepository(PayNotificationEntity).count()).toBe(before + 1);
   expect(rows[0]).toMatchObject({ verified: false, rejectReason: reason, outcome: 'REFUSED' });
   expect(rows[0].rawBody).toContain('TRANSACTION.SUCCESS');
+});
+
+it('a refund notification for a refund we never created is recorded as UNKNOWN_REFUND and changes nothing', async () => {
+  const order = await unpaidOrder();
+  const res = await deliver({
+    eventType: 'REFUND.SUCCESS',
+    aad: 'refund',
+    payload: {
+      mchid: '1900000109',
+      out_trade_no: order.orderNo,
+      transaction_id: '4200000000000000000000009999',
+      out_refund_no: 'RFnever-created-by-us',
+      refund_id: '50000000000000000000009999',
+      refund_status: 'SUCCESS',
+      success_time: '2024-08-01T10:05:00+08:00',
+      amount: { total: order.price.payable, refund: 100, payer_total: order.price.payable, payer_refund: 100 },
+    },
+  });
+  expect(res.status).toBe(204); // recorded; a retry would find nothing more
+  expect(await status(order.id)).toBe('PENDING_PAYMENT');
+  const rows = await stack.db.getRepository(PayNotificationEntity).findBy({ outTradeNo: order.orderNo });
+  expect(rows.map((r) => [r.eventType, r.outcome])).toEqual([['REFUND.SUCCESS', 'UNKNOWN_REFUND']]);
 });

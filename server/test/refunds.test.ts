@@ -4,6 +4,8 @@
  */
 import { SkuEntity } from '../src/modules/catalog/sku.entity';
 import { OrderEntity } from '../src/modules/orders/order.entity';
+import { OutboxEventEntity } from '../src/kernel/outbox.entity';
+import { PayNotificationEntity } from '../src/modules/payments/pay-notification.entity';
 import { RefundEntity } from '../src/modules/payments/refund.entity';
 import { api, makeStaff } from './support/people';
 import { startPayStack, waitFor, type PayStack } from './support/pay-stack';
@@ -149,4 +151,136 @@ it('a rejected refund moves no money; an unpaid order cannot be refunded', async
   });
   expect(negative.status).toBe(400);
   expect(negative.body.fields[0].path).toBe('body.amount');
+});
+
+/** Approves a refund of `amount` on the order (nothing restocked) and waits for WeChat to settle it. */
+async function refundSettled(orderId: string, amount: number) {
+  const req = await api(p.apiUrl, 'POST', `/api/orders/${orderId}/refunds`, p.buyer.auth, {
+    amount,
+    reason: '退款 Refund',
+  });
+  expect(req.status).toBe(200);
+  await api(p.apiUrl, 'POST', `/api/admin/refunds/${req.body.id}/approve`, owner.auth, { restock: [] });
+  return waitFor(
+    () => refundOf(req.body.id),
+    (r) => r.status === 'SUCCESS',
+  );
+}
+const ship = (orderId: string) =>
+  api(p.apiUrl, 'POST', `/api/admin/orders/${orderId}/ship`, clerk.auth, {
+    carrier: '顺丰',
+    trackingNo: 'SF100200300',
+  });
+
+it('a partially refunded order can still be shipped once, and the buyer can confirm it', async () => {
+  const order = await paidOrder();
+  await refundSettled(order.id, 8800);
+  expect((await orderOf(order.id)).status).toBe('PARTIALLY_REFUNDED');
+
+  const shipped = await ship(order.id);
+  expect(shipped.status).toBe(200);
+  expect(shipped.body).toMatchObject({ status: 'SHIPPED', shipment: { carrier: '顺丰', trackingNo: 'SF100200300' } });
+  const again = await ship(order.id);
+  expect(again.status).toBe(409);
+  expect(again.body.code).toBe('ORDER_STATE');
+
+  const received = await api(p.apiUrl, 'POST', `/api/orders/${order.id}/confirm-receipt`, p.buyer.auth);
+  expect(received.body.status).toBe('COMPLETED');
+});
+
+it('a partial refund after shipping, then the rest: SHIPPED → PARTIALLY_REFUNDED (not shippable again) → REFUNDED', async () => {
+  const order = await paidOrder();
+  expect((await ship(order.id)).status).toBe(200);
+  await refundSettled(order.id, 5000);
+  expect((await orderOf(order.id)).status).toBe('PARTIALLY_REFUNDED');
+  expect((await ship(order.id)).status).toBe(409); // it already left the warehouse
+  await refundSettled(order.id, 12600);
+  expect((await orderOf(order.id)).status).toBe('REFUNDED');
+});
+
+it('a full refund of a shipped order makes it REFUNDED and announces refund.succeeded once', async () => {
+  const order = await paidOrder();
+  expect((await ship(order.id)).status).toBe(200);
+  const r = await refundSettled(order.id, order.price.payable);
+  expect((await orderOf(order.id)).status).toBe('REFUNDED');
+  const events = await p.stack.db
+    .getRepository(OutboxEventEntity)
+    .findBy({ topic: 'refund.succeeded', eventKey: r.outRefundNo });
+  expect(events.map((e) => e.payload)).toEqual([
+    {
+      orderId: order.id,
+      orderNo: order.orderNo,
+      outRefundNo: r.outRefundNo,
+      amount: order.price.payable,
+      refundedTotal: order.price.payable,
+      orderStatus: 'REFUNDED',
+    },
+  ]);
+});
+
+describe('a refund notification whose transaction fails after the refund is settled', () => {
+  // An injected failure on the real database: the inbox insert of a refund notification fails,
+  // after the settlement's own writes in the same transaction have run.
+  const failRefundInbox = () =>
+    p.stack.db.query(
+      `CREATE TRIGGER fail_refund_inbox BEFORE INSERT ON pay_notifications FOR EACH ROW
+       BEGIN IF NEW.event_type LIKE 'REFUND.%' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'injected'; END IF; END`,
+    );
+  afterEach(() => p.stack.db.query('DROP TRIGGER IF EXISTS fail_refund_inbox'));
+
+  it('leaves neither the settlement nor the inbox row, and settles once when WeChat retries', async () => {
+    const order = await paidOrder();
+    const stockPaid = await stock();
+    const deliveries = async () =>
+      (
+        (await p.sandboxCall('GET', '/sandbox/pay/notifications')).body as {
+          id: string;
+          eventType: string;
+          attempts: { status: number | string }[];
+        }[]
+      ).filter((d) => d.eventType.startsWith('REFUND.'));
+    const before = new Set((await deliveries()).map((d) => d.id));
+    await failRefundInbox();
+
+    const req = await api(p.apiUrl, 'POST', `/api/orders/${order.id}/refunds`, p.buyer.auth, {
+      amount: order.price.payable,
+      reason: '不要了 Changed my mind',
+    });
+    await api(p.apiUrl, 'POST', `/api/admin/refunds/${req.body.id}/approve`, owner.auth, {
+      restock: [{ skuId: 'sku_jinjunmei1', quantity: 2 }],
+    });
+    // WeChat delivered the notification and got 5xx at least twice.
+    const failing = await waitFor(
+      async () => (await deliveries()).find((d) => !before.has(d.id)),
+      (d) => (d?.attempts.filter((a) => typeof a.status === 'number' && a.status >= 500).length ?? 0) >= 2,
+    );
+    expect(failing).toBeDefined();
+
+    const refund = await refundOf(req.body.id);
+    expect(refund.status).toBe('PROCESSING');
+    expect((await orderOf(order.id)).status).toBe('PAID');
+    expect(await stock()).toBe(stockPaid);
+    expect(
+      await p.stack.db
+        .getRepository(PayNotificationEntity)
+        .countBy({ outTradeNo: order.orderNo, eventType: 'REFUND.SUCCESS' }),
+    ).toBe(0);
+    expect(
+      await p.stack.db
+        .getRepository(OutboxEventEntity)
+        .countBy({ topic: 'refund.succeeded', eventKey: refund.outRefundNo }),
+    ).toBe(0);
+
+    await p.stack.db.query('DROP TRIGGER fail_refund_inbox');
+    await waitFor(
+      () => refundOf(req.body.id),
+      (r) => r.status === 'SUCCESS',
+    );
+    expect((await orderOf(order.id)).status).toBe('REFUNDED');
+    expect(await stock()).toBe(stockPaid + 2);
+    const inbox = await p.stack.db
+      .getRepository(PayNotificationEntity)
+      .findBy({ outTradeNo: order.orderNo, eventType: 'REFUND.SUCCESS' });
+    expect(inbox.map((r) => r.outcome)).toEqual(['REFUND_SUCCESS']);
+  });
 });
