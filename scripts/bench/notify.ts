@@ -29,7 +29,7 @@ import getRawBody from 'raw-body';
 import type { DataSource, Logger as TypeormLogger } from 'typeorm';
 import { compose } from '../../server/src/main/compose';
 import { loadConfig } from '../../server/src/kernel/config';
-import { createDataSource } from '../../server/src/kernel/db';
+import { createDataSource } from '../../server/src/main/data-source';
 import { createLogger } from '../../server/src/kernel/logger';
 import { outboxQueue, relayOutbox } from '../../server/src/kernel/outbox';
 import { createRedis, type Redis } from '../../server/src/kernel/redis';

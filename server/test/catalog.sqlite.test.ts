@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../src/kernel/db';
+import { createDataSource } from '../src/main/data-source';
 import type { StaffPrincipal } from '../src/modules/auth/principal';
 import { CatalogAdminService } from '../src/modules/catalog/catalog-admin.service';
 import { CatalogService } from '../src/modules/catalog/catalog.service';

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
-import { createDataSource } from '../src/kernel/db';
+import { createDataSource } from '../src/main/data-source';
 import { freshDatabase, testConfig } from './support/harness';
 
 /** The migrated schema must equal what the entities declare, on both databases. */

@@ -5,7 +5,7 @@
  */
 import type { Queue } from 'bullmq';
 import { IsNull, type DataSource } from 'typeorm';
-import { createDataSource } from '../src/kernel/db';
+import { createDataSource } from '../src/main/data-source';
 import { createLogger } from '../src/kernel/logger';
 import { addOutboxEvent, outboxQueue, relayOutbox, startOutboxRelay } from '../src/kernel/outbox';
 import { OutboxEventEntity } from '../src/kernel/outbox.entity';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DataSource } from 'typeorm';
-import { createDataSource } from '../src/kernel/db';
+import { createDataSource } from '../src/main/data-source';
 import { createLogger } from '../src/kernel/logger';
 import { OutboxEventEntity } from '../src/kernel/outbox.entity';
 import { OrderEntity } from '../src/modules/orders/order.entity';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDataSource } from '../src/kernel/db';
+import { createDataSource } from '../src/main/data-source';
 import { startStack, type TestStack } from './support/harness';
 import { api, makeBuyer, makeStaff } from './support/people';
 import { AuditLogEntity } from '../src/modules/auth/audit-log.entity';

@@ -8,10 +8,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { Config } from './config';
-import { entities } from '../modules/entities';
-import { migrations } from '../../migrations';
 
-export function dataSourceOptions(config: Pick<Config, 'db'>): DataSourceOptions {
+/** What the database holds: the modules' entities and the migrations that build their tables. */
+export interface Schema {
+  entities: NonNullable<DataSourceOptions['entities']>;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+}
+
+export function dataSourceOptions(config: Pick<Config, 'db'>, { entities, migrations }: Schema): DataSourceOptions {
   const { url, poolSize, connectTimeoutMs } = config.db;
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
@@ -41,8 +45,8 @@ export function dataSourceOptions(config: Pick<Config, 'db'>): DataSourceOptions
   };
 }
 
-export function createDataSource(config: Pick<Config, 'db'>): DataSource {
-  return new DataSource(dataSourceOptions(config));
+export function createDataSource(config: Pick<Config, 'db'>, schema: Schema): DataSource {
+  return new DataSource(dataSourceOptions(config, schema));
 }
 
 export { isDuplicateKey, isSqlite, lockForUpdate } from './dialect';

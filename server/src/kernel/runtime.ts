@@ -1,7 +1,7 @@
 /** Opens and closes the shared infrastructure a process needs: logger, database, Redis. */
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
-import { createDataSource } from './db';
+import { createDataSource, type Schema } from './db';
 import { createLogger, type Logger } from './logger';
 import { createRedis, type Redis } from './redis';
 import { redactUrl } from './config';
@@ -13,9 +13,9 @@ export interface Runtime {
   redis: Redis;
 }
 
-export async function openRuntime(config: Config, name: string): Promise<Runtime> {
+export async function openRuntime(config: Config, name: string, schema: Schema): Promise<Runtime> {
   const log = createLogger(config.logLevel, name);
-  const db = createDataSource(config);
+  const db = createDataSource(config, schema);
   await db.initialize();
   const redis = createRedis(config.redis.url, 'app');
   redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));

@@ -3,10 +3,11 @@ import http from 'node:http';
 import { ConfigError, loadConfig } from '../kernel/config';
 import { closeRuntime, onShutdown, openRuntime } from '../kernel/runtime';
 import { compose } from './compose';
+import { schema } from './data-source';
 
 async function main() {
   const config = loadConfig();
-  const rt = await openRuntime(config, 'api');
+  const rt = await openRuntime(config, 'api', schema);
   const composition = compose(rt);
   const server = http.createServer(composition.app.callback());
   server.keepAliveTimeout = 5000;

@@ -1,6 +1,6 @@
 /** `npm run db:migrate`: applies pending migrations to the configured database. */
 import { ConfigError, loadConfig, redactUrl } from '../kernel/config';
-import { createDataSource } from '../kernel/db';
+import { createDataSource } from './data-source';
 
 async function main() {
   const config = loadConfig();

@@ -10,7 +10,7 @@ import { ConfigError, loadConfig } from '../kernel/config';
 import { LoginService } from '../modules/auth/login.service';
 import { SessionService } from '../modules/auth/session.service';
 import { StaffEntity } from '../modules/auth/staff.entity';
-import { createDataSource } from '../kernel/db';
+import { createDataSource } from './data-source';
 import { seedDemoShop } from '../modules/catalog/seed/demo-shop';
 
 async function main() {

@@ -2,11 +2,12 @@
 import { ConfigError, loadConfig } from '../kernel/config';
 import { closeRuntime, onShutdown, openRuntime } from '../kernel/runtime';
 import { compose } from './compose';
+import { schema } from './data-source';
 import { startJobs } from './jobs';
 
 async function main() {
   const config = loadConfig();
-  const rt = await openRuntime(config, 'worker');
+  const rt = await openRuntime(config, 'worker', schema);
   const composition = compose(rt);
   const jobs = await startJobs(composition);
   rt.log.info('worker started');

@@ -10,7 +10,7 @@ import os from 'node:os';
 import mysql from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../../src/kernel/config';
-import { createDataSource } from '../../src/kernel/db';
+import { createDataSource } from '../../src/main/data-source';
 import { createLogger, type Logger } from '../../src/kernel/logger';
 import { createRedis, type Redis } from '../../src/kernel/redis';
 import { seedDemoShop } from '../../src/modules/catalog/seed/demo-shop';
