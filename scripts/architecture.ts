@@ -59,17 +59,7 @@ export interface Allowance {
  * Known exceptions. Each one names who removes it; an entry that no longer matches anything
  * is reported by `analyseArchitecture` (and fails the test) so the list cannot rot.
  */
-export const allowances: Allowance[] = [
-  {
-    // kernel/db.ts builds the DataSource from the registry of every module's entities. The
-    // lead is moving entity registration to the composition root (server/src/main/); delete
-    // this entry once db.ts takes the entity list as a parameter.
-    rule: 'kernel-imports-module',
-    file: 'server/src/kernel/db.ts',
-    target: 'server/src/modules/entities.ts',
-    why: 'entity registration moves to the composition root (issue 10)',
-  },
-];
+export const allowances: Allowance[] = [];
 
 export function formatViolation(v: Violation): string {
   return `${v.file}:${v.line} → ${v.import} (${v.rule})${v.via ? ` via ${v.via}` : ''}`;

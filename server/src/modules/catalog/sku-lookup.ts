@@ -42,3 +42,12 @@ export async function findSkus(em: EntityManager, skuIds: readonly string[]): Pr
 export async function findProduct(em: EntityManager, productId: string): Promise<ProductEntity | null> {
   return em.getRepository(ProductEntity).findOneBy({ id: productId });
 }
+
+/** Each product's lowest SKU price ("from ¥…"), for lists outside the catalog. */
+export async function lowestPrices(em: EntityManager, productIds: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (productIds.length === 0) return out;
+  const skus = await em.getRepository(SkuEntity).findBy({ productId: In([...new Set(productIds)]) });
+  for (const s of skus) out.set(s.productId, Math.min(out.get(s.productId) ?? Infinity, s.price));
+  return out;
+}

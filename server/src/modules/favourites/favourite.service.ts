@@ -1,8 +1,7 @@
 /** Favourites: idempotent add/remove, the buyer's list, and the count shown on a product. */
 import type { DataSource } from 'typeorm';
 import { NotFoundError } from '../../kernel/errors';
-import { findProduct } from '../catalog/sku-lookup';
-import { SkuEntity } from '../catalog/sku.entity';
+import { findProduct, lowestPrices } from '../catalog/sku-lookup';
 import { FavouriteEntity } from './favourite.entity';
 
 export class FavouriteService {
@@ -39,12 +38,15 @@ export class FavouriteService {
     const favs = await this.db
       .getRepository(FavouriteEntity)
       .find({ where: { buyerId }, order: { createdAt: 'DESC' } });
+    const prices = await lowestPrices(
+      this.db.manager,
+      favs.map((f) => f.productId),
+    );
     const items = [];
     for (const f of favs) {
       const p = await findProduct(this.db.manager, f.productId);
       if (!p || !p.published) continue;
-      const skus = await this.db.getRepository(SkuEntity).findBy({ productId: p.id });
-      const priceFrom = skus.length ? Math.min(...skus.map((s) => s.price)) : 0;
+      const priceFrom = prices.get(p.id) ?? 0;
       items.push({
         productId: p.id,
         name: p.name,
