@@ -8,8 +8,10 @@
 #   scripts/services.sh env                      DATABASE_URL / REDIS_URL for the private servers
 #
 # Data, sockets, pid files and logs live under .data/services/; ports are private
-# (MARIADB_PORT, default 13306; REDIS_PORT, default 16379). A system-wide MariaDB or
-# Redis is never touched.
+# (MARIADB_PORT, default 13306; REDIS_PORT, default 16379). A Redis on another port
+# (REDIS_PORT=16401 …, a second `npm start` stack) has its own files (redis-16401.*), so it
+# runs beside the default one; `down redis` stops the one on REDIS_PORT. A system-wide
+# MariaDB or Redis is never touched.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,7 +19,10 @@ DIR="${CHATMALL_SERVICES_DIR:-$ROOT/.data/services}"
 mkdir -p "$DIR"
 # A restart (stop, then start) keeps the port the server was first started on.
 MARIADB_PORT="${MARIADB_PORT:-$(cat "$DIR/mariadb.port" 2>/dev/null || echo 13306)}"
-REDIS_PORT="${REDIS_PORT:-$(cat "$DIR/redis.port" 2>/dev/null || echo 16379)}"
+HOME_REDIS_PORT="$(cat "$DIR/redis.port" 2>/dev/null || echo 16379)"
+REDIS_PORT="${REDIS_PORT:-$HOME_REDIS_PORT}"
+# The default Redis keeps the names redis.pid, redis/, redis.log; any other port gets its own.
+if [ "$REDIS_PORT" = "$HOME_REDIS_PORT" ]; then REDIS_NAME=redis; else REDIS_NAME="redis-$REDIS_PORT"; fi
 DB_USER=chatmall
 DB_PASS=chatmall
 DB_NAMES=(chatmall_test chatmall_dev)
@@ -80,17 +85,19 @@ mariadb_up() {
 }
 
 redis_up() {
-  if alive "$DIR/redis.pid"; then echo "redis: already running on 127.0.0.1:$REDIS_PORT"; return; fi
+  local n="$REDIS_NAME"
+  if alive "$DIR/$n.pid"; then echo "redis: already running on 127.0.0.1:$REDIS_PORT"; return; fi
   refuse_foreign_port redis "$REDIS_PORT" REDIS_PORT
   command -v redis-server >/dev/null || bash "$ROOT/scripts/ensure-packages.sh" redis-server
-  mkdir -p "$DIR/redis"
-  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DIR/redis" --pidfile "$DIR/redis.pid" \
-    --daemonize yes --logfile "$DIR/redis.log" --appendonly yes --save "" >/dev/null
+  mkdir -p "$DIR/$n"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DIR/$n" --pidfile "$DIR/$n.pid" \
+    --daemonize yes --logfile "$DIR/$n.log" --appendonly yes --save "" >/dev/null
   if ! wait_until 20 redis-cli -p "$REDIS_PORT" ping; then
-    echo "redis: did not start; see $DIR/redis.log" >&2; exit 1
+    echo "redis: did not start; see $DIR/$n.log" >&2; exit 1
   fi
-  echo "$REDIS_PORT" > "$DIR/redis.port"
-  echo "redis: running on 127.0.0.1:$REDIS_PORT (data $DIR/redis)"
+  # Only the default instance records its port (a restart keeps it); extra ones are named by theirs.
+  if [ "$n" = redis ]; then echo "$REDIS_PORT" > "$DIR/redis.port"; fi
+  echo "redis: running on 127.0.0.1:$REDIS_PORT (data $DIR/$n)"
 }
 
 stop_pidfile() { # name pidfile
@@ -105,6 +112,8 @@ stop_pidfile() { # name pidfile
   rm -f "$2"
 }
 
+pidfile() { if [ "$1" = redis ]; then echo "$DIR/$REDIS_NAME.pid"; else echo "$DIR/$1.pid"; fi; }
+
 services=("${@:2}")
 [ ${#services[@]} -eq 0 ] && services=(mariadb redis)
 
@@ -112,14 +121,14 @@ case "${1:-}" in
   up|start)
     for s in "${services[@]}"; do "${s}_up"; done ;;
   down|stop)
-    for s in "${services[@]}"; do stop_pidfile "$s" "$DIR/$s.pid"; done ;;
+    for s in "${services[@]}"; do stop_pidfile "$s" "$(pidfile "$s")"; done ;;
   status)
     for s in mariadb redis; do
-      if alive "$DIR/$s.pid"; then echo "$s: running (pid $(cat "$DIR/$s.pid"))"; else echo "$s: stopped"; fi
+      if alive "$(pidfile "$s")"; then echo "$s: running (pid $(cat "$(pidfile "$s")"))"; else echo "$s: stopped"; fi
     done ;;
   env)
     echo "DATABASE_URL=mariadb://$DB_USER:$DB_PASS@127.0.0.1:$MARIADB_PORT/chatmall_test"
     echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT/1" ;;
   *)
-    sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

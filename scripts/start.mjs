@@ -2,36 +2,44 @@
 // `npm start`: the whole stack on embedded defaults — SQLite under .data/, a private Redis
 // (or REDIS_URL), the demo shop, the H5 storefront — then sandbox + API + worker until Ctrl-C.
 // DATABASE_URL=mysql://… and REDIS_URL=redis://… switch to existing servers.
+// Ports come from the shared configuration loader (config/index.cjs), as every child reads
+// them: API_PORT=3301 SANDBOX_PORT=3401 REDIS_PORT=16401 npm start is a second stack with its
+// own Redis and its own data under .data/stack-3301/.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadConfigLayers, urlHost } from '../config/index.cjs';
 import { ensureDependencies, log, newestMtime, root, run, runSync, baseEnv } from './lib.mjs';
 
 const children = [];
 let startedRedis = false;
 let stopping = false;
+/** Set once configuration is read; `stopAll` needs the Redis port it started. */
+let cfg;
 
-function readDefaults() {
-  const defaults = JSON.parse(fs.readFileSync(path.join(root, 'config/default.json'), 'utf8'));
-  const pick = (k) => process.env[k] || defaults[k];
+function readConfig() {
+  const { values, derived } = loadConfigLayers(process.env, root);
   return {
-    apiHost: pick('API_HOST'),
-    apiPort: pick('API_PORT'),
-    sandboxHost: pick('SANDBOX_HOST'),
-    sandboxPort: pick('SANDBOX_PORT'),
-    redisUrl: pick('REDIS_URL'),
+    apiUrl: `http://${urlHost(values.API_HOST)}:${values.API_PORT}`,
+    sandboxUrl: `http://${urlHost(values.SANDBOX_HOST)}:${values.SANDBOX_PORT}`,
+    redisUrl: values.REDIS_URL,
+    // REDIS_URL set anywhere (environment, .env, config/<env>.json) means an existing server.
+    privateRedis: derived.includes('REDIS_URL'),
+    // services.sh keeps one private Redis per port.
+    redisEnv: { REDIS_PORT: values.REDIS_PORT },
+    dataDir: derived.includes('DATA_DIR') && values.DATA_DIR !== '.data' ? values.DATA_DIR : null,
   };
 }
 
-async function ensureRedis(cfg) {
-  if (process.env.REDIS_URL) {
-    log(`using Redis at ${process.env.REDIS_URL.replace(/\/\/[^@]*@/, '//***@')}`);
+async function ensureRedis() {
+  if (!cfg.privateRedis) {
+    log(`using Redis at ${cfg.redisUrl.replace(/\/\/[^@]*@/, '//***@')}`);
     return true;
   }
-  const status = runSync('bash', ['scripts/services.sh', 'status']).stdout ?? '';
+  const status = runSync('bash', ['scripts/services.sh', 'status'], { env: cfg.redisEnv }).stdout ?? '';
   const alreadyRunning = /redis: running/.test(status);
-  log('starting a private Redis (scripts/services.sh up redis)');
-  if ((await run('bash', ['scripts/services.sh', 'up', 'redis'])) !== 0) {
+  log(`starting a private Redis on port ${cfg.redisEnv.REDIS_PORT} (scripts/services.sh up redis)`);
+  if ((await run('bash', ['scripts/services.sh', 'up', 'redis'], { env: cfg.redisEnv })) !== 0) {
     console.error(
       `\nchatmall needs Redis. Either run as root so it can install Debian's redis-server, or point it at one:\n` +
         `  REDIS_URL=redis://127.0.0.1:6379/0 npm start\n`,
@@ -39,7 +47,6 @@ async function ensureRedis(cfg) {
     return false;
   }
   startedRedis = !alreadyRunning;
-  void cfg;
   return true;
 }
 
@@ -106,7 +113,7 @@ async function stopAll(code) {
   while (children.some(({ child }) => !child.exited) && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 100));
   for (const { child } of children) if (!child.exited) child.kill('SIGKILL');
-  if (startedRedis) await run('bash', ['scripts/services.sh', 'down', 'redis']);
+  if (startedRedis) await run('bash', ['scripts/services.sh', 'down', 'redis'], { env: cfg.redisEnv });
   log('stopped');
   process.exit(code);
 }
@@ -116,8 +123,8 @@ async function main() {
   process.on('SIGTERM', () => void stopAll(0));
 
   if ((await ensureDependencies()) !== 0) process.exit(1);
-  const cfg = readDefaults();
-  if (!(await ensureRedis(cfg))) process.exit(1);
+  cfg = readConfig();
+  if (!(await ensureRedis())) process.exit(1);
 
   log('database: applying migrations and seeding the demo shop (once)');
   if (
@@ -135,9 +142,9 @@ async function main() {
     if (build !== 0) await stopAll(1);
   }
 
-  const apiUrl = `http://${cfg.apiHost === '0.0.0.0' ? '127.0.0.1' : cfg.apiHost}:${cfg.apiPort}`;
-  const sandboxUrl = `http://${cfg.sandboxHost}:${cfg.sandboxPort}`;
-  startProcess('sandbox', 'sandbox', 'src/main.ts', { PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? apiUrl });
+  const { apiUrl, sandboxUrl } = cfg;
+  // Each child reads the same configuration (and .env) itself, so they agree with each other.
+  startProcess('sandbox', 'sandbox', 'src/main.ts', {});
   startProcess('api', 'server', 'src/main/api.ts', {});
   startProcess('worker', 'server', 'src/main/worker.ts', {});
 
@@ -150,13 +157,15 @@ async function main() {
     await stopAll(1);
     return;
   }
+  // A stack off the default API port keeps its own data; say where.
+  const dataLine = cfg.dataDir ? `\n    Data              ${cfg.dataDir}/` : '';
   console.log(`
   chatmall is running.
 
     Storefront (H5)   ${apiUrl}/
     Sandbox console   ${sandboxUrl}/
     API               ${apiUrl}/api/products
-    Health            ${apiUrl}/healthz   ${apiUrl}/readyz
+    Health            ${apiUrl}/healthz   ${apiUrl}/readyz${dataLine}
 
   Press Ctrl-C to stop.
 `);
