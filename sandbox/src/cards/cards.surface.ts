@@ -21,13 +21,32 @@ interface UserCard {
   balance: number;
   status: 'NORMAL' | 'DELETE' | 'UNAVAILABLE';
   consumed: boolean;
+  /** custom_field_value1..3, keyed '1'..'3': what the card shows beside its field names. */
+  customFieldValues?: Record<string, string>;
 }
 interface CardState {
-  cards: Record<string, { title: string; brandName: string }>;
+  cards: Record<string, { title: string; brandName: string; customFieldNames?: Record<string, string> }>;
   userCards: Record<string, UserCard>;
 }
 
 const seconds = () => Math.floor(Date.now() / 1000);
+
+/** record_bonus / record_balance: at most 14 characters (WECHAT-MARKETING.md §8). */
+const RECORD_MAX_CHARS = 14;
+/** custom_field_value1..3: at most 12 bytes, 4 CJK characters. */
+const CUSTOM_VALUE_MAX_BYTES = 12;
+
+/** `${prefix}1..3` of a request body → {'1': value, …}; too long → 47003. */
+function customValues(b: Record<string, unknown>, prefix: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of ['1', '2', '3']) {
+    const v = b[`${prefix}${n}`];
+    if (v === undefined) continue;
+    if (Buffer.byteLength(String(v)) > CUSTOM_VALUE_MAX_BYTES) throw new WechatFault(47003);
+    out[n] = String(v);
+  }
+  return out;
+}
 
 export function cardSurface(ctx: SandboxContext): Surface {
   const p = platformFor(ctx);
@@ -41,7 +60,9 @@ export function cardSurface(ctx: SandboxContext): Surface {
           .catch(() => undefined),
       20,
     ).unref();
+  /** A member's card by code; an unknown card_id is 40073, a code unknown or of another card 40056. */
   const userCard = (code: unknown, cardId?: unknown): UserCard => {
+    if (cardId !== undefined && !store.state.cards[String(cardId)]) throw new WechatFault(40073);
     const uc = store.state.userCards[String(code)];
     if (!uc || (cardId !== undefined && cardId !== uc.cardId)) throw new WechatFault(40056);
     return uc;
@@ -67,18 +88,31 @@ export function cardSurface(ctx: SandboxContext): Surface {
           throw new WechatFault(47003);
         }
         const cardId = `p${randomBytes(14).toString('base64url')}`;
+        const customFieldNames: Record<string, string> = {};
+        for (const n of ['1', '2', '3']) {
+          const field = (card.member_card as Record<string, unknown>)[`custom_field${n}`] as
+            { name?: string; name_type?: string } | undefined;
+          if (field) customFieldNames[n] = String(field.name ?? field.name_type ?? '');
+        }
         store.update(
-          (s) => (s.cards[cardId] = { title: String(base.title), brandName: String(base.brand_name ?? '') }),
+          (s) =>
+            (s.cards[cardId] = {
+              title: String(base.title),
+              brandName: String(base.brand_name ?? ''),
+              customFieldNames,
+            }),
         );
         event('o_sandbox_admin', 'card_pass_check', { CardId: cardId });
         return { card_id: cardId };
       });
       api('/card/membercard/activate', (b) => {
         const uc = userCard(b.code, b.card_id);
+        const custom = customValues(b, 'init_custom_field_value');
         store.update(() => {
           uc.membershipNumber = String(b.membership_number ?? uc.code);
           if (b.init_bonus !== undefined) uc.bonus = Number(b.init_bonus);
           if (b.init_balance !== undefined) uc.balance = Number(b.init_balance);
+          uc.customFieldValues = { ...uc.customFieldValues, ...custom };
         });
         return {};
       });
@@ -101,12 +135,17 @@ export function cardSurface(ctx: SandboxContext): Surface {
         for (const k of ['bonus', 'add_bonus'] as const) {
           if (b[k] !== undefined && !Number.isInteger(b[k])) throw new WechatFault(-1); // decimals: "system error"
         }
+        for (const k of ['record_bonus', 'record_balance'] as const) {
+          if (b[k] !== undefined && Array.from(String(b[k])).length > RECORD_MAX_CHARS) throw new WechatFault(47003);
+        }
+        const custom = customValues(b, 'custom_field_value');
         const before = { bonus: uc.bonus, balance: uc.balance };
         store.update(() => {
           if (b.bonus !== undefined) uc.bonus = Number(b.bonus);
           else if (b.add_bonus !== undefined) uc.bonus += Number(b.add_bonus);
           if (b.balance !== undefined) uc.balance = Number(b.balance);
           else if (b.add_balance !== undefined) uc.balance += Number(b.add_balance);
+          uc.customFieldValues = { ...uc.customFieldValues, ...custom };
         });
         event(uc.openid, 'update_member_card', {
           CardId: uc.cardId,
@@ -133,7 +172,10 @@ export function cardSurface(ctx: SandboxContext): Surface {
       });
       api('/card/code/consume', (b) => {
         const uc = userCard(b.code, b.card_id);
-        if (uc.status !== 'NORMAL' || uc.consumed) throw new WechatFault(40127);
+        if (uc.status !== 'NORMAL') throw new WechatFault(40127);
+        // "invalid code, this code has consumed." — a second scan is not a broken card.
+        if (uc.consumed) throw new WechatFault(40099);
+        store.update(() => (uc.consumed = true));
         event(uc.openid, 'user_consume_card', { CardId: uc.cardId, UserCardCode: uc.code, ConsumeSource: 'FROM_API' });
         return { card: { card_id: uc.cardId }, openid: uc.openid };
       });
@@ -170,6 +212,32 @@ export function cardSurface(ctx: SandboxContext): Surface {
           IsRestoreMemberCard: 0,
         });
         answerSimulation(c, { code, encryptCode: Buffer.from(code).toString('base64url') });
+      });
+      /** What the member sees in the card wallet: points, balance and the custom fields by name. */
+      router.get('/sandbox/cards/users/:openid/cards', (c: Koa.Context) => {
+        c.body = {
+          cards: Object.values(store.state.userCards)
+            .filter((u) => u.openid === c.params.openid)
+            .map((u) => {
+              const card = store.state.cards[u.cardId];
+              return {
+                cardId: u.cardId,
+                code: u.code,
+                title: card?.title ?? '',
+                activated: u.membershipNumber !== undefined,
+                membershipNumber: u.membershipNumber ?? null,
+                bonus: u.bonus,
+                balance: u.balance,
+                status: u.status,
+                consumed: u.consumed,
+                customFields: Object.entries(u.customFieldValues ?? {}).map(([n, value]) => ({
+                  field: Number(n),
+                  name: card?.customFieldNames?.[n] ?? '',
+                  value,
+                })),
+              };
+            }),
+        };
       });
       /** The user shows the card at the counter and the clerk's phone scans it. */
       router.post('/sandbox/cards/users/:openid/use', async (c: Koa.Context) => {

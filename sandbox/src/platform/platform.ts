@@ -60,6 +60,8 @@ export const errmsgs: Record<number, string> = {
   47003: 'argument invalid!',
   40050: 'invalid tag id',
   40056: 'invalid serial code',
+  40073: 'invalid card id',
+  40099: 'invalid code, this code has consumed.',
   45157: 'invalid tag name',
   46003: 'menu no exist',
   48001: 'api unauthorized',

@@ -22,21 +22,44 @@ export interface MemberCardDefinition {
   supplyBonus?: boolean;
   supplyBalance?: boolean;
   autoActivate?: boolean;
+  /** Up to three fields shown on the card (a level, a discount…); their values are per member. */
+  customFields?: { name: string; url?: string }[];
 }
+
+/** Values of the card's custom fields 1–3 for one member; each at most 12 bytes (4 CJK characters). */
+export type CustomFieldValues = Partial<Record<1 | 2 | 3, string>>;
 
 export interface MemberCardHolder {
   openid: string;
+  nickname?: string;
   membership_number?: string;
   bonus: number;
   balance?: number;
   user_card_status: 'NORMAL' | 'EXPIRE' | 'GIFTING' | 'GIFT_SUCC' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE';
-  user_info?: { common_field_list?: { name: string; value: string }[] };
+  /** False until the card is activated. */
+  has_active?: boolean;
+  user_info?: {
+    common_field_list?: { name: string; value: string }[];
+    custom_field_list?: { name: string; value: string }[];
+  };
 }
 
 /** Our money is integer fen; the card balance is sent as fen too (the sources do not settle the unit: one converter, here). */
 export const balanceToWechat = (fen: number): number => Math.round(fen);
 
 export type PointsChange = { setTo: number } | { add: number };
+
+/** `record_bonus` / `record_balance` (the line in the member's history) take at most 14 characters. */
+export const RECORD_MAX_CHARS = 14;
+const record = (reason: string | undefined) =>
+  reason === undefined ? undefined : Array.from(reason).slice(0, RECORD_MAX_CHARS).join('');
+
+/** `{1: 'Gold'}` → `{[prefix + '1']: 'Gold'}`: activate and updateuser name the same values differently. */
+function customFieldValues(prefix: string, values: CustomFieldValues | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const n of [1, 2, 3] as const) if (values?.[n] !== undefined) out[`${prefix}${n}`] = values[n];
+  return out;
+}
 
 export class MemberCardApi {
   constructor(readonly client: WechatClient) {}
@@ -61,6 +84,9 @@ export class MemberCardApi {
           supply_bonus: def.supplyBonus ?? true,
           supply_balance: def.supplyBalance ?? false,
           auto_activate: def.autoActivate ?? false,
+          ...Object.fromEntries(
+            (def.customFields ?? []).slice(0, 3).map((f, i) => [`custom_field${i + 1}`, { name: f.name, url: f.url }]),
+          ),
         },
       },
     });
@@ -72,6 +98,7 @@ export class MemberCardApi {
     membershipNumber: string;
     initBonus?: number;
     initBalanceFen?: number;
+    initCustomFields?: CustomFieldValues;
   }): Promise<WechatResult<Ok>> {
     return this.client.post('/card/membercard/activate', {
       card_id: a.cardId,
@@ -79,6 +106,7 @@ export class MemberCardApi {
       membership_number: a.membershipNumber,
       init_bonus: a.initBonus,
       init_balance: a.initBalanceFen === undefined ? undefined : balanceToWechat(a.initBalanceFen),
+      ...customFieldValues('init_custom_field_value', a.initCustomFields),
     });
   }
 
@@ -86,24 +114,32 @@ export class MemberCardApi {
     return this.client.post('/card/membercard/userinfo/get', { card_id: cardId, code });
   }
 
-  /** Points and balance, each either set to an absolute value or changed by a delta. */
+  /**
+   * Points and balance, each either set to an absolute value or changed by a delta, and the
+   * custom field values shown on the card. `reason` is clipped to 14 characters.
+   */
   updateHolder(u: {
     cardId: string;
     code: string;
     points?: PointsChange;
     balanceFen?: PointsChange;
+    customFields?: CustomFieldValues;
     reason?: string;
   }): Promise<WechatResult<{ result_bonus: number; result_balance: number; openid: string }>> {
-    const body: Record<string, unknown> = { card_id: u.cardId, code: u.code };
+    const body: Record<string, unknown> = {
+      card_id: u.cardId,
+      code: u.code,
+      ...customFieldValues('custom_field_value', u.customFields),
+    };
     if (u.points) {
       if ('setTo' in u.points) body.bonus = Math.trunc(u.points.setTo);
       else body.add_bonus = Math.trunc(u.points.add);
-      body.record_bonus = u.reason;
+      body.record_bonus = record(u.reason);
     }
     if (u.balanceFen) {
       if ('setTo' in u.balanceFen) body.balance = balanceToWechat(u.balanceFen.setTo);
       else body.add_balance = balanceToWechat(u.balanceFen.add);
-      body.record_balance = u.reason;
+      body.record_balance = record(u.reason);
     }
     return this.client.post('/card/membercard/updateuser', body);
   }
