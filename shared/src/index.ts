@@ -8,5 +8,6 @@ export * from './pricing';
 export * from './shop';
 export * from './commerce';
 export * from './orders';
+export * from './routes';
 export * from './contract';
 export * from './client';

@@ -1,0 +1,93 @@
+/**
+ * The mini-program's pages, once, for both sides: the storefront builds app.config.ts and its
+ * navigation from them, the server its message links and share paths. A page path has no
+ * leading slash (app.json, subscribe-message `page`); a URL for navigateTo or a share path
+ * has one (`pageUrl`).
+ */
+import type { OrderStatus } from './orders';
+
+/** Feature subpackages: WeChat downloads them on first use, so the main package stays small. */
+export const subpackageRoots = {
+  order: 'pkg-order',
+  member: 'pkg-member',
+} as const;
+
+export const pagePaths = {
+  // Main package: the tab pages and what a shared link opens. The first one opens the app.
+  home: 'pages/home/index',
+  category: 'pages/category/index',
+  cart: 'pages/cart/index',
+  me: 'pages/me/index',
+  product: 'pages/product/index',
+  search: 'pages/search/index',
+  // pkg-order
+  checkout: 'pkg-order/pages/checkout/index',
+  orders: 'pkg-order/pages/orders/index',
+  order: 'pkg-order/pages/order/index',
+  // pkg-member
+  favourites: 'pkg-member/pages/favourites/index',
+  addresses: 'pkg-member/pages/addresses/index',
+} as const;
+
+export type PageName = keyof typeof pagePaths;
+export type PagePath = (typeof pagePaths)[PageName];
+
+/** The query each page reads (`useRouter().params`); pages without one take none. */
+export interface PageQueries {
+  home: undefined;
+  category: undefined;
+  cart: undefined;
+  me: undefined;
+  product: { id: string };
+  search: { q?: string };
+  /** From the cart's selected lines, or "buy now" of one SKU. */
+  checkout: { from: 'cart' } | { sku: string; product: string; qty: number };
+  orders: { status?: OrderStatus };
+  /** `pay=1` right after checkout: the page opens WeChat's payment sheet at once. */
+  order: { id: string; pay?: 1 };
+  favourites: undefined;
+  addresses: undefined;
+}
+
+/** Arguments after the page name: none, an optional query, or a required one. */
+type QueryArgs<P extends PageName> = PageQueries[P] extends undefined
+  ? []
+  : // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- "every field optional"
+    {} extends PageQueries[P]
+    ? [query?: PageQueries[P]]
+    : [query: PageQueries[P]];
+
+/**
+ * `pagePath('order', { id })` → `pkg-order/pages/order/index?id=…`: values URL-encoded, absent
+ * ones (undefined or '') left out. For app.json-style paths: subscribe and template message
+ * `page`, `pagepath` of a mini-program card.
+ */
+export function pagePath<P extends PageName>(page: P, ...[query]: QueryArgs<P>): string {
+  const parts = Object.entries((query ?? {}) as Record<string, string | number | undefined>)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return `${pagePaths[page]}${parts.length ? `?${parts.join('&')}` : ''}`;
+}
+
+/** `pageUrl('product', { id })` → `/pages/product/index?id=…`: navigateTo, switchTab and share paths. */
+export function pageUrl<P extends PageName>(page: P, ...query: QueryArgs<P>): string {
+  return `/${pagePath(page, ...query)}`;
+}
+
+const roots: readonly string[] = Object.values(subpackageRoots);
+const rootOf = (path: string) => roots.find((root) => path.startsWith(`${root}/`));
+
+/** app.json `pages`: the main package's pages, in table order (the first opens the app). */
+export function mainPackagePages(): string[] {
+  return Object.values(pagePaths).filter((p) => rootOf(p) === undefined);
+}
+
+/** app.json `subPackages`: each root with its pages relative to it. */
+export function subpackagePages(): { root: string; pages: string[] }[] {
+  return roots.map((root) => ({
+    root,
+    pages: Object.values(pagePaths)
+      .filter((p) => rootOf(p) === root)
+      .map((p) => p.slice(root.length + 1)),
+  }));
+}
