@@ -7,7 +7,8 @@ export default defineAppConfig({
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',
-    navigationBarTitleText: '茶与点心',
+    // Each page names itself; the home page shows the shop's name from its settings.
+    navigationBarTitleText: '',
     navigationBarTextStyle: 'black',
     backgroundColor: '#f6f4ef',
   },

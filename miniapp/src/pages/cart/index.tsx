@@ -1,12 +1,13 @@
 import { useCallback, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
-import { formatFen, type Cart, type CartLine } from '@chatmall/shared';
+import { formatFen, freeShippingGap, type Cart, type CartLine } from '@chatmall/shared';
 import { Price } from '../../components/Price';
 import { QtyStepper } from '../../components/QtyStepper';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage, showError } from '../../services/api';
 import { mediaUrl } from '../../services/media';
+import { useShop } from '../../services/shop';
 import { checkoutUrl, productUrl, routes, tabUrl } from '../../routes';
 import { useLatestRequest } from '../../hooks/useLatestRequest';
 import './index.css';
@@ -19,6 +20,7 @@ const buyable = (l: CartLine) => l.available && l.stock >= l.quantity;
 export default function CartPage() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const latest = useLatestRequest();
+  const shop = useShop();
 
   const fetchCart = useCallback(
     async (quiet = false) => {
@@ -68,6 +70,8 @@ export default function CartPage() {
   const selected = ready.filter((l) => l.selected);
   const allSelected = ready.length > 0 && selected.length === ready.length;
   const units = selected.reduce((n, l) => n + l.quantity, 0);
+  // How much more ships free, by the shop's rule (nothing selected: no nudge).
+  const gap = shop && cart.selected.itemsTotal > 0 ? freeShippingGap(cart.selected.itemsTotal, shop.shipping) : null;
 
   const selectAll = () =>
     void change(async () => {
@@ -143,6 +147,11 @@ export default function CartPage() {
         })}
       </View>
 
+      {gap !== null && (
+        <View className="cart-shipping-hint">
+          再买 {formatFen(gap)} 免运费 · {formatFen(gap)} more ships free
+        </View>
+      )}
       <View className="bottom-bar-spacer" />
       <View className={`bottom-bar cart-bar${process.env.TARO_ENV === 'h5' ? ' bottom-bar--above-h5-tabbar' : ''}`}>
         <View className="cart-bar__all" onClick={selectAll}>

@@ -1,4 +1,5 @@
 export default definePageConfig({
-  navigationBarTitleText: '茶与点心',
+  // The shop's name comes from its settings at run time (Taro.setNavigationBarTitle).
+  navigationBarTitleText: '',
   enablePullDownRefresh: true,
 });

@@ -6,6 +6,7 @@ import { Price } from '../../components/Price';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
 import { mediaUrl } from '../../services/media';
+import { reloadShop, shippingText, useShop } from '../../services/shop';
 import { productUrl } from '../../routes';
 import './index.css';
 
@@ -69,7 +70,9 @@ export default function HomePage() {
 
   useReachBottom(() => void loadMore());
   usePullDownRefresh(() => {
-    void loadFirstPage(categoryId, true).finally(() => Taro.stopPullDownRefresh());
+    void Promise.all([loadFirstPage(categoryId, true), reloadShop().catch(() => undefined)]).finally(() =>
+      Taro.stopPullDownRefresh(),
+    );
   });
 
   const chooseCategory = (id: string | undefined) => {
@@ -82,6 +85,7 @@ export default function HomePage() {
 
   return (
     <View className="home">
+      <ShopHeader />
       <ScrollView className="category-bar" scrollX enhanced showScrollbar={false}>
         {tabs.map((tab) => (
           <View
@@ -130,6 +134,29 @@ export default function HomePage() {
           </View>
         </>
       )}
+    </View>
+  );
+}
+
+/** The shop's name, logo and shipping rule from its settings; the navigation title follows the name. */
+function ShopHeader() {
+  const shop = useShop();
+  useEffect(() => {
+    if (shop) void Taro.setNavigationBarTitle({ title: shop.name });
+  }, [shop]);
+  if (!shop) return <View className="shop-header shop-header--loading" />;
+  const [zh, en] = shippingText(shop.shipping);
+  return (
+    <View className="shop-header">
+      {shop.logo && <Image className="shop-header__logo" src={mediaUrl(shop.logo)} mode="aspectFill" />}
+      <View className="shop-header__text">
+        <Text className="shop-header__name">{shop.name}</Text>
+        {shop.nameEn && <Text className="shop-header__name-en">{shop.nameEn}</Text>}
+      </View>
+      <View className="shop-header__shipping">
+        <Text className="shop-header__shipping-zh">{zh}</Text>
+        <Text className="shop-header__shipping-en">{en}</Text>
+      </View>
     </View>
   );
 }

@@ -4,6 +4,7 @@ import { Text, View } from '@tarojs/components';
 import { orderStatusLabel, type Buyer, type OrderStatus } from '@chatmall/shared';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
+import { useShop } from '../../services/shop';
 import { addressesUrl, favouritesUrl, ordersUrl } from '../../routes';
 import './index.css';
 
@@ -19,6 +20,7 @@ const shortcuts: { status: OrderStatus; icon: string }[] = [
 
 export default function MePage() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const shop = useShop();
 
   const fetchMe = useCallback(async () => {
     try {
@@ -78,6 +80,15 @@ export default function MePage() {
           <Text className="me-link__text">收货地址 Addresses</Text>
           <Text className="muted">›</Text>
         </View>
+        {shop?.servicePhone && (
+          <View
+            className="me-link me-link--service"
+            onClick={() => void Taro.makePhoneCall({ phoneNumber: shop.servicePhone! }).catch(() => undefined)}
+          >
+            <Text className="me-link__text">联系客服 Customer service</Text>
+            <Text className="muted">{shop.servicePhone} ›</Text>
+          </View>
+        )}
       </View>
     </View>
   );

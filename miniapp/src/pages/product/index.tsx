@@ -7,6 +7,7 @@ import { QtyStepper } from '../../components/QtyStepper';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage, showError } from '../../services/api';
 import { mediaUrl } from '../../services/media';
+import { useShop } from '../../services/shop';
 import { checkoutUrl, productUrl, routeParam, routes, tabUrl } from '../../routes';
 import { defaultChoice, leadsToStock } from './spec-choice';
 import cartIcon from '../../assets/tab/cart.png';
@@ -21,6 +22,7 @@ type Load =
 export default function ProductPage() {
   const id = routeParam(useRouter().params.id);
   const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const shop = useShop();
   const [chosen, setChosen] = useState<string[]>([]);
   const [quantity, setQuantity] = useState(1);
   /** The buyer's favourite state; `count` comes with the product (when sent) and each toggle. */
@@ -92,7 +94,7 @@ export default function ProductPage() {
   const sku = product ? findSku(product, chosen) : undefined;
 
   useShareAppMessage(() => ({
-    title: product ? `${product.name} · ${product.subtitle}` : '茶与点心',
+    title: product ? `${product.name} · ${product.subtitle}` : (shop?.name ?? ''),
     path: productUrl(id),
     imageUrl: product ? mediaUrl(product.cover) : undefined,
   }));

@@ -17,6 +17,7 @@ import { Price } from '../../../components/Price';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
 import { mediaUrl } from '../../../services/media';
+import { useShop } from '../../../services/shop';
 import { randomKey } from '../../../services/session';
 import { orderUrl, routeParam } from '../../../routes';
 import './index.css';
@@ -100,7 +101,8 @@ export default function CheckoutPage() {
   const lines = useMemo(() => (load.status === 'ready' ? load.lines : []), [load]);
   const items = useMemo(() => lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })), [lines]);
   // The same pricing code as the server, for an instant breakdown; the server's answer replaces it.
-  const localPrice = useMemo(() => priceOrder(lines), [lines]);
+  const shop = useShop();
+  const localPrice = useMemo(() => priceOrder(lines, shop?.shipping), [lines, shop]);
 
   useEffect(() => {
     if (items.length === 0) return;
