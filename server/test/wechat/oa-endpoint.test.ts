@@ -44,7 +44,7 @@ function setup(opts: { deadlineMs?: number } = {}) {
     .onMessage('text', (m) => {
       seen.push(m);
       if (m.content === 'slow')
-        return new Promise((r) => setTimeout(() => r({ type: 'text', content: 'sorry, slow' }), 80));
+        return new Promise((r) => setTimeout(() => r({ type: 'text', content: 'sorry, slow' }), 1500));
       if (m.content === 'boom') throw new Error('handler failed');
       return { type: 'text', content: `you said ${m.content}` };
     })
@@ -224,7 +224,8 @@ describe('the 5-second rule', () => {
     const { endpoint, late } = setup({ deadlineMs: 20 });
     const started = Date.now();
     const answer = await endpoint.receive(plainQuery(), Buffer.from(textXml('slow')));
-    expect(Date.now() - started).toBeLessThan(70);
+    // Answered at the deadline, long before the handler's reply is ready (wide margins: a busy CI machine).
+    expect(Date.now() - started).toBeLessThan(1000);
     expect(answer).toMatchObject({ status: 200, body: 'success' });
     if (answer.status === 200) await answer.background;
     expect(late).toEqual([{ openid: 'o_user_1', reply: { type: 'text', content: 'sorry, slow' } }]);
