@@ -4,6 +4,7 @@
  * the benches all start from here, so the service graph exists in one place. Adding a
  * module is one line in `modules` below (its routes, jobs and subscribers come with it).
  */
+import { pagePath } from '@chatmall/shared';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { createHttpApp, type HttpApp } from '../http/app';
@@ -84,7 +85,7 @@ export function compose(deps: ComposeDeps) {
       orders: orders.services.orders,
       buyers: auth.services.buyers,
       shopName: async () => (await shop.services.settings.get()).name,
-      orderPage: (id) => `pkg-order/pages/order/index?id=${encodeURIComponent(id)}`, // ROUTES: switch to the shared route table
+      orderPage: (id) => pagePath('order', { id }),
     },
     { notifications: deps.payNotifications },
   );
