@@ -57,6 +57,8 @@ describe('npm start', () => {
       PUBLIC_BASE_URL: `http://127.0.0.1:${API_PORT}`,
       DATABASE_URL: `sqlite:${path.join(tmp, 'shop.sqlite')}`,
       MEDIA_DIR: path.join(tmp, 'media'),
+      // Its sandbox state and WeChat Pay keys too (by default under .data/stack-<API_PORT>/).
+      SANDBOX_STATE_DIR: path.join(tmp, 'sandbox'),
       LOG_LEVEL: 'warn',
     };
     delete env.REDIS_URL; // the default path: start finds or starts the private Redis itself
