@@ -86,6 +86,8 @@ it('the cart says how much more ships free by the shop’s rule, and “me” of
   await expect(page.locator('.cart-shipping-hint').textContent()).resolves.toBe(
     '再买 ¥60.00 免运费 · ¥60.00 more ships free',
   );
+  // The server prices the cart by the same rule: ¥8 below ¥128.
+  await expect(page.locator('.cart-bar__detail').textContent()).resolves.toContain('运费 ¥8.00');
   await page.waitForTimeout(600);
   await screenshot(page, 'settings-03-cart-nudge');
 

@@ -14,6 +14,8 @@ import { startStack, type TestStack } from './support/harness';
 import { api, makeBuyer, makeStaff, type TestBuyer } from './support/people';
 
 let stack: TestStack;
+/** The shop's rule as seeded (¥10 under ¥99), read through the shop's own service. */
+const shippingRule = async () => (await stack.app.services.settings.get()).shipping;
 let buyer: TestBuyer;
 const stockOf = async (skuId: string) => (await stack.db.getRepository(SkuEntity).findOneByOrFail({ id: skuId })).stock;
 
@@ -31,7 +33,11 @@ describe('closing unpaid orders', () => {
   it('closes an unpaid order on time through the queue, and its stock returns', async () => {
     const connection = createRedis(stack.config.redis.url, 'queue');
     const queue = createQueue('orders', connection, stack.config.queues.prefix);
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 1500, autoCompleteMs: 86_400_000 } });
+    const orders = new OrderService(
+      stack.db,
+      { orders: { paymentWindowMs: 1500, autoCompleteMs: 86_400_000 } },
+      shippingRule,
+    );
     const worker = createWorker('orders', orderJobs(orders, stack.log), connection, stack.config.queues.prefix, 1);
     try {
       const before = await stockOf('sku_dianhong1');
@@ -58,14 +64,14 @@ describe('closing unpaid orders', () => {
   }, 30_000);
 
   it('does not close an order before its payment deadline', async () => {
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1 } });
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1 } }, shippingRule);
     const order = await place(orders, 'not-yet-due-1');
     expect(await orders.closeIfUnpaid({}, order.id)).toBe(false);
     expect((await orders.get({ id: order.id })).status).toBe('PENDING_PAYMENT');
   });
 
   it('the sweep closes an overdue order whose close job was lost, and returns stock once', async () => {
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 10, autoCompleteMs: 1 } });
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 10, autoCompleteMs: 1 } }, shippingRule);
     const before = await stockOf('sku_dianhong1');
     const order = await place(orders, 'lost-job-1');
     const later = new Date(Date.now() + 2000);
@@ -76,7 +82,7 @@ describe('closing unpaid orders', () => {
   });
 
   it('a closed order cannot be paid', async () => {
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 10, autoCompleteMs: 1 } });
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 10, autoCompleteMs: 1 } }, shippingRule);
     const order = await place(orders, 'closed-then-paid-1');
     await orders.closeIfUnpaid({}, order.id, new Date(Date.now() + 2000));
     const result = await orders.markPaid({}, order.orderNo, order.price.payable, new Date());
@@ -85,7 +91,7 @@ describe('closing unpaid orders', () => {
   });
 
   it('a payment for the wrong amount does not mark the order paid', async () => {
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1 } });
+    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1 } }, shippingRule);
     const order = await place(orders, 'wrong-amount-1');
     expect(await orders.markPaid({}, order.orderNo, order.price.payable - 1, new Date())).toMatchObject({
       ok: false,
@@ -124,7 +130,11 @@ describe('through the API', () => {
 
   it('staff ship a paid order (audited), the buyer confirms receipt; unconfirmed ones auto-complete', async () => {
     const clerk = await makeStaff(stack.db, 'clerk');
-    const orders = new OrderService(stack.db, { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1000 } });
+    const orders = new OrderService(
+      stack.db,
+      { orders: { paymentWindowMs: 60_000, autoCompleteMs: 1000 } },
+      shippingRule,
+    );
     const a = await place(orders, 'ship-confirm-1', 'sku_qimen1', 1);
     const b = await place(orders, 'ship-auto-1', 'sku_qimen1', 1);
     for (const o of [a, b]) await orders.markPaid({}, o.orderNo, o.price.payable, new Date());

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { defaultShippingRule } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/main/data-source';
 import { createLogger } from '../src/kernel/logger';
@@ -52,7 +53,11 @@ describe.each(databases)('applying a payment notification on %s', (_name, open) 
     db = await open();
     await db.initialize();
     await db.runMigrations({ transaction: 'each' });
-    const orders = new OrderService(db, { orders: { paymentWindowMs: 15 * 60_000, autoCompleteMs: 86_400_000 } });
+    const orders = new OrderService(
+      db,
+      { orders: { paymentWindowMs: 15 * 60_000, autoCompleteMs: 86_400_000 } },
+      async () => defaultShippingRule,
+    );
     const wechatPay = new WechatPay(fixtureSettings());
     const log = createLogger('silent', 'test');
     payments = new PaymentService({

@@ -163,6 +163,27 @@ describe('paying an order', () => {
   });
 });
 
+describe('the shop as WeChat Pay shows it', () => {
+  it('the next prepay’s description carries the name the owner set in the shop settings', async () => {
+    const owner = await makeStaff(p.stack.db, 'owner');
+    const cashier = async (url: string) => (await fetch(url)).text();
+    const before = await placeOrder();
+    const first = await api(p.apiUrl, 'POST', `/api/orders/${before.id}/pay`, p.buyer.auth);
+    expect(await cashier(first.body.cashierUrl)).toContain(`茶与点心 订单 ${before.orderNo}`);
+
+    const renamed = await api(p.apiUrl, 'PATCH', '/api/admin/shop-settings', owner.auth, { name: '山间茶舍' });
+    expect(renamed.status).toBe(200);
+    try {
+      const order = await placeOrder();
+      const pay = await api(p.apiUrl, 'POST', `/api/orders/${order.id}/pay`, p.buyer.auth);
+      expect(pay.status).toBe(200);
+      expect(await cashier(pay.body.cashierUrl)).toContain(`山间茶舍 订单 ${order.orderNo}`);
+    } finally {
+      await api(p.apiUrl, 'PATCH', '/api/admin/shop-settings', owner.auth, { name: '茶与点心' });
+    }
+  });
+});
+
 describe('reconciliation', () => {
   it('finds a payment whose notification was dropped and marks the order paid', async () => {
     await p.sandboxCall('POST', '/sandbox/pay/settings', { dropNextNotifications: 1 });

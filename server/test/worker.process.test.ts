@@ -7,7 +7,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { OutboxEffectEntity, OutboxEventEntity } from '../src/kernel/outbox.entity';
-import { OrderService } from '../src/modules/orders/order.service';
 import { startStack, type TestStack } from './support/harness';
 import { makeBuyer } from './support/people';
 import { startSandbox, type RunningSandbox } from './support/sandbox';
@@ -66,7 +65,7 @@ function startWorker(): ChildProcess {
 
 it('the worker process runs each subscriber of order.paid once, however often the event is delivered', async () => {
   const buyer = await makeBuyer(stack.db);
-  const orders = new OrderService(stack.db, stack.config);
+  const orders = stack.app.services.orders;
   const order = await orders.place({}, buyer.id, {
     clientKey: 'worker-process-1',
     items: [{ skuId: 'sku_dianhong1', quantity: 1 }],

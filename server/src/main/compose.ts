@@ -77,8 +77,9 @@ export function compose(deps: ComposeDeps) {
   const auth = authModule(kernel, { loginCodes: deps.loginCodes });
   const shop = shopModule(kernel);
   const catalog = catalogModule(kernel);
-  const cart = cartModule(kernel);
-  const orders = ordersModule(kernel, { cart: cart.services.cart }, { scheduler: deps.orderScheduler });
+  const shippingRule = async () => (await shop.services.settings.get()).shipping;
+  const cart = cartModule(kernel, { shippingRule });
+  const orders = ordersModule(kernel, { cart: cart.services.cart, shippingRule }, { scheduler: deps.orderScheduler });
   const payments = paymentsModule(
     kernel,
     {

@@ -1,5 +1,5 @@
 /** The buyer's server-side cart: re-priced from the live catalog every time it is read. */
-import { newId, priceOrder, type Cart } from '@chatmall/shared';
+import { newId, priceOrder, type Cart, type ShippingRule } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
 import { NotFoundError, ValidationError } from '../../kernel/errors';
 import { findSkus } from '../catalog/sku-lookup';
@@ -8,7 +8,11 @@ import { CartItemEntity } from './cart-item.entity';
 export const MAX_CART_LINES = 100;
 
 export class CartService {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    /** The shop's shipping rule as it stands now (shop settings). */
+    private readonly shippingRule: () => Promise<ShippingRule>,
+  ) {}
 
   async get(buyerId: string): Promise<Cart> {
     const items = await this.db
@@ -42,6 +46,7 @@ export class CartService {
       lines,
       selected: priceOrder(
         chosen.map((l) => ({ skuId: l.skuId, unitPrice: l.unitPrice, quantity: Math.min(l.quantity, l.stock) })),
+        await this.shippingRule(),
       ),
     };
   }

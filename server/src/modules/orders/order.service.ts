@@ -12,6 +12,7 @@ import {
   type OrderStatus,
   type OrderSummary,
   type PriceBreakdown,
+  type ShippingRule,
 } from '@chatmall/shared';
 import { In, IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
 import type { Config } from '../../kernel/config';
@@ -86,6 +87,8 @@ export class OrderService {
   constructor(
     private readonly db: DataSource,
     private readonly config: Pick<Config, 'orders'>,
+    /** The shop's shipping rule as it stands now (shop settings). */
+    private readonly shippingRule: () => Promise<ShippingRule>,
   ) {}
 
   /** Validates the lines against the live catalog and prices them. */
@@ -103,7 +106,10 @@ export class OrderService {
     });
     if (problems.length) throw new ValidationError(problems);
     const lines = merged.map((m) => ({ ...m, sku: skus.get(m.skuId) as SkuView }));
-    const price = priceOrder(lines.map((l) => ({ skuId: l.skuId, unitPrice: l.sku.price, quantity: l.quantity })));
+    const price = priceOrder(
+      lines.map((l) => ({ skuId: l.skuId, unitPrice: l.sku.price, quantity: l.quantity })),
+      await this.shippingRule(),
+    );
     return { lines, price };
   }
 

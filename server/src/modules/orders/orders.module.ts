@@ -1,3 +1,4 @@
+import type { ShippingRule } from '@chatmall/shared';
 import type { CartService } from '../cart/cart.service';
 import type { AppModule, Kernel } from '../module';
 import { bullOrderScheduler, ORDER_SWEEP_EVERY_MS, orderJobs } from './order.jobs';
@@ -8,10 +9,16 @@ import { orderRoutes } from './orders.routes';
  * Orders and their lines: the only writer of both. Placing, paying (for payments),
  * refunding (for payments' settlements), shipping, completing, closing unpaid orders.
  */
-export function ordersModule(k: Kernel, deps: { cart: CartService }, opts: { scheduler?: OrderScheduler } = {}) {
-  const orders = new OrderService(k.db, k.config);
+export function ordersModule(
+  k: Kernel,
+  deps: { cart: CartService; shippingRule: () => Promise<ShippingRule> },
+  opts: { scheduler?: OrderScheduler } = {},
+) {
+  const orders = new OrderService(k.db, k.config, deps.shippingRule);
   // Opened on first use: only the worker's events consumer schedules closes.
-  const scheduler = opts.scheduler ?? { scheduleClose: (id, at) => bullOrderScheduler(k.queue('orders')).scheduleClose(id, at) };
+  const scheduler = opts.scheduler ?? {
+    scheduleClose: (id, at) => bullOrderScheduler(k.queue('orders')).scheduleClose(id, at),
+  };
   return {
     name: 'orders',
     services: { orders },

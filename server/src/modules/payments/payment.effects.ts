@@ -60,6 +60,9 @@ export function subscribePaymentEffects(
     await deps.payments.refundPaidAfterClose(orderNo);
   });
   on.on('refund.succeeded', 'merchant-notice', async ({ orderNo, outRefundNo, amount, orderStatus }) => {
-    deps.log.info({ notice: 'refund-succeeded', orderNo, outRefundNo, amount, orderStatus }, 'money went back to a buyer');
+    deps.log.info(
+      { notice: 'refund-succeeded', orderNo, outRefundNo, amount, orderStatus },
+      'money went back to a buyer',
+    );
   });
 }

@@ -11,11 +11,7 @@ export const RECONCILE_EVERY_MS = 60_000;
 /** A payment still open this long after prepay is asked about, in case its notification was lost. */
 export const RECONCILE_AFTER_MS = 5 * 60_000;
 
-export function paymentJobs(deps: {
-  payments: PaymentService;
-  refunds: RefundService;
-  log: Logger;
-}) {
+export function paymentJobs(deps: { payments: PaymentService; refunds: RefundService; log: Logger }) {
   return async (job: Job): Promise<unknown> => {
     switch (job.name) {
       case 'reconcile': {

@@ -198,7 +198,10 @@ export class RefundService {
 
   /** The merchant must look at an ABNORMAL refund (WeChat could not pay it back). Logged after commit. */
   alertAbnormal(outRefundNo: string): void {
-    this.log.error({ alert: 'refund-abnormal', outRefundNo }, 'a refund is ABNORMAL at WeChat Pay; the merchant must look');
+    this.log.error(
+      { alert: 'refund-abnormal', outRefundNo },
+      'a refund is ABNORMAL at WeChat Pay; the merchant must look',
+    );
   }
 
   /** Settles in a transaction of its own (a query's answer), alerting after commit. */
