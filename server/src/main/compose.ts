@@ -77,6 +77,7 @@ export function compose(deps: ComposeDeps) {
   const auth = authModule(kernel, { loginCodes: deps.loginCodes });
   const shop = shopModule(kernel);
   const catalog = catalogModule(kernel);
+  const shopName = async () => (await shop.services.settings.get()).name;
   const shippingRule = async () => (await shop.services.settings.get()).shipping;
   const cart = cartModule(kernel, { shippingRule });
   const orders = ordersModule(kernel, { cart: cart.services.cart, shippingRule }, { scheduler: deps.orderScheduler });
@@ -85,14 +86,14 @@ export function compose(deps: ComposeDeps) {
     {
       orders: orders.services.orders,
       buyers: auth.services.buyers,
-      shopName: async () => (await shop.services.settings.get()).name,
+      shopName,
       orderPage: (id) => pagePath('order', { id }),
     },
     { notifications: deps.payNotifications },
   );
   const modules: AppModule[] = [
     health,
-    officialAccountModule(kernel),
+    officialAccountModule(kernel, { shopName }),
     auth,
     shop,
     catalog,

@@ -5,6 +5,11 @@
 import { MessageCrypt } from '../../src/wechat/crypto/message-crypt';
 import { parseWechatXml } from '../../src/wechat/oa/xml';
 import { startStack, type TestStack } from '../support/harness';
+import { welcomeText } from '../../src/modules/official-account/oa.routes';
+
+/** The configured welcome with the shop's current name (shop settings) in it. */
+const welcome = () =>
+  welcomeText(stack.config.wechat.oa.welcome, async () => (await stack.app.services.settings.get()).name);
 
 let stack: TestStack;
 let crypt: MessageCrypt;
@@ -58,7 +63,7 @@ describe('official-account endpoint over HTTP', () => {
     expect(res.status).toBe(200);
     const envelope = parseWechatXml(await res.text())!;
     const opened = crypt.decrypt(envelope.Encrypt as string);
-    expect(opened.ok && parseWechatXml(opened.message)?.Content).toBe(stack.config.wechat.oa.welcome);
+    expect(opened.ok && parseWechatXml(opened.message)?.Content).toBe(await welcome());
   });
 
   it('a wrong signature is refused with 401 and the push is not consumed', async () => {

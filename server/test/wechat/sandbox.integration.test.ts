@@ -16,6 +16,11 @@ import { type OfficialAccountApi } from '../../src/wechat/api/official-account';
 import type { InboundMessage } from '../../src/wechat/oa/messages';
 import { redisStore } from '../../src/wechat/store';
 import { getJson, startStack, testConfig, type TestStack } from '../support/harness';
+import { welcomeText } from '../../src/modules/official-account/oa.routes';
+
+/** The configured welcome with the shop's current name (shop settings) in it. */
+const welcome = () =>
+  welcomeText(stack.config.wechat.oa.welcome, async () => (await stack.app.services.settings.get()).name);
 
 let sandbox: Sandbox;
 let sandboxServer: http.Server;
@@ -72,9 +77,7 @@ describe.each(['plain', 'compat', 'safe'] as const)('%s mode', (mode) => {
       scene: `table-${mode}`,
       ticket: qr.value.ticket,
     });
-    expect(await inbox(openid)).toEqual([
-      expect.objectContaining({ via: 'reply', content: stack.config.wechat.oa.welcome }),
-    ]);
+    expect(await inbox(openid)).toEqual([expect.objectContaining({ via: 'reply', content: await welcome() })]);
   });
 });
 

@@ -2,6 +2,10 @@ import type { AppModule, Kernel } from '../module';
 import { officialAccountRoutes } from './oa.routes';
 
 /** The official account's message endpoint (WECHAT_OA_PATH): WeChat calls it directly. */
-export function officialAccountModule(k: Kernel): AppModule {
-  return { name: 'official-account', services: {}, systemRoutes: (router) => officialAccountRoutes(router, k) };
+export function officialAccountModule(k: Kernel, deps: { shopName: () => Promise<string> }): AppModule {
+  return {
+    name: 'official-account',
+    services: {},
+    systemRoutes: (router) => officialAccountRoutes(router, { ...k, shopName: deps.shopName }),
+  };
 }

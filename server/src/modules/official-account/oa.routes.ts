@@ -22,14 +22,24 @@ export interface OfficialAccountDeps {
   config: Config;
   log: Logger;
   redis: Redis;
+  /** The shop's name as its owner set it (shop settings), for `{shop}` in the welcome. */
+  shopName: () => Promise<string>;
+}
+
+/** WECHAT_OA_WELCOME with `{shop}` replaced by the shop's current name. */
+export async function welcomeText(template: string, shopName: () => Promise<string>): Promise<string> {
+  return template.includes('{shop}') ? template.replaceAll('{shop}', await shopName()) : template;
 }
 
 /** What the account answers out of the box; modules add their own handlers to `handlers`. */
-export function defaultHandlers(config: Config): MessageHandlers {
-  return new MessageHandlers().onEvent('subscribe', () => ({ type: 'text', content: config.wechat.oa.welcome }));
+export function defaultHandlers(deps: Pick<OfficialAccountDeps, 'config' | 'shopName'>): MessageHandlers {
+  return new MessageHandlers().onEvent('subscribe', async () => ({
+    type: 'text',
+    content: await welcomeText(deps.config.wechat.oa.welcome, deps.shopName),
+  }));
 }
 
-export function createOfficialAccount(deps: OfficialAccountDeps, handlers = defaultHandlers(deps.config)) {
+export function createOfficialAccount(deps: OfficialAccountDeps, handlers = defaultHandlers(deps)) {
   const { oa, apiBase, tokenMode } = deps.config.wechat;
   const store = redisStore(deps.redis);
   const api = new OfficialAccountApi(
