@@ -63,7 +63,12 @@ describe('npm start', () => {
     };
     delete env.REDIS_URL; // the default path: start finds or starts the private Redis itself
     // detached: its own process group, so a group SIGINT is exactly what a terminal's Ctrl-C sends.
-    proc = spawn(process.execPath, ['scripts/start.mjs'], { cwd: root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    proc = spawn(process.execPath, ['scripts/start.mjs'], {
+      cwd: root,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     proc.stdout!.on('data', (c) => (output += c));
     proc.stderr!.on('data', (c) => (output += c));
 
@@ -96,7 +101,9 @@ describe('npm start', () => {
     // Helpers of the children (tsx's esbuild service) exit once their parent's pipe closes.
     const goneBy = Date.now() + 10_000;
     while (before.some(alive) && Date.now() < goneBy) await new Promise((r) => setTimeout(r, 200));
-    const left = before.filter(alive).map((pid) => execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim());
+    const left = before
+      .filter(alive)
+      .map((pid) => execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim());
     expect(left).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${API_PORT}/healthz`)).rejects.toThrow();
   }, 300_000);

@@ -86,7 +86,12 @@ it('the worker process runs each subscriber of order.paid once, however often th
   const again = await stack.app.kernel
     .queue('events')
     .add('order.paid', { eventId: event.id }, { jobId: `again-${event.id}` });
-  expect(await waitFor(() => again.getState(), (s) => s === 'completed')).toBe('completed');
+  expect(
+    await waitFor(
+      () => again.getState(),
+      (s) => s === 'completed',
+    ),
+  ).toBe('completed');
   expect(await effects()).toHaveLength(2);
   const notices = lines.filter((l) => l.notice === 'order-paid' && l.orderNo === order.orderNo);
   expect(notices).toHaveLength(1);

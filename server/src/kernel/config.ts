@@ -41,7 +41,10 @@ export const ConfigSchema = z.object({
   WECHAT_OA_SECRET: z.string().min(1),
   WECHAT_OA_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, '3–32 letters or digits'),
   WECHAT_OA_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits'),
-  WECHAT_OA_PREVIOUS_AES_KEY: z.union([z.literal(''), z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits')]),
+  WECHAT_OA_PREVIOUS_AES_KEY: z.union([
+    z.literal(''),
+    z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters or digits'),
+  ]),
   WECHAT_OA_PATH: z.string().regex(/^\/[\w\-/]*$/, 'must be a path starting with /'),
   WECHAT_OA_WELCOME: z.string().min(1),
   WECHAT_MP_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'must be a wx… app id (18 characters)'),

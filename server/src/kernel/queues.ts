@@ -30,7 +30,11 @@ const jobDefaults: Record<QueueName, DefaultJobOptions> = {
 const asConnection = (redis: Redis) => redis as unknown as ConnectionOptions;
 
 export function createQueue(name: QueueName, connection: Redis, prefix: string): Queue {
-  return new Queue(queueNames[name], { connection: asConnection(connection), prefix, defaultJobOptions: jobDefaults[name] });
+  return new Queue(queueNames[name], {
+    connection: asConnection(connection),
+    prefix,
+    defaultJobOptions: jobDefaults[name],
+  });
 }
 
 export function createWorker(

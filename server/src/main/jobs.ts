@@ -52,7 +52,11 @@ export async function startJobs(
   for (const w of workers)
     w.on('failed', (job, err) => log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
   log.info(
-    { queues: Object.entries(queueNames).filter(([k]) => wanted(k as QueueName)).map(([, v]) => v) },
+    {
+      queues: Object.entries(queueNames)
+        .filter(([k]) => wanted(k as QueueName))
+        .map(([, v]) => v),
+    },
     'jobs started',
   );
 

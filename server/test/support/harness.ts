@@ -65,7 +65,11 @@ export interface TestStack {
 }
 
 export async function startStack(
-  opts: { seed?: boolean; config?: Config; compose?: Partial<Omit<ComposeDeps, 'config' | 'db' | 'redis' | 'log'>> } = {},
+  opts: {
+    seed?: boolean;
+    config?: Config;
+    compose?: Partial<Omit<ComposeDeps, 'config' | 'db' | 'redis' | 'log'>>;
+  } = {},
 ): Promise<TestStack> {
   const config = opts.config ?? testConfig();
   await freshDatabase(config);
