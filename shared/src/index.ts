@@ -9,5 +9,6 @@ export * from './shop';
 export * from './commerce';
 export * from './orders';
 export * from './routes';
+export * from './time';
 export * from './contract';
 export * from './client';
