@@ -32,5 +32,9 @@ module.exports = {
     { ...base, displayName: 'sandbox', testMatch: ['<rootDir>/sandbox/test/**/*.test.ts'] },
     { ...base, displayName: 'faults', testMatch: ['<rootDir>/server/test/faults/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'] },
+    // The storefront's build settings (pure, plus one refused build that stops before compiling).
+    { ...base, displayName: 'miniapp', testMatch: ['<rootDir>/miniapp/test/*.test.ts'] },
+    // The built weapp bundle in miniprogram-simulate; runs after the weapp build (scripts/test.mjs).
+    { ...base, displayName: 'weapp', testMatch: ['<rootDir>/miniapp/test/weapp/**/*.test.ts'] },
   ],
 };

@@ -1,13 +1,49 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { loadConfigLayers } from '@chatmall/config';
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import { BuildConfigError, resolveApiBase, resolveAppId } from './build-env';
 
 const platform = process.env.TARO_ENV ?? 'weapp';
 
 /**
- * Where the storefront finds the API. H5 is served by the API server itself, so same origin
- * ('') is right; a mini-program has no origin and needs an absolute URL.
+ * What the build learns from its environment (./build-env.ts): where the storefront finds the
+ * API — CHATMALL_API_BASE; H5 is served by the API itself, so same origin ('') by default; a
+ * mini-program needs an absolute URL, https:// in a release build — and the appid that
+ * dist/weapp/project.config.json carries (WECHAT_MP_APPID, read through the one configuration
+ * loader like every other setting). A value that cannot work stops the build with one line
+ * naming the variable.
  */
-const apiBase = process.env.CHATMALL_API_BASE ?? (platform === 'h5' ? '' : 'http://127.0.0.1:3000');
+function buildEnv(): { apiBase: string } {
+  const { values } = loadConfigLayers(process.env);
+  try {
+    const apiBase = resolveApiBase({
+      platform,
+      // The environment, else the root .env (an empty value in the environment is kept: it is refused).
+      value: process.env.CHATMALL_API_BASE ?? values.CHATMALL_API_BASE,
+      // `taro build` without --watch sets NODE_ENV=production unless the caller chose one.
+      production: process.env.NODE_ENV === 'production',
+      devDefault: values.PUBLIC_BASE_URL,
+    });
+    if (platform !== 'h5') {
+      const committed = (
+        JSON.parse(fs.readFileSync(path.join(__dirname, '../project.config.json'), 'utf8')) as {
+          appid: string;
+        }
+      ).appid;
+      // Taro writes dist/<platform>/project.config.json from the committed file, with the appid
+      // taken from TARO_APP_ID when set; the committed file keeps its placeholder.
+      process.env.TARO_APP_ID = resolveAppId(values.WECHAT_MP_APPID, committed);
+    }
+    return { apiBase };
+  } catch (err) {
+    if (!(err instanceof BuildConfigError)) throw err;
+    console.error(`chatmall: ${err.message}`);
+    process.exit(1);
+  }
+}
+
+const { apiBase } = buildEnv();
 
 /**
  * Taro only runs Babel over `src/` and Taro's own packages; `@chatmall/shared` ships TypeScript
