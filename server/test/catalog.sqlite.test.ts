@@ -27,7 +27,7 @@ it('keyword search matches Chinese and English names and takes % literally', asy
   expect((await catalog.listProducts({ q: '龙井', limit: 50 })).items.map((p) => p.id)).toContain('prod_longjing');
   expect((await catalog.listProducts({ q: 'longjing', limit: 50 })).items.map((p) => p.id)).toContain('prod_longjing');
   expect((await catalog.listProducts({ q: '%', limit: 50 })).items).toEqual([]);
-  const p = await admin.createProduct(actor, {
+  const p = await admin.createProduct({}, actor, {
     categoryId: 'cat_nuts',
     name: '100%可可',
     nameEn: 'Cocoa',
@@ -37,7 +37,7 @@ it('keyword search matches Chinese and English names and takes % literally', asy
     specs: [],
     skus: [{ specValues: [], price: 100, originalPrice: null, stock: 1, image: null }],
   });
-  await admin.setPublished(actor, p.id, true);
+  await admin.setPublished({}, actor, p.id, true);
   expect((await catalog.listProducts({ q: '%', limit: 50 })).items.map((i) => i.id)).toEqual([p.id]);
   expect((await admin.listProducts({ q: '可可', limit: 50, published: 'true' })).items.map((i) => i.id)).toEqual([
     p.id,
@@ -46,10 +46,10 @@ it('keyword search matches Chinese and English names and takes % literally', asy
 
 it('a stock adjustment never goes below zero', async () => {
   const admin = new CatalogAdminService(db);
-  await admin.setStock(actor, 'sku_longjing1', 3);
-  expect((await admin.adjustStock(actor, 'sku_longjing1', { delta: -3 })).stock).toBe(0);
-  await expect(admin.adjustStock(actor, 'sku_longjing1', { delta: -1 })).rejects.toMatchObject({
+  await admin.setStock({}, actor, 'sku_longjing1', 3);
+  expect((await admin.adjustStock({}, actor, 'sku_longjing1', { delta: -3 })).stock).toBe(0);
+  await expect(admin.adjustStock({}, actor, 'sku_longjing1', { delta: -1 })).rejects.toMatchObject({
     code: 'OUT_OF_STOCK',
   });
-  expect((await admin.adjustStock(actor, 'sku_longjing1', { delta: 2 })).stock).toBe(2);
+  expect((await admin.adjustStock({}, actor, 'sku_longjing1', { delta: 2 })).stock).toBe(2);
 });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ProductId, SkuId } from './catalog';
 import { Fen } from './money';
 import { PriceBreakdown } from './pricing';
+import { patchOf } from './schema';
 
 /** How many of one SKU a buyer may put in one order line. */
 export const MAX_LINE_QUANTITY = 99;
@@ -73,6 +74,8 @@ export const AddressInput = z.object({
   isDefault: z.boolean().default(false),
 });
 export type AddressInput = z.input<typeof AddressInput>;
+/** Changes exactly the fields named; `{}` changes nothing. */
+export const AddressPatch = patchOf(AddressInput);
 
 export const Address = AddressInput.extend({ id: z.string(), isDefault: z.boolean(), district: z.string() });
 export type Address = z.infer<typeof Address>;

@@ -25,6 +25,25 @@ export function isDuplicateKey(err: unknown): boolean {
   return code === 'ER_DUP_ENTRY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/**
+ * The database gave up on this transaction because of another one: MariaDB/MySQL chose it
+ * as a deadlock victim (1213) or its lock wait timed out (1205); SQLite found the database
+ * busy or locked past its timeout. The whole transaction may be tried again.
+ */
+export function isLockConflict(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number; driverError?: { code?: string; errno?: number } };
+  const code = e?.driverError?.code ?? e?.code;
+  const errno = e?.driverError?.errno ?? e?.errno;
+  return (
+    code === 'ER_LOCK_DEADLOCK' ||
+    code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    errno === 1213 ||
+    errno === 1205 ||
+    code === 'SQLITE_BUSY' ||
+    code === 'SQLITE_LOCKED'
+  );
+}
+
 /** `INSERT IGNORE` on MariaDB, `INSERT OR IGNORE` on SQLite: a duplicate key skips the row. */
 export function insertIgnore(em: EntityManager): string {
   return isSqlite(em) ? 'INSERT OR IGNORE' : 'INSERT IGNORE';

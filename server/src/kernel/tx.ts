@@ -5,6 +5,7 @@
  * notification's inbox row) is one transaction without any service knowing about the others.
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import { isLockConflict } from './dialect';
 
 export interface Ctx {
   /** The transaction this work joins, when there is one. */
@@ -20,10 +21,27 @@ export interface TxCtx extends Ctx {
 /** A context with no transaction: each call commits on its own (jobs, reads, scripts). */
 export const noTx: Ctx = Object.freeze({});
 
-/** Runs `fn` in the context's transaction, or in a new one that commits when `fn` resolves. */
-export function withTx<T>(db: DataSource, ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
+/** How often a transaction that lost a deadlock or a lock wait is tried again, in all. */
+export const TX_ATTEMPTS = 4;
+
+/**
+ * Runs `fn` in the context's transaction, or in a new one that commits when `fn` resolves.
+ * A transaction this call opened and the database rolled back as a deadlock victim or
+ * after a lock-wait timeout is run again from the start (a few times, with a short jittered
+ * pause): another buyer writing at the same moment is never the caller's error. The body
+ * must therefore do nothing outside the transaction that cannot be repeated. A transaction
+ * joined from the context is not retried here: its owner retries the whole of it.
+ */
+export async function withTx<T>(db: DataSource, ctx: Ctx, fn: (ctx: TxCtx) => Promise<T>): Promise<T> {
   if (ctx.tx) return fn(ctx as TxCtx);
-  return db.transaction((tx) => fn({ ...ctx, tx }));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction((tx) => fn({ ...ctx, tx }));
+    } catch (err) {
+      if (attempt >= TX_ATTEMPTS || !isLockConflict(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 20));
+    }
+  }
 }
 
 /** The manager to read or write with: the context's transaction, or the plain connection. */

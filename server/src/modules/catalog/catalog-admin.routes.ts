@@ -6,30 +6,30 @@ import type { CatalogAdminService } from './catalog-admin.service';
 export function catalogAdminRoutes(router: ContractRouter, admin: CatalogAdminService): void {
   router.handle(contract.adminListProducts, async ({ query }) => admin.listProducts(query));
   router.handle(contract.adminGetProduct, async ({ params }) => admin.getProduct(params.id));
-  router.handle(contract.createProduct, async ({ principal, body }) => admin.createProduct(principal, body));
-  router.handle(contract.updateProduct, async ({ principal, params, body }) =>
-    admin.updateProduct(principal, params.id, body),
+  router.handle(contract.createProduct, async ({ ctx, principal, body }) => admin.createProduct(ctx, principal, body));
+  router.handle(contract.updateProduct, async ({ ctx, principal, params, body }) =>
+    admin.updateProduct(ctx, principal, params.id, body),
   );
-  router.handle(contract.publishProduct, async ({ principal, params }) =>
-    admin.setPublished(principal, params.id, true),
+  router.handle(contract.publishProduct, async ({ ctx, principal, params }) =>
+    admin.setPublished(ctx, principal, params.id, true),
   );
-  router.handle(contract.unpublishProduct, async ({ principal, params }) =>
-    admin.setPublished(principal, params.id, false),
+  router.handle(contract.unpublishProduct, async ({ ctx, principal, params }) =>
+    admin.setPublished(ctx, principal, params.id, false),
   );
-  router.handle(contract.setSkuPrice, async ({ principal, params, body }) =>
-    admin.setPrice(principal, params.skuId, body),
+  router.handle(contract.setSkuPrice, async ({ ctx, principal, params, body }) =>
+    admin.setPrice(ctx, principal, params.skuId, body),
   );
-  router.handle(contract.setSkuStock, async ({ principal, params, body }) =>
-    admin.setStock(principal, params.skuId, body.stock),
+  router.handle(contract.setSkuStock, async ({ ctx, principal, params, body }) =>
+    admin.setStock(ctx, principal, params.skuId, body.stock),
   );
-  router.handle(contract.adjustSkuStock, async ({ principal, params, body }) =>
-    admin.adjustStock(principal, params.skuId, body),
+  router.handle(contract.adjustSkuStock, async ({ ctx, principal, params, body }) =>
+    admin.adjustStock(ctx, principal, params.skuId, body),
   );
-  router.handle(contract.createCategory, async ({ principal, body }) => admin.createCategory(principal, body));
-  router.handle(contract.updateCategory, async ({ principal, params, body }) =>
-    admin.updateCategory(principal, params.id, body),
+  router.handle(contract.createCategory, async ({ ctx, principal, body }) => admin.createCategory(ctx, principal, body));
+  router.handle(contract.updateCategory, async ({ ctx, principal, params, body }) =>
+    admin.updateCategory(ctx, principal, params.id, body),
   );
-  router.handle(contract.deleteCategory, async ({ principal, params }) => ({
-    items: await admin.deleteCategory(principal, params.id),
+  router.handle(contract.deleteCategory, async ({ ctx, principal, params }) => ({
+    items: await admin.deleteCategory(ctx, principal, params.id),
   }));
 }

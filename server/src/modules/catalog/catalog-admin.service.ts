@@ -16,6 +16,7 @@ import {
 import type { z } from 'zod';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../kernel/errors';
+import { withTx, type Ctx } from '../../kernel/tx';
 import { recordAudit } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
 import { countFavourites } from '../favourites/favourite-count';
@@ -56,8 +57,8 @@ export class CatalogAdminService {
 
   // Categories ------------------------------------------------------------------------
 
-  async createCategory(actor: StaffPrincipal, input: Out<typeof CategoryCreate>): Promise<Category> {
-    return this.db.transaction(async (tx) => {
+  async createCategory(ctx: Ctx, actor: StaffPrincipal, input: Out<typeof CategoryCreate>): Promise<Category> {
+    return withTx(this.db, ctx, async ({ tx }) => {
       const row: CategoryEntity = tx.getRepository(CategoryEntity).create({
         id: newId('category'),
         name: input.name,
@@ -71,8 +72,8 @@ export class CatalogAdminService {
     });
   }
 
-  async updateCategory(actor: StaffPrincipal, id: string, input: Out<typeof CategoryUpdate>): Promise<Category> {
-    return this.db.transaction(async (tx) => {
+  async updateCategory(ctx: Ctx, actor: StaffPrincipal, id: string, input: Out<typeof CategoryUpdate>): Promise<Category> {
+    return withTx(this.db, ctx, async ({ tx }) => {
       const repo = tx.getRepository(CategoryEntity);
       const before = await repo.findOneBy({ id });
       if (!before) throw new NotFoundError('Category');
@@ -82,8 +83,8 @@ export class CatalogAdminService {
     });
   }
 
-  async deleteCategory(actor: StaffPrincipal, id: string): Promise<Category[]> {
-    await this.db.transaction(async (tx) => {
+  async deleteCategory(ctx: Ctx, actor: StaffPrincipal, id: string): Promise<Category[]> {
+    await withTx(this.db, ctx, async ({ tx }) => {
       const before = await tx.getRepository(CategoryEntity).findOneBy({ id });
       if (!before) throw new NotFoundError('Category');
       const inUse = await tx.getRepository(ProductEntity).countBy({ categoryId: id });
@@ -133,9 +134,9 @@ export class CatalogAdminService {
     };
   }
 
-  async createProduct(actor: StaffPrincipal, input: Out<typeof ProductCreate>): Promise<AdminProduct> {
+  async createProduct(ctx: Ctx, actor: StaffPrincipal, input: Out<typeof ProductCreate>): Promise<AdminProduct> {
     const id = newId('product');
-    await this.db.transaction(async (tx) => {
+    await withTx(this.db, ctx, async ({ tx }) => {
       await this.requireCategory(tx, input.categoryId);
       await tx.getRepository(ProductEntity).insert({
         id,
@@ -171,8 +172,8 @@ export class CatalogAdminService {
     return this.getProduct(id);
   }
 
-  async updateProduct(actor: StaffPrincipal, id: string, input: Out<typeof ProductUpdate>): Promise<AdminProduct> {
-    return this.db.transaction(async (tx) => {
+  async updateProduct(ctx: Ctx, actor: StaffPrincipal, id: string, input: Out<typeof ProductUpdate>): Promise<AdminProduct> {
+    return withTx(this.db, ctx, async ({ tx }) => {
       // Touching the row first takes its lock (MySQL row lock, SQLite write lock), so two
       // editors of one product are serialised rather than interleaving their SKU sets.
       const touched = await tx
@@ -252,8 +253,8 @@ export class CatalogAdminService {
     return result;
   }
 
-  async setPublished(actor: StaffPrincipal, id: string, published: boolean): Promise<AdminProduct> {
-    return this.db.transaction(async (tx) => {
+  async setPublished(ctx: Ctx, actor: StaffPrincipal, id: string, published: boolean): Promise<AdminProduct> {
+    return withTx(this.db, ctx, async ({ tx }) => {
       const changed = await tx
         .createQueryBuilder()
         .update(ProductEntity)
@@ -272,8 +273,8 @@ export class CatalogAdminService {
 
   // Prices and stock ------------------------------------------------------------------
 
-  async setPrice(actor: StaffPrincipal, skuId: string, input: Out<typeof SkuPriceChange>): Promise<AdminSku> {
-    return this.db.transaction(async (tx) => {
+  async setPrice(ctx: Ctx, actor: StaffPrincipal, skuId: string, input: Out<typeof SkuPriceChange>): Promise<AdminSku> {
+    return withTx(this.db, ctx, async ({ tx }) => {
       const before = await this.requireSku(tx, skuId);
       const originalPrice = input.originalPrice === undefined ? before.originalPrice : input.originalPrice;
       await tx.getRepository(SkuEntity).update({ id: skuId }, { price: input.price, originalPrice });
@@ -287,8 +288,8 @@ export class CatalogAdminService {
   }
 
   /** Sets stock to a counted number (a stocktake). */
-  async setStock(actor: StaffPrincipal, skuId: string, stock: number): Promise<AdminSku> {
-    return this.db.transaction(async (tx) => {
+  async setStock(ctx: Ctx, actor: StaffPrincipal, skuId: string, stock: number): Promise<AdminSku> {
+    return withTx(this.db, ctx, async ({ tx }) => {
       const before = await this.requireSku(tx, skuId);
       await tx.getRepository(SkuEntity).update({ id: skuId }, { stock });
       await recordAudit(tx, actor, 'sku.stock', 'sku', skuId, {
@@ -302,8 +303,8 @@ export class CatalogAdminService {
   }
 
   /** Adds or takes off units in one conditional update: it never lands below zero. */
-  async adjustStock(actor: StaffPrincipal, skuId: string, input: Out<typeof SkuStockAdjust>): Promise<AdminSku> {
-    return this.db.transaction(async (tx) => {
+  async adjustStock(ctx: Ctx, actor: StaffPrincipal, skuId: string, input: Out<typeof SkuStockAdjust>): Promise<AdminSku> {
+    return withTx(this.db, ctx, async ({ tx }) => {
       const result = await tx
         .createQueryBuilder()
         .update(SkuEntity)
