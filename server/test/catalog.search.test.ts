@@ -1,4 +1,4 @@
-/** Buyer keyword search: Chinese and English names and subtitles, `%` and `_` taken literally. */
+/** Buyer keyword search: Chinese and English names, subtitles and category names, `%` and `_` taken literally. */
 import { startStack, type TestStack } from './support/harness';
 import { api, makeStaff } from './support/people';
 
@@ -37,6 +37,19 @@ it('finds a product by its English name, whatever the case, with surrounding spa
 
 it('finds a product by its subtitle', async () => {
   expect((await search('一芽一叶')).items.map((p) => p.id)).toContain('prod_longjing');
+});
+
+it('finds every product of a category by the category’s name, Chinese or English', async () => {
+  const greenTeas: { id: string }[] = await stack.db.query(
+    "SELECT id FROM products WHERE category_id = 'cat_greentea' AND published = 1 ORDER BY id",
+  );
+  expect(greenTeas.length).toBeGreaterThan(2);
+  const ids = (items: { id: string }[]) => items.map((p) => p.id).sort();
+  // 安吉白茶 and 黄山毛峰 say neither 绿茶 nor "green" themselves: only their category does.
+  expect(ids((await search('绿茶', '&limit=50')).items)).toEqual(greenTeas.map((p) => p.id));
+  expect(ids((await search('green tea', '&limit=50')).items)).toEqual(greenTeas.map((p) => p.id));
+  // A category name paired with a category filter still narrows to that category.
+  expect((await search('绿茶', '&categoryId=cat_nuts')).items).toEqual([]);
 });
 
 it('takes % and _ literally, not as wildcards', async () => {

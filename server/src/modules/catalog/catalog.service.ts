@@ -9,7 +9,7 @@ import { SkuEntity } from './sku.entity';
 
 export interface ListProductsInput {
   categoryId?: string;
-  /** A keyword matched against the Chinese and English names and the subtitle. */
+  /** A keyword matched against the Chinese and English names, the subtitle and the category's names. */
   q?: string;
   cursor?: string;
   limit: number;
@@ -30,10 +30,14 @@ export function filterProducts(
   input: Pick<ListProductsInput, 'categoryId' | 'q'>,
 ): SelectQueryBuilder<ProductEntity> {
   if (input.categoryId) qb.andWhere('p.category_id = :categoryId', { categoryId: input.categoryId });
+  // The category's names count too ("绿茶" finds every green tea). A subquery rather than a
+  // join keeps one row per product, so paging with LIMIT stays a single plain query.
   if (input.q)
-    qb.andWhere("(p.name LIKE :kw ESCAPE '!' OR p.name_en LIKE :kw ESCAPE '!' OR p.subtitle LIKE :kw ESCAPE '!')", {
-      kw: containsPattern(input.q),
-    });
+    qb.andWhere(
+      `(p.name LIKE :kw ESCAPE '!' OR p.name_en LIKE :kw ESCAPE '!' OR p.subtitle LIKE :kw ESCAPE '!'
+        OR p.category_id IN (SELECT c.id FROM categories c WHERE c.name LIKE :kw ESCAPE '!' OR c.name_en LIKE :kw ESCAPE '!'))`,
+      { kw: containsPattern(input.q) },
+    );
   return qb;
 }
 
