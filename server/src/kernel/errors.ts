@@ -55,7 +55,11 @@ export class OrderStateError extends AppError {
   }
 }
 export class RateLimitedError extends AppError {
-  constructor(message = 'Too many requests; try again shortly.') {
+  constructor(
+    message = 'Too many requests; try again shortly.',
+    /** When the caller may try again; the 429 carries it as `Retry-After` (whole seconds). */
+    readonly retryAfterSeconds?: number,
+  ) {
     super(ErrorCode.RATE_LIMITED, message);
   }
 }

@@ -1,7 +1,7 @@
 /** The one place a thrown error becomes an HTTP answer (problem JSON). */
 import { ErrorCode } from '@chatmall/shared';
 import type Koa from 'koa';
-import { mapError } from '../../kernel/errors';
+import { mapError, RateLimitedError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
 
 export function errorMiddleware(): Koa.Middleware {
@@ -21,6 +21,8 @@ export function errorMiddleware(): Koa.Middleware {
       ctx.type = 'application/json';
       ctx.body = mapped.problem;
       if (mapped.status === 503) ctx.set('Retry-After', '5');
+      if (err instanceof RateLimitedError && err.retryAfterSeconds !== undefined)
+        ctx.set('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
     }
   };
 }
