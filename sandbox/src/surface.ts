@@ -25,16 +25,36 @@ export interface SandboxContext {
 }
 
 export interface ConsoleSection {
+  /** Chinese first, English beside: 公众号 Official account. */
   title: string;
+  /** Anchor on the page (`/#oa`). */
+  id?: string;
   /** HTML fragment (already escaped by the surface). */
   html: string;
+}
+
+/** What the console page is showing: the simulated user its forms act as. */
+export interface ConsoleView {
+  /** The openid every "act as a user" form on the page uses. */
+  openid: string;
+}
+
+/** A simulated user a surface has seen (followed, logged in, paid, holds a card). */
+export interface SeenUser {
+  openid: string;
+  /** What the user did here, e.g. "公众号粉丝 follower". */
+  roles: string[];
+  /** Epoch ms of the last thing they did here (0 when unknown). */
+  lastSeen: number;
 }
 
 export interface Surface {
   name: string;
   mount(router: Router, ctx: SandboxContext): void;
-  /** Optional console section, rendered on the landing page. */
-  console?(): ConsoleSection;
+  /** Optional console section, rendered on the landing page for the chosen user. */
+  console?(view: ConsoleView): ConsoleSection;
+  /** The simulated users this surface has seen, for the console's user list. */
+  users?(): SeenUser[];
   /** Persist state and stop timers (called on shutdown). */
   close?(): Promise<void> | void;
 }

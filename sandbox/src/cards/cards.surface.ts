@@ -17,6 +17,8 @@ interface UserCard {
   cardId: string;
   openid: string;
   membershipNumber?: string;
+  /** Epoch ms the user took the card (absent in older state). */
+  takenAt?: number;
   bonus: number;
   balance: number;
   status: 'NORMAL' | 'DELETE' | 'UNAVAILABLE';
@@ -25,7 +27,10 @@ interface UserCard {
   customFieldValues?: Record<string, string>;
 }
 interface CardState {
-  cards: Record<string, { title: string; brandName: string; customFieldNames?: Record<string, string> }>;
+  cards: Record<
+    string,
+    { title: string; brandName: string; customFieldNames?: Record<string, string>; createdAt?: number }
+  >;
   userCards: Record<string, UserCard>;
 }
 
@@ -67,6 +72,32 @@ export function cardSurface(ctx: SandboxContext): Surface {
     if (!uc || (cardId !== undefined && cardId !== uc.cardId)) throw new WechatFault(40056);
     return uc;
   };
+  /** `card/create` for a member card: enums are strings (a numeric code_type is refused, Senparc #1556). */
+  const createCard = (input: unknown): string => {
+    const card = input as { card_type?: string; member_card?: { base_info?: Record<string, unknown> } } | undefined;
+    const base = card?.member_card?.base_info;
+    if (card?.card_type !== 'MEMBER_CARD' || !base || typeof base.code_type !== 'string' || !base.title) {
+      throw new WechatFault(47003);
+    }
+    const cardId = `p${randomBytes(14).toString('base64url')}`;
+    const customFieldNames: Record<string, string> = {};
+    for (const n of ['1', '2', '3']) {
+      const field = (card.member_card as Record<string, unknown>)[`custom_field${n}`] as
+        { name?: string; name_type?: string } | undefined;
+      if (field) customFieldNames[n] = String(field.name ?? field.name_type ?? '');
+    }
+    store.update(
+      (s) =>
+        (s.cards[cardId] = {
+          title: String(base.title),
+          brandName: String(base.brand_name ?? ''),
+          customFieldNames,
+          createdAt: Date.now(),
+        }),
+    );
+    event('o_sandbox_admin', 'card_pass_check', { CardId: cardId });
+    return cardId;
+  };
   return {
     name: 'cards',
     mount(router: Router) {
@@ -79,32 +110,7 @@ export function cardSurface(ctx: SandboxContext): Surface {
             return fn(await readBody(c));
           }),
         );
-      api('/card/create', (b) => {
-        const card = b.card as
-          { card_type?: string; member_card?: { base_info?: Record<string, unknown> } } | undefined;
-        const base = card?.member_card?.base_info;
-        // Enums are strings: a numeric code_type is refused (Senparc #1556).
-        if (card?.card_type !== 'MEMBER_CARD' || !base || typeof base.code_type !== 'string' || !base.title) {
-          throw new WechatFault(47003);
-        }
-        const cardId = `p${randomBytes(14).toString('base64url')}`;
-        const customFieldNames: Record<string, string> = {};
-        for (const n of ['1', '2', '3']) {
-          const field = (card.member_card as Record<string, unknown>)[`custom_field${n}`] as
-            { name?: string; name_type?: string } | undefined;
-          if (field) customFieldNames[n] = String(field.name ?? field.name_type ?? '');
-        }
-        store.update(
-          (s) =>
-            (s.cards[cardId] = {
-              title: String(base.title),
-              brandName: String(base.brand_name ?? ''),
-              customFieldNames,
-            }),
-        );
-        event('o_sandbox_admin', 'card_pass_check', { CardId: cardId });
-        return { card_id: cardId };
-      });
+      api('/card/create', (b) => ({ card_id: createCard(b.card) }));
       api('/card/membercard/activate', (b) => {
         const uc = userCard(b.code, b.card_id);
         const custom = customValues(b, 'init_custom_field_value');
@@ -180,13 +186,38 @@ export function cardSurface(ctx: SandboxContext): Surface {
         return { card: { card_id: uc.cardId }, openid: uc.openid };
       });
 
+      /** The console's "create a member card": a MEMBER_CARD with the title and brand given. */
+      router.post('/sandbox/cards/create', async (c: Koa.Context) => {
+        const b = await readBody(c);
+        try {
+          const cardId = createCard({
+            card_type: 'MEMBER_CARD',
+            member_card: {
+              base_info: {
+                title: String(b.title ?? '').trim() || undefined,
+                brand_name: String(b.brand_name ?? ''),
+                code_type: 'CODE_TYPE_QRCODE',
+              },
+              supply_bonus: true,
+              supply_balance: true,
+            },
+          });
+          answerSimulation(c, { card_id: cardId }, { openid: typeof b.openid === 'string' ? b.openid : undefined });
+        } catch (err) {
+          if (!(err instanceof WechatFault)) throw err;
+          answerSimulation(c, { errcode: err.errcode, errmsg: err.message }, { status: 400 });
+        }
+      });
       /** The user taps "get" on a card: a code is issued and user_get_card pushed. */
       router.post('/sandbox/cards/users/:openid/get', async (c: Koa.Context) => {
         const b = await readBody(c);
         const cardId = String(b.cardId ?? Object.keys(store.state.cards)[0] ?? '');
         if (!store.state.cards[cardId]) {
-          c.status = 404;
-          c.body = { error: 'no such card; create one with /card/create first' };
+          answerSimulation(
+            c,
+            { error: '没有这张卡，先创建会员卡 no such card; create one with /card/create first' },
+            { status: 404 },
+          );
           return;
         }
         const code = String(randomInt(100_000_000_000, 999_999_999_999));
@@ -195,6 +226,7 @@ export function cardSurface(ctx: SandboxContext): Surface {
             code,
             cardId,
             openid: c.params.openid,
+            takenAt: Date.now(),
             bonus: 0,
             balance: 0,
             status: 'NORMAL',
@@ -246,8 +278,7 @@ export function cardSurface(ctx: SandboxContext): Surface {
           (u) => u.openid === c.params.openid && (b.code === undefined || u.code === b.code),
         );
         if (!uc) {
-          c.status = 404;
-          c.body = { error: 'this user holds no card' };
+          answerSimulation(c, { error: '这个用户没有会员卡 this user holds no card' }, { status: 404 });
           return;
         }
         event(uc.openid, 'user_consume_card', {
@@ -258,22 +289,40 @@ export function cardSurface(ctx: SandboxContext): Surface {
         answerSimulation(c, { code: uc.code });
       });
     },
-    console() {
-      const rows = Object.values(store.state.userCards)
+    users() {
+      return Object.values(store.state.userCards).map((u) => ({
+        openid: u.openid,
+        roles: ['会员卡 card holder'],
+        lastSeen: u.takenAt ?? 0,
+      }));
+    },
+    console(view) {
+      const user = encodeURIComponent(view.openid);
+      const cards = Object.entries(store.state.cards).sort(([, a], [, b]) => (b.createdAt ?? 0) - (a.createdAt ?? 0));
+      const held = Object.values(store.state.userCards)
+        .filter((u) => u.openid === view.openid)
         .map(
           (u) =>
-            `<li><code>${escapeHtml(u.openid)}</code> card ${escapeHtml(u.code)}: ${u.bonus} points, balance ${u.balance}</li>`,
+            `<li>${escapeHtml(store.state.cards[u.cardId]?.title ?? u.cardId)} · code <code>${escapeHtml(u.code)}</code> · ${u.bonus} 积分 points · 余额 balance ${u.balance} 分 fen${u.membershipNumber === undefined ? ' · 未激活 not activated' : ''}</li>`,
         )
         .join('');
+      const options = cards
+        .map(([id, c]) => `<option value="${escapeHtml(id)}">${escapeHtml(c.title)} (${escapeHtml(id)})</option>`)
+        .join('');
       return {
-        title: 'Member cards',
-        html: `<p>Cards: ${
-          Object.entries(store.state.cards)
-            .map(([id, c]) => `${escapeHtml(c.title)} <code>${escapeHtml(id)}</code>`)
-            .join(', ') || 'none yet'
-        }</p>
-<form method="post" action="/sandbox/cards/users/o_console_user/get"><button>Get the member card as o_console_user</button></form>
-<form method="post" action="/sandbox/cards/users/o_console_user/use"><button>Use it at the counter</button></form><ul>${rows}</ul>`,
+        title: '会员卡 Member cards',
+        id: 'cards',
+        html: `<form method="post" action="/sandbox/cards/create"><input type="hidden" name="openid" value="${escapeHtml(view.openid)}">
+<label>卡名 Title <input name="title" value="会员卡" required size="12"></label>
+<label>商户名 Brand <input name="brand_name" value="chatmall" size="12"></label><button>创建会员卡 Create a member card</button></form>
+<p class="muted">商户服务器也可以用 <code>/card/create</code> 创建。The merchant server can create one with <code>/card/create</code> too.</p>
+${
+  cards.length
+    ? `<form method="post" action="/sandbox/cards/users/${user}/get">以 <code>${escapeHtml(view.openid)}</code> As this user: <select name="cardId">${options}</select><button>领取 Take the card</button></form>
+<form method="post" action="/sandbox/cards/users/${user}/use"><button class="plain">到店出示 Show it at the counter</button></form>`
+    : '<p>还没有会员卡 No card yet.</p>'
+}
+<ul>${held || '<li class="muted">这个用户没有卡 This user holds no card.</li>'}</ul>`,
       };
     },
     close() {

@@ -16,6 +16,8 @@ import type { SandboxContext, Surface } from '../surface';
 interface MpState {
   codes: Record<string, { openid: string; used: boolean; issuedAt: number }>;
   sessionKeys: Record<string, string>;
+  /** openid → epoch ms of the last wx.login (absent in state written before it was kept). */
+  lastLogin?: Record<string, number>;
 }
 
 export function miniProgramSurface(ctx: SandboxContext): Surface {
@@ -25,6 +27,7 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
   const store = new JsonStore<MpState>(path.join(ctx.stateDir, 'mini-program.json'), () => ({
     codes: {},
     sessionKeys: {},
+    lastLogin: {},
   }));
   const openidOk = (s: string) => /^[\w-]{1,64}$/.test(s);
   return {
@@ -70,11 +73,15 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
       /** The user opens the mini-program: wx.login() gives a fresh code; the session key rotates. */
       router.post('/sandbox/mp/users/:openid/login', (c: Koa.Context) => {
         const openid = c.params.openid;
-        if (!openidOk(openid)) return void (c.status = 400);
+        if (!openidOk(openid)) {
+          answerSimulation(c, { error: 'openid: letters, digits, _ and - only' }, { status: 400 });
+          return;
+        }
         const code = randomBytes(16).toString('hex');
         store.update((s) => {
           s.codes[code] = { openid, used: false, issuedAt: Date.now() };
           s.sessionKeys[openid] = randomBytes(16).toString('base64');
+          (s.lastLogin ??= {})[openid] = Date.now();
         });
         answerSimulation(c, { code });
       });
@@ -83,8 +90,11 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
         const b = await readBody(c);
         const key = store.state.sessionKeys[c.params.openid];
         if (!key) {
-          c.status = 409;
-          c.body = { error: 'log in first (POST /sandbox/mp/users/:openid/login)' };
+          answerSimulation(
+            c,
+            { error: '先登录小程序 log in first (POST /sandbox/mp/users/:openid/login)' },
+            { status: 409 },
+          );
           return;
         }
         const groupId = String(b.groupId ?? 'tGroupSandbox0001');
@@ -93,26 +103,43 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
           b.api === 'getShareInfo'
             ? { openGId: groupId, watermark }
             : { opengid: groupId, open_single_roomid: '', group_openid: c.params.openid, chat_type: 1, watermark };
-        answerSimulation(c, mpEncrypt(key, JSON.stringify(payload)));
+        // The plaintext goes to the console only: a client gets it by having its server decrypt.
+        answerSimulation(c, mpEncrypt(key, JSON.stringify(payload)), { detail: payload });
       });
       /** The user taps "allow" on a subscribe-message prompt (one message per consent). */
       router.post('/sandbox/mp/users/:openid/subscribe-consent', async (c: Koa.Context) => {
         const b = await readBody(c);
+        if (!b.templateId) {
+          answerSimulation(c, { error: 'templateId is required' }, { status: 400 });
+          return;
+        }
         oa.store.update((s) => (s.consent[c.params.openid] ??= []).push(String(b.templateId)));
         answerSimulation(c, { consent: oa.store.state.consent[c.params.openid] });
       });
     },
-    console() {
+    users() {
+      return Object.keys(store.state.sessionKeys).map((openid) => ({
+        openid,
+        roles: [openid.startsWith('oH5') ? 'H5 商城买家 H5 buyer' : '小程序用户 mini-program'],
+        lastSeen: store.state.lastLogin?.[openid] ?? 0,
+      }));
+    },
+    console(view) {
+      const user = encodeURIComponent(view.openid);
+      const session = store.state.sessionKeys[view.openid];
+      const consent = oa.store.state.consent[view.openid] ?? [];
       return {
-        title: 'Mini-program',
-        html: `<p>App <code>${escapeHtml(app.appId)}</code>. Users with a session: ${
-          Object.keys(store.state.sessionKeys)
-            .map((o) => `<code>${escapeHtml(o)}</code>`)
-            .join(' ') || 'none'
-        }</p>
-<form method="post" action="/sandbox/mp/users/o_console_user/login"><button>Log in as o_console_user (issue a code)</button></form>
-<form method="post" action="/sandbox/mp/users/o_console_user/group-share"><select name="api"><option>getGroupEnterInfo</option><option>getShareInfo</option></select> group <input name="groupId" value="tGroupSandbox0001"><button>Open a group share</button></form>
-<form method="post" action="/sandbox/mp/users/o_console_user/subscribe-consent"><input name="templateId" placeholder="template id"><button>Allow a subscribe message</button></form>`,
+        title: '小程序 Mini-program',
+        id: 'mp',
+        html: `<p>App <code>${escapeHtml(app.appId)}</code> · <code>${escapeHtml(view.openid)}</code> ${
+          session ? '已登录 has a session' : '还没登录 has not logged in'
+        } · 可发订阅消息 consents: ${consent.map((t) => `<code>${escapeHtml(t)}</code>`).join(' ') || '无 none'}</p>
+<div class="actions">
+<form method="post" action="/sandbox/mp/users/${user}/login"><button>登录 wx.login (发一个 code issue a code)</button></form>
+<form method="post" action="/sandbox/mp/users/${user}/group-share"><select name="api"><option>getGroupEnterInfo</option><option>getShareInfo</option></select>
+<label>群 Group <input name="groupId" value="tGroupSandbox0001" size="16"></label><button>打开群分享 Open a group share</button></form>
+<form method="post" action="/sandbox/mp/users/${user}/subscribe-consent"><label>模板 Template <input name="templateId" placeholder="tmpl_order_paid" required size="18"></label><button>允许订阅消息 Allow a subscribe message</button></form>
+</div>`,
       };
     },
     close() {

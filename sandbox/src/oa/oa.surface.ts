@@ -9,10 +9,11 @@ import type Router from 'koa-router';
 import { escapeHtml } from '../html';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
-import { answerSimulation, platformFor, readBody, WechatFault } from '../platform/platform';
+import { answerSimulation, platformFor, readBody, SimulationError, WechatFault } from '../platform/platform';
+import { menuButton, oaConsoleHtml, qrSvg } from './oa.console';
 import { pushToMerchant, type PushFields, type PushMode, type PushRecord } from './push';
 
-interface Follower {
+export interface Follower {
   openid: string;
   subscribed: boolean;
   subscribeTime: number;
@@ -23,16 +24,19 @@ interface Follower {
   /** Mass sends received this month (WeChat allows 4). */
   massThisMonth: Record<string, number>;
 }
-interface InboxItem {
+export interface InboxItem {
   at: string;
   via: 'reply' | 'customer' | 'template' | 'mass' | 'subscribe-message' | 'notice';
   content: string;
 }
-interface QrTicket {
+export interface QrTicket {
   action: string;
   scene: string;
   expiresAt: number | null;
+  /** Absent in state written before the console listed tickets. */
+  createdAt?: number;
 }
+const QR_ACTIONS = ['QR_SCENE', 'QR_STR_SCENE', 'QR_LIMIT_SCENE', 'QR_LIMIT_STR_SCENE'];
 export interface OaState {
   mode: PushMode;
   followers: Record<string, Follower>;
@@ -139,6 +143,52 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
     setTimeout(() => void fn().catch((err: unknown) => ctx.log.warn({ err }, 'push failed')), 20).unref();
   };
   const msgId = () => store.update((s) => s.nextMsgId++);
+
+  /**
+   * `qrcode/create` (WECHAT-PROTOCOL.md §2): temporary codes (QR_SCENE, QR_STR_SCENE) live
+   * expire_seconds (60 by default, 30 days at most); permanent ones (QR_LIMIT_*) do not
+   * expire and take scene_id 1..100000. scene_str is 1–64 characters.
+   */
+  const createTicket = (b: Record<string, unknown>) => {
+    const action = String(b.action_name);
+    const scene = ((b.action_info as { scene?: Record<string, unknown> } | undefined)?.scene ?? {}) as {
+      scene_id?: unknown;
+      scene_str?: unknown;
+    };
+    if (!QR_ACTIONS.includes(action)) throw new WechatFault(47003);
+    const permanent = action.startsWith('QR_LIMIT_');
+    const isStr = action.endsWith('_STR_SCENE');
+    const value = isStr ? scene.scene_str : scene.scene_id;
+    if (isStr && !(typeof value === 'string' && value.length >= 1 && value.length <= 64)) {
+      throw new WechatFault(47003);
+    }
+    // A temporary scene_id is a non-zero 32-bit integer; a permanent one 1..100000.
+    const id = Number(value);
+    if (!isStr && !(Number.isInteger(id) && id > 0 && id <= (permanent ? 100_000 : 0xffff_ffff))) {
+      throw new WechatFault(47003);
+    }
+    const expire = permanent ? null : Math.min(Number(b.expire_seconds ?? 60) || 60, 2_592_000);
+    const ticket = `gQ${randomBytes(24).toString('base64url')}`;
+    const entry: QrTicket = {
+      action,
+      scene: String(value),
+      expiresAt: expire === null ? null : Date.now() + expire * 1000,
+      createdAt: Date.now(),
+    };
+    store.update((s) => (s.qr[ticket] = entry));
+    return {
+      ticket,
+      expire_seconds: expire ?? undefined,
+      url: `${ctx.selfBaseUrl}/q/${ticket}`,
+      action_name: action,
+      scene: entry.scene,
+    };
+  };
+  /** The ticket if it exists and has not expired. */
+  const liveTicket = (ticket: string): QrTicket | undefined => {
+    const qr = Object.hasOwn(store.state.qr, ticket) ? store.state.qr[ticket] : undefined;
+    return qr && (qr.expiresAt === null || qr.expiresAt > Date.now()) ? qr : undefined;
+  };
 
   return {
     name: 'official-account',
@@ -305,35 +355,8 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
         };
       });
       api('post', '/cgi-bin/qrcode/create', (_c, b) => {
-        const action = String(b.action_name);
-        const scene = ((b.action_info as { scene?: Record<string, unknown> } | undefined)?.scene ?? {}) as {
-          scene_id?: number;
-          scene_str?: string;
-        };
-        const permanent = action === 'QR_LIMIT_SCENE' || action === 'QR_LIMIT_STR_SCENE';
-        const isStr = action === 'QR_STR_SCENE' || action === 'QR_LIMIT_STR_SCENE';
-        if (!['QR_SCENE', 'QR_STR_SCENE', 'QR_LIMIT_SCENE', 'QR_LIMIT_STR_SCENE'].includes(action))
-          throw new WechatFault(47003);
-        const value = isStr ? scene.scene_str : scene.scene_id;
-        if (isStr && !(typeof value === 'string' && value.length >= 1 && value.length <= 64))
-          throw new WechatFault(47003);
-        if (!isStr && !(Number.isInteger(value) && Number(value) > 0 && (!permanent || Number(value) <= 100_000))) {
-          throw new WechatFault(47003);
-        }
-        const expire = permanent ? null : Math.min(Number(b.expire_seconds ?? 60) || 60, 2_592_000);
-        const ticket = `gQ${randomBytes(24).toString('base64url')}`;
-        store.update((s) => {
-          s.qr[ticket] = {
-            action,
-            scene: String(value),
-            expiresAt: expire === null ? null : Date.now() + expire * 1000,
-          };
-        });
-        return {
-          ticket,
-          ...(expire === null ? {} : { expire_seconds: expire }),
-          url: `${ctx.selfBaseUrl}/q/${ticket}`,
-        };
+        const { ticket, expire_seconds, url } = createTicket(b);
+        return { ticket, ...(expire_seconds === undefined ? {} : { expire_seconds }), url };
       });
       api('post', '/cgi-bin/menu/create', (_c, b) => {
         const buttons = b.button as { sub_button?: unknown[] }[] | undefined;
@@ -357,19 +380,23 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
           const b = await readBody(c);
           const openid = String(c.params.openid ?? b.openid ?? '');
           if (!/^[\w-]{1,64}$/.test(openid)) {
-            c.status = 400;
-            c.body = { error: 'openid: letters, digits, _ and - only' };
+            answerSimulation(c, { error: 'openid: letters, digits, _ and - only' }, { status: 400 });
             return;
           }
-          answerSimulation(c, await fn(openid, b));
+          try {
+            answerSimulation(c, await fn(openid, b), { openid });
+          } catch (err) {
+            if (!(err instanceof SimulationError)) throw err;
+            answerSimulation(c, { error: err.message }, { status: err.status, openid });
+          }
         });
       const touch = (openid: string) => store.update(() => (sim.follower(openid).lastInteraction = Date.now()));
 
       /** Follow, optionally by scanning a QR ticket: `subscribe` (+ qrscene_) or `SCAN` if already following. */
       const follow = async (openid: string, ticket?: string) => {
-        const qr = ticket ? store.state.qr[ticket] : undefined;
-        if (ticket && (!qr || (qr.expiresAt !== null && qr.expiresAt < Date.now())))
-          return { error: 'unknown or expired QR ticket' };
+        const qr = ticket ? liveTicket(ticket) : undefined;
+        // WeChat's client shows an expired or unknown code as invalid and pushes nothing.
+        if (ticket && !qr) throw new SimulationError(404, '二维码不存在或已过期 unknown or expired QR ticket');
         const f = sim.follower(openid);
         const already = f.subscribed;
         store.update(() => {
@@ -394,10 +421,7 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
       };
       sim$('/sandbox/oa/users/:openid/follow', (openid, b) => follow(openid, b.ticket ? String(b.ticket) : undefined));
       sim$('/sandbox/oa/qrcodes/:ticket/scan', async (openid, b) => follow(openid, String(b.ticket ?? '')));
-      router.post('/sandbox/oa/scan', async (c: Koa.Context) => {
-        const b = await readBody(c);
-        answerSimulation(c, await follow(String(b.openid), String(b.ticket)));
-      });
+      sim$('/sandbox/oa/scan', async (openid, b) => follow(openid, String(b.ticket ?? '')));
       sim$('/sandbox/oa/users/:openid/unfollow', async (openid) => {
         store.update(() => (sim.follower(openid).subscribed = false));
         return {
@@ -433,6 +457,24 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
           }),
         };
       });
+      /**
+       * The user taps a button of the published menu (`menu/create`), by position: "0" is
+       * the first top-level button, "1.2" the third sub-button of the second. click → CLICK
+       * with its key; view → VIEW with its URL; miniprogram → view_miniprogram with its page.
+       */
+      sim$('/sandbox/oa/users/:openid/menu', async (openid, b) => {
+        const button = menuButton(store.state.menu, String(b.button ?? ''));
+        if (!button) throw new SimulationError(404, '菜单里没有这个按钮 no such button in the published menu');
+        touch(openid);
+        const base = { FromUserName: openid, CreateTime: seconds(), MsgType: 'event' };
+        const event =
+          button.type === 'view'
+            ? { Event: 'VIEW', EventKey: String(button.url ?? '') }
+            : button.type === 'miniprogram'
+              ? { Event: 'view_miniprogram', EventKey: String(button.pagepath ?? '') }
+              : { Event: button.type === 'click' ? 'CLICK' : String(button.type), EventKey: String(button.key ?? '') };
+        return { button: button.name, pushed: await sim.push({ ...base, ...event }) };
+      });
       router.get('/sandbox/oa/users/:openid/inbox', (c: Koa.Context) => {
         c.body = { openid: c.params.openid, messages: store.state.inbox[c.params.openid] ?? [] };
       });
@@ -445,50 +487,96 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
       router.post('/sandbox/oa/mode', async (c: Koa.Context) => {
         const b = await readBody(c);
         if (!['plain', 'compat', 'safe'].includes(String(b.mode))) {
-          c.status = 400;
-          c.body = { error: 'mode is plain, compat or safe' };
+          answerSimulation(c, { error: 'mode is plain, compat or safe' }, { status: 400 });
           return;
         }
         store.update((s) => (s.mode = b.mode as PushMode));
         answerSimulation(c, { mode: store.state.mode });
       });
+
+      // ---- scene QR codes from the console ---------------------------------------------
+      /**
+       * The console's "create a scene QR code": the same rules as `qrcode/create`, fields
+       * flat as a form posts them (action_name, scene, expire_seconds).
+       */
+      router.post('/sandbox/oa/qrcodes', async (c: Koa.Context) => {
+        const b = await readBody(c);
+        const action = String(b.action_name ?? '');
+        const scene = action.endsWith('_STR_SCENE') ? { scene_str: b.scene } : { scene_id: Number(b.scene) };
+        try {
+          const created = createTicket({
+            action_name: action,
+            action_info: { scene },
+            expire_seconds: b.expire_seconds === '' ? undefined : b.expire_seconds,
+          });
+          answerSimulation(c, created, { openid: typeof b.openid === 'string' ? b.openid : undefined });
+        } catch (err) {
+          if (!(err instanceof WechatFault)) throw err;
+          answerSimulation(c, { errcode: err.errcode, errmsg: err.message }, { status: 400 });
+        }
+      });
+      router.get('/sandbox/oa/qrcodes', (c: Koa.Context) => {
+        c.body = {
+          tickets: Object.entries(store.state.qr).map(([ticket, q]) => ({ ticket, ...q, live: !!liveTicket(ticket) })),
+        };
+      });
+      /**
+       * The QR image. On WeChat it is `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=…`
+       * (WECHAT-PROTOCOL.md §2, "QR code" row). That file says nothing about a bad ticket;
+       * WeChat's own page for it (developers.weixin.qq.com, 生成带参数的二维码 → 通过ticket换取
+       * 二维码) says "ticket正确情况下，http 返回码是200，是一张图片 … 错误情况下（如ticket非法）
+       * 返回HTTP错误码404", and a WeChat community answer of 2023-10-12 repeats it. So an
+       * unknown or expired ticket is a 404 here. WeChat documents no body for it; the sandbox
+       * sends WeChat's usual errcode/errmsg shape with 40097 "invalid args" (our choice, so a
+       * developer reading it learns why). WeChat serves a JPEG; the sandbox draws an SVG that
+       * is plainly not a real code.
+       */
+      router.get('/cgi-bin/showqrcode', (c: Koa.Context) => {
+        const ticket = String(c.query.ticket ?? '');
+        const qr = liveTicket(ticket);
+        if (!qr) {
+          const fault = new WechatFault(40097);
+          c.status = 404;
+          c.type = 'application/json';
+          c.body = { errcode: fault.errcode, errmsg: `${fault.message} rid: ${randomBytes(4).toString('hex')}` };
+          return;
+        }
+        c.type = 'image/svg+xml';
+        c.set('cache-control', 'max-age=604800');
+        c.body = qrSvg(ticket, qr.scene);
+      });
+      /** What the code's `url` opens: the sandbox's scan page for that ticket. */
+      router.get('/q/:ticket', (c: Koa.Context) => {
+        const qr = liveTicket(c.params.ticket);
+        c.type = 'text/html; charset=utf-8';
+        if (!qr) {
+          c.status = 404;
+          c.body = `<!doctype html><meta charset="utf-8"><p>二维码不存在或已过期 Unknown or expired QR ticket.</p><p><a href="/">控制台 Console</a></p>`;
+          return;
+        }
+        c.body = `<!doctype html><meta charset="utf-8"><title>扫码 Scan</title>
+<p>场景 Scene <b>${escapeHtml(qr.scene)}</b> (${escapeHtml(qr.action)})</p>
+<p><a href="/#oa">在控制台里选一个用户扫码 Scan it as a user from the console</a></p>`;
+      });
     },
-    console() {
-      const s = store.state;
-      const followers = Object.values(s.followers)
-        .map(
-          (f) =>
-            `<tr><td><code>${escapeHtml(f.openid)}</code></td><td>${f.subscribed ? 'following' : 'not following'}</td><td>${escapeHtml(f.qrScene ?? '')}</td><td>${(
-              s.inbox[f.openid] ?? []
-            )
-              .slice(-3)
-              .map((m) => `${escapeHtml(m.via)}: ${escapeHtml(m.content)}`)
-              .join('<br>')}</td></tr>`,
-        )
-        .join('');
-      const tickets = Object.entries(s.qr)
-        .slice(-5)
-        .map(
-          ([t, q]) =>
-            `<li><code>${escapeHtml(t)}</code> → scene <b>${escapeHtml(q.scene)}</b> (${escapeHtml(q.action)})</li>`,
-        )
-        .join('');
+    users() {
+      return Object.values(store.state.followers).map((f) => ({
+        openid: f.openid,
+        roles: [
+          f.subscribed
+            ? '公众号粉丝 follower'
+            : f.subscribeTime
+              ? '已取消关注 unfollowed'
+              : '未关注公众号 not following',
+        ],
+        lastSeen: Math.max(f.lastInteraction, f.subscribeTime * 1000),
+      }));
+    },
+    console(view) {
       return {
-        title: 'Official account: simulated followers',
-        html: `<p>Push mode <b>${s.mode}</b> to <code>${escapeHtml(ctx.merchantBaseUrl + app.pushPath)}</code></p>
-<form method="post" action="/sandbox/oa/mode"><select name="mode"><option>plain</option><option>compat</option><option selected>safe</option></select><button>Set push mode</button></form>
-<form method="post" action="/sandbox/oa/users/o_console_user/follow">Follow as <code>o_console_user</code> with QR ticket (optional) <input name="ticket"><button>Follow / scan</button></form>
-<form method="post" action="/sandbox/oa/users/o_console_user/text"><input name="content" placeholder="你好"><button>Send text</button></form>
-<form method="post" action="/sandbox/oa/users/o_console_user/click"><input name="key" placeholder="menu key"><button>Click menu</button></form>
-<form method="post" action="/sandbox/oa/users/o_console_user/unfollow"><button>Unfollow</button></form>
-<p>Recent QR tickets:</p><ul>${tickets}</ul>
-<table><tr><th>openid</th><th>state</th><th>QR scene</th><th>last messages received</th></tr>${followers}</table>
-<p>Last pushes: ${s.deliveries
-          .slice(0, 5)
-          .map(
-            (d) => `${escapeHtml(d.summary)} → ${escapeHtml(d.outcome)} ×${d.attempts} (${escapeHtml(d.reply.kind)})`,
-          )
-          .join('; ')}</p>`,
+        title: '公众号 Official account',
+        id: 'oa',
+        html: oaConsoleHtml(store.state, view.openid, ctx.merchantBaseUrl + app.pushPath, liveTicket),
       };
     },
     close() {

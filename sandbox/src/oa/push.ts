@@ -40,6 +40,8 @@ export interface PushRecord {
   /** HTTP status of the last attempt, or the network error. */
   outcome: string;
   reply: DeliveredReply;
+  /** The message as WeChat built it, before encryption (what the console shows as delivered). */
+  sent: string;
 }
 
 export async function pushToMerchant(
@@ -75,6 +77,7 @@ export async function pushToMerchant(
     attempts: 0,
     outcome: '',
     reply: { kind: 'none' },
+    sent: xml,
   };
   const tries = opts.tries ?? 3;
   for (let i = 0; i < tries; i++) {
@@ -89,7 +92,7 @@ export async function pushToMerchant(
       const text = await res.text();
       record.outcome = String(res.status);
       if (!res.ok) continue; // WeChat treats a failed answer like no answer and tries again
-      record.reply = readReply(app, mode, text, nonce);
+      record.reply = readReply(app, mode, text);
       return record;
     } catch (err) {
       record.outcome = (err as Error).name;
@@ -99,7 +102,7 @@ export async function pushToMerchant(
   return record;
 }
 
-function readReply(app: OaApp, mode: PushMode, text: string, nonce: string): DeliveredReply {
+function readReply(app: OaApp, mode: PushMode, text: string): DeliveredReply {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed === 'success') return { kind: 'none' };
   let xml = trimmed;
@@ -108,10 +111,13 @@ function readReply(app: OaApp, mode: PushMode, text: string, nonce: string): Del
     if (mode === 'plain') return { kind: 'unavailable', content: UNAVAILABLE };
     const ts = xmlField(trimmed, 'TimeStamp') ?? '';
     const replyNonce = xmlField(trimmed, 'Nonce') ?? '';
-    // Seconds, not milliseconds; the signature covers token, TimeStamp, Nonce and Encrypt.
+    // The reply is checked on its own TimeStamp and Nonce (seconds, not milliseconds):
+    // MsgSignature = sha1(sort(token, TimeStamp, Nonce, Encrypt)). The docs say to echo the
+    // push's nonce, but WeChat accepts a reply with a nonce of its own (easywechat and other
+    // SDKs make a fresh one), so a different nonce is not a fault as long as it is signed.
     const valid =
       /^\d{9,10}$/.test(ts) &&
-      replyNonce === nonce &&
+      replyNonce !== '' &&
       xmlField(trimmed, 'MsgSignature') === sha1Sorted(app.token, ts, replyNonce, encrypted);
     const opened = valid ? oaDecrypt(app.encodingAesKey, encrypted) : undefined;
     if (!opened || opened.appId !== app.appId) return { kind: 'unavailable', content: UNAVAILABLE };

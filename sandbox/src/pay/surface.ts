@@ -11,6 +11,7 @@ import type Koa from 'koa';
 import type Router from 'koa-router';
 import type { SandboxMerchant } from '../config';
 import { escapeHtml } from '../html';
+import { answerSimulation } from '../platform/platform';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
 import { randomString, sign, unixSeconds, verify } from './crypto';
@@ -329,12 +330,11 @@ export function paySurface(ctx: SandboxContext): PaySurface {
       if (next.fault !== 'none' && next.faultCount <= 0) next.faultCount = 1;
       store.state.settings = next;
       changed();
-      if (c.accepts('html', 'json') === 'html' && !c.is('application/json')) return c.redirect('/#pay');
-      c.body = next;
+      answerSimulation(c, next);
     });
     router.post('/sandbox/pay/rotate-certificate', (c: Koa.Context) => {
       const cert = keys.rotatePlatformCertificate();
-      c.body = { serial: cert.serial, previous: keys.state.platform.slice(0, -1).map((p) => p.serial) };
+      answerSimulation(c, { serial: cert.serial, previous: keys.state.platform.slice(0, -1).map((p) => p.serial) });
     });
     router.get('/sandbox/pay/keys', (c: Koa.Context) => {
       c.body = {
@@ -390,7 +390,13 @@ export function paySurface(ctx: SandboxContext): PaySurface {
       return store.state.settings;
     },
     mount,
-    console: () => ({ title: 'WeChat Pay · 微信支付', html: consoleHtml(merchant, keys, ledger, store.state) }),
+    console: () => ({
+      title: '微信支付 WeChat Pay',
+      id: 'pay',
+      html: consoleHtml(merchant, keys, ledger, store.state),
+    }),
+    users: () =>
+      ledger.recentOrders(100).map((o) => ({ openid: o.openid, roles: ['付款人 payer'], lastSeen: o.createdAt })),
     close() {
       notifier.close();
       store.flush();
@@ -488,7 +494,7 @@ function consoleHtml(
       (o) =>
         `<tr><td><code>${escapeHtml(o.out_trade_no)}</code></td><td>¥${(o.total / 100).toFixed(2)}</td><td>${o.trade_state}</td><td>${o.prepayIds
           .slice(-1)
-          .map((p) => `<a href="/sandbox/pay/cashier?prepay_id=${encodeURIComponent(p)}">cashier</a>`)
+          .map((p) => `<a href="/sandbox/pay/cashier?prepay_id=${encodeURIComponent(p)}">收银台 cashier</a>`)
           .join('')}</td></tr>`,
     )
     .join('');
@@ -505,19 +511,19 @@ function consoleHtml(
   const check = (name: keyof PaySettings, label: string) =>
     `<label><input type="hidden" name="${name}" value="false"><input type="checkbox" name="${name}" value="true"${s[name] ? ' checked' : ''}> ${label}</label>`;
   return `<div id="pay">
-<p>Merchant <code>${escapeHtml(merchant.mchid)}</code>, app <code>${escapeHtml(merchant.appid)}</code>. Merchant serial <code>${escapeHtml(keys.state.merchant.serial)}</code>;
-platform certificate <code>${escapeHtml(keys.currentPlatform.serial)}</code>; public key <code>${escapeHtml(keys.state.publicKey.id)}</code>.
-Key files for the server are in <code>${escapeHtml(keys.dir)}</code>.</p>
+<p>商户号 Merchant <code>${escapeHtml(merchant.mchid)}</code> · 应用 app <code>${escapeHtml(merchant.appid)}</code> · 商户证书序列号 merchant serial <code>${escapeHtml(keys.state.merchant.serial)}</code> ·
+平台证书 platform certificate <code>${escapeHtml(keys.currentPlatform.serial)}</code> · 微信支付公钥 public key <code>${escapeHtml(keys.state.publicKey.id)}</code>.
+给服务器的密钥文件 Key files for the server: <code>${escapeHtml(keys.dir)}</code></p>
 <form method="post" action="/sandbox/pay/settings">
-Notification signing ${select('signMode', ['cert', 'pubkey', 'mixed'], s.signMode)}
-fault ${select('fault', ['none', 'SYSTEM_ERROR', 'FREQUENCY_LIMITED'], s.fault)} × <input name="faultCount" size="3" value="${s.faultCount}">
-latency <input name="latencyMs" size="5" value="${s.latencyMs}"> ms
-refunds ${select('refundOutcome', ['SUCCESS', 'ABNORMAL', 'CLOSED', 'manual'], s.refundOutcome)}
-drop next <input name="dropNextNotifications" size="3" value="${s.dropNextNotifications}"> notifications<br>
-${check('duplicateDeliveries', 'duplicate deliveries')} ${check('signtestProbes', 'SIGNTEST probes')}
-<button>Save</button></form>
-<form method="post" action="/sandbox/pay/rotate-certificate"><button>Rotate platform certificate</button></form>
-<h3>Orders</h3><table><tr><th>out_trade_no</th><th>amount</th><th>state</th><th></th></tr>${rows}</table>
-<h3>Notifications</h3><table><tr><th>event</th><th>state</th><th>attempts</th><th>serial</th></tr>${deliveries}</table>
+<label>通知签名 Notification signing ${select('signMode', ['cert', 'pubkey', 'mixed'], s.signMode)}</label>
+<label>故障 Fault ${select('fault', ['none', 'SYSTEM_ERROR', 'FREQUENCY_LIMITED'], s.fault)} × <input name="faultCount" size="3" value="${s.faultCount}"></label>
+<label>延迟 Latency <input name="latencyMs" size="5" value="${s.latencyMs}"> ms</label>
+<label>退款结果 Refunds ${select('refundOutcome', ['SUCCESS', 'ABNORMAL', 'CLOSED', 'manual'], s.refundOutcome)}</label>
+<label>丢弃接下来 Drop next <input name="dropNextNotifications" size="3" value="${s.dropNextNotifications}"> 条通知 notifications</label>
+${check('duplicateDeliveries', '重复通知 duplicate deliveries')} ${check('signtestProbes', '签名探测 SIGNTEST probes')}
+<button>保存 Save</button></form>
+<form method="post" action="/sandbox/pay/rotate-certificate"><button class="plain">轮换平台证书 Rotate platform certificate</button></form>
+<h3>订单 <span class="en">Orders</span></h3><table><tr><th>out_trade_no</th><th>金额 Amount</th><th>状态 State</th><th></th></tr>${rows}</table>
+<h3>支付通知 <span class="en">Notifications</span></h3><table><tr><th>事件 Event</th><th>状态 State</th><th>投递 Attempts</th><th>serial</th></tr>${deliveries}</table>
 </div>`;
 }

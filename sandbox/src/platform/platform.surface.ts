@@ -57,12 +57,17 @@ export function platformSurface(ctx: SandboxContext): Surface {
     console() {
       const f = p.faults;
       return {
-        title: 'Platform: tokens and fault knobs',
-        html: `<p>Apps: official account <code>${escapeHtml(p.apps.oa.appId)}</code> (${escapeHtml(p.apps.oa.originalId)}), mini-program <code>${escapeHtml(p.apps.mp.appId)}</code>. Tokens issued: <code>${escapeHtml(JSON.stringify(p.store.state.issued))}</code></p>
-<form method="post" action="/sandbox/platform/tokens/expire"><input name="appid" value="${escapeHtml(p.apps.oa.appId)}"><button>Expire tokens now</button></form>
-<form method="post" action="/sandbox/platform/faults">Latency ms <input name="latencyMs" size="5" value="${f.latencyMs}"> · template quota/day <input name="templateDailyQuota" size="6" value="${f.templateDailyQuota}"> · duplicate pushes <input type="checkbox" name="duplicatePushes" ${f.duplicatePushes ? 'checked' : ''}><br>
-Inject errcode <input name="errcode" size="6" placeholder="45009"> on <input name="path" placeholder="/cgi-bin/message/template/send"> × <input name="times" size="3" value="1"> <button>Apply</button></form>
-<form method="post" action="/sandbox/platform/faults"><input type="hidden" name="reset" value="1"><button>Reset faults</button></form>`,
+        title: '平台：令牌与故障 Platform: tokens and faults',
+        id: 'platform',
+        html: `<p>公众号 Official account <code>${escapeHtml(p.apps.oa.appId)}</code> (${escapeHtml(p.apps.oa.originalId)}) · 小程序 mini-program <code>${escapeHtml(p.apps.mp.appId)}</code> · 已发令牌 tokens issued <code>${escapeHtml(JSON.stringify(p.store.state.issued))}</code></p>
+<form method="post" action="/sandbox/platform/tokens/expire"><input name="appid" value="${escapeHtml(p.apps.oa.appId)}"><button>令牌立即过期 Expire tokens now</button></form>
+<form method="post" action="/sandbox/platform/faults"><input type="hidden" name="duplicatePushes" value="false">
+<label>延迟 Latency <input name="latencyMs" size="5" value="${f.latencyMs}"> ms</label>
+<label>模板消息日配额 Template quota/day <input name="templateDailyQuota" size="6" value="${f.templateDailyQuota}"></label>
+<label><input type="checkbox" name="duplicatePushes" value="true" ${f.duplicatePushes ? 'checked' : ''}> 重复推送 Duplicate pushes</label>
+<label>注入错误码 Inject errcode <input name="errcode" size="6" placeholder="45009"></label> <label>接口 on <input name="path" placeholder="/cgi-bin/message/template/send" size="28"></label> <label>× <input name="times" size="3" value="1"></label>
+<button>应用 Apply</button></form>
+<form method="post" action="/sandbox/platform/faults"><input type="hidden" name="reset" value="1"><button class="plain">重置故障 Reset faults</button></form>`,
       };
     },
     close() {

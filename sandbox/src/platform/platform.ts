@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type Koa from 'koa';
+import type { ConsoleResults } from '../console/results';
 import type { SandboxContext } from '../surface';
 import { JsonStore } from '../store';
 import type { SandboxApps } from './apps';
@@ -61,6 +62,7 @@ export const errmsgs: Record<number, string> = {
   40050: 'invalid tag id',
   40056: 'invalid serial code',
   40073: 'invalid card id',
+  40097: 'invalid args',
   40099: 'invalid code, this code has consumed.',
   45157: 'invalid tag name',
   46003: 'menu no exist',
@@ -235,11 +237,42 @@ export async function readBody(c: Koa.Context): Promise<Record<string, unknown>>
   }
 }
 
-/** Console forms come back to the console; API callers get JSON. */
-export function answerSimulation(c: Koa.Context, body: unknown): void {
-  if (c.is('application/x-www-form-urlencoded')) {
-    c.redirect('/');
+/** A simulated user's action that cannot happen (unknown ticket, no such button): status + reason. */
+export class SimulationError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface SimulationAnswer {
+  /** HTTP status for API callers (and shown on the console); 200 by default. */
+  status?: number;
+  /** The simulated user the console keeps driving; by default the route's `:openid`. */
+  openid?: string;
+  /** Shown on the console only, never sent to API callers. */
+  detail?: unknown;
+}
+
+/**
+ * A simulation's answer. API callers (JSON or no body) get `body` as JSON. A console form
+ * (form-encoded) gets its result recorded and a 303 to the page that shows it.
+ */
+export function answerSimulation(c: Koa.Context, body: unknown, opts: SimulationAnswer = {}): void {
+  const status = opts.status ?? 200;
+  const results = c.state.consoleResults as ConsoleResults | undefined;
+  // By the header, not c.is(): a form with no fields (Follow, Log in) posts an empty body.
+  if (results && /^application\/x-www-form-urlencoded/i.test(c.get('content-type'))) {
+    const params = (c as Koa.Context & { params?: Record<string, string> }).params;
+    const openid = opts.openid ?? params?.openid;
+    const r = results.record({ method: c.method, path: c.path, status, openid, body, detail: opts.detail });
+    const query = new URLSearchParams(openid ? { as: openid, r: r.id } : { r: r.id });
+    c.status = 303;
+    c.redirect(`/?${query}#result`);
     return;
   }
+  c.status = status;
   c.body = body;
 }
