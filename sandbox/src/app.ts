@@ -6,7 +6,8 @@
 import cors from '@koa/cors';
 import Koa from 'koa';
 import Router from 'koa-router';
-import pino from 'pino';
+import type { DestinationStream } from 'pino';
+import { createSandboxLogger } from './log';
 import { loadSandboxConfig, type SandboxMerchant } from './config';
 import { consolePage } from './console/page';
 import { ConsoleResults } from './console/results';
@@ -20,6 +21,8 @@ export interface SandboxOptions {
   selfBaseUrl: string;
   timeScale?: number;
   logLevel?: string;
+  /** Where log lines go (stdout by default); tests capture them. */
+  logDestination?: DestinationStream;
   /** The apps and merchant it plays; by default read from configuration (loadSandboxConfig). */
   apps?: SandboxApps;
   merchant?: SandboxMerchant;
@@ -39,7 +42,7 @@ export function createSandbox(opts: SandboxOptions): Sandbox {
     merchantBaseUrl: opts.merchantBaseUrl.replace(/\/$/, ''),
     selfBaseUrl: opts.selfBaseUrl.replace(/\/$/, ''),
     timeScale: opts.timeScale ?? 1,
-    log: pino({ name: 'sandbox', level: opts.logLevel ?? 'info' }),
+    log: createSandboxLogger(opts.logLevel ?? 'info', opts.logDestination),
     apps: opts.apps ?? configured!.apps,
     merchant: opts.merchant ?? configured!.merchant,
   };
