@@ -4,6 +4,7 @@ import { Text, View } from '@tarojs/components';
 import type { Address } from '@chatmall/shared';
 import { AddressCard } from '../../../components/AddressCard';
 import { AddressForm } from '../../../components/AddressForm';
+import { H5NavBar } from '../../../components/H5NavBar';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
 import './index.css';
@@ -13,6 +14,8 @@ type Load = { status: 'loading' } | { status: 'error'; message: string } | { sta
 export default function AddressesPage() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [adding, setAdding] = useState(false);
+  /** The saved address being changed, shown as a form in its place. */
+  const [editing, setEditing] = useState<string | null>(null);
 
   const fetchList = useCallback(async () => {
     setLoad({ status: 'loading' });
@@ -29,8 +32,17 @@ export default function AddressesPage() {
     void fetchList();
   }, [fetchList]);
 
-  if (load.status === 'loading') return <StateView kind="loading" />;
-  if (load.status === 'error') return <StateView kind="error" text={load.message} onRetry={() => void fetchList()} />;
+  if (load.status !== 'ready')
+    return (
+      <View className="addresses">
+        <H5NavBar title="收货地址 Addresses" />
+        {load.status === 'loading' ? (
+          <StateView kind="loading" />
+        ) : (
+          <StateView kind="error" text={load.message} onRetry={() => void fetchList()} />
+        )}
+      </View>
+    );
 
   const refresh = async () => {
     const { items } = await api.listAddresses({});
@@ -57,22 +69,46 @@ export default function AddressesPage() {
 
   return (
     <View className="addresses">
+      <H5NavBar title="收货地址 Addresses" />
       {load.items.length === 0 && !adding && <StateView kind="empty" text="还没有收货地址 · No addresses yet" />}
-      {load.items.map((a) => (
-        <View key={a.id} className="card address-item">
-          <AddressCard address={a} />
-          <View className="address-item__actions">
-            {!a.isDefault && (
-              <Text className="address-item__action address-item__make-default" onClick={() => void makeDefault(a)}>
-                设为默认
-              </Text>
-            )}
-            <Text className="address-item__action address-item__remove" onClick={() => void remove(a)}>
-              删除
-            </Text>
+      {load.items.map((a) =>
+        a.id === editing ? (
+          <View key={a.id} className="card address-item address-item--editing">
+            <Text className="card__title">修改地址 Edit address</Text>
+            <AddressForm
+              address={a}
+              onSaved={() => {
+                setEditing(null);
+                void refresh().catch(showError);
+              }}
+              onCancel={() => setEditing(null)}
+            />
           </View>
-        </View>
-      ))}
+        ) : (
+          <View key={a.id} className="card address-item">
+            <AddressCard address={a} />
+            <View className="address-item__actions">
+              <Text
+                className="address-item__action address-item__edit"
+                onClick={() => {
+                  setAdding(false);
+                  setEditing(a.id);
+                }}
+              >
+                编辑 Edit
+              </Text>
+              {!a.isDefault && (
+                <Text className="address-item__action address-item__make-default" onClick={() => void makeDefault(a)}>
+                  设为默认 Default
+                </Text>
+              )}
+              <Text className="address-item__action address-item__remove" onClick={() => void remove(a)}>
+                删除 Delete
+              </Text>
+            </View>
+          </View>
+        ),
+      )}
       {adding ? (
         <View className="card">
           <Text className="card__title">新增地址 New address</Text>
@@ -86,7 +122,13 @@ export default function AddressesPage() {
           />
         </View>
       ) : (
-        <View className="btn addresses__add" onClick={() => setAdding(true)}>
+        <View
+          className="btn addresses__add"
+          onClick={() => {
+            setEditing(null);
+            setAdding(true);
+          }}
+        >
           ＋ 新增地址 New address
         </View>
       )}
