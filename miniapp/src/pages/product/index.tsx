@@ -2,12 +2,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import { ApiError, ErrorCode, findSku, type ProductDetail } from '@chatmall/shared';
+import { goBackOrHome, goHome, H5NavBar } from '../../components/H5NavBar';
 import { Price } from '../../components/Price';
 import { QtyStepper } from '../../components/QtyStepper';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage, showError } from '../../services/api';
 import { mediaUrl } from '../../services/media';
 import { useShop } from '../../services/shop';
+import { showCartCount } from '../../services/cart-badge';
 import { checkoutUrl, productUrl, routeParam, routes, tabUrl } from '../../routes';
 import { defaultChoice, leadsToStock } from './spec-choice';
 import cartIcon from '../../assets/tab/cart.png';
@@ -99,11 +101,36 @@ export default function ProductPage() {
     imageUrl: product ? mediaUrl(product.cover) : undefined,
   }));
 
-  if (load.status === 'loading') return <StateView kind="loading" />;
+  const nav = <H5NavBar title="商品详情 Product" />;
+  if (load.status === 'loading')
+    return (
+      <View className="product">
+        {nav}
+        <StateView kind="loading" />
+      </View>
+    );
   if (load.status === 'not-found')
-    return <StateView kind="empty" text="商品不存在或已下架 · This product is no longer available" />;
+    return (
+      <View className="product product--not-found">
+        {nav}
+        <StateView kind="empty" text="商品不存在或已下架 · This product is no longer available" />
+        <View className="product-not-found__actions">
+          <View className="btn btn--ghost btn--small product-not-found__back" onClick={goBackOrHome}>
+            返回 Back
+          </View>
+          <View className="btn btn--small product-not-found__home" onClick={goHome}>
+            去首页 Home
+          </View>
+        </View>
+      </View>
+    );
   if (load.status === 'error')
-    return <StateView kind="error" text={load.message} onRetry={() => void fetchProduct()} />;
+    return (
+      <View className="product">
+        {nav}
+        <StateView kind="error" text={load.message} onRetry={() => void fetchProduct()} />
+      </View>
+    );
 
   const p = load.product;
   const images = p.images.length > 0 ? p.images : [p.cover];
@@ -119,6 +146,7 @@ export default function ProductPage() {
     try {
       const cart = await api.addToCart({ body: { skuId: sku.id, quantity } });
       const units = cart.lines.reduce((n, l) => n + l.quantity, 0);
+      showCartCount(cart);
       void Taro.showToast({ title: `已加入购物车 · Added (${units} in cart)`, icon: 'none' });
     } catch (err) {
       showError(err);
@@ -133,6 +161,7 @@ export default function ProductPage() {
 
   return (
     <View className="product">
+      {nav}
       <Swiper className="product-gallery" indicatorDots={images.length > 1} circular>
         {images.map((src) => (
           <SwiperItem key={src}>

@@ -2,6 +2,7 @@ import { useCallback, useState } from 'react';
 import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import type { ResponseOf, Contract } from '@chatmall/shared';
+import { H5NavBar } from '../../../components/H5NavBar';
 import { ProductRow } from '../../../components/ProductRow';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
@@ -34,11 +35,25 @@ export default function FavouritesPage() {
   useDidShow(() => void fetchList(load.status === 'ready'));
   usePullDownRefresh(() => void fetchList(true).finally(() => Taro.stopPullDownRefresh()));
 
-  if (load.status === 'loading') return <StateView kind="loading" />;
-  if (load.status === 'error') return <StateView kind="error" text={load.message} onRetry={() => void fetchList()} />;
+  const nav = <H5NavBar title="我的收藏 Favourites" />;
+  if (load.status === 'loading')
+    return (
+      <View className="favourites">
+        {nav}
+        <StateView kind="loading" />
+      </View>
+    );
+  if (load.status === 'error')
+    return (
+      <View className="favourites">
+        {nav}
+        <StateView kind="error" text={load.message} onRetry={() => void fetchList()} />
+      </View>
+    );
   if (load.items.length === 0)
     return (
       <View className="favourites favourites--empty">
+        {nav}
         <StateView kind="empty" text="还没有收藏 · No favourites yet" />
         <View className="btn btn--ghost" onClick={() => void Taro.switchTab({ url: tabUrl(routes.home) })}>
           去逛逛 Browse the shop
@@ -57,6 +72,7 @@ export default function FavouritesPage() {
 
   return (
     <View className="favourites">
+      {nav}
       <Text className="favourites__count muted">共 {load.items.length} 件收藏 · Favourites</Text>
       {load.items.map((f) => (
         <ProductRow
@@ -80,6 +96,9 @@ export default function FavouritesPage() {
           }
         />
       ))}
+      <View className="list-footer">
+        <Text>没有更多了 · No more</Text>
+      </View>
     </View>
   );
 }
