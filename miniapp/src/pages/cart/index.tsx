@@ -8,6 +8,7 @@ import { StateView } from '../../components/StateView';
 import { api, errorMessage, showError } from '../../services/api';
 import { mediaUrl } from '../../services/media';
 import { useShop } from '../../services/shop';
+import { showCartCount } from '../../services/cart-badge';
 import { checkoutUrl, productUrl, routes, tabUrl } from '../../routes';
 import { useLatestRequest } from '../../hooks/useLatestRequest';
 import './index.css';
@@ -28,6 +29,7 @@ export default function CartPage() {
       if (!quiet) setLoad({ status: 'loading' });
       try {
         const cart = await api.getCart({});
+        showCartCount(cart);
         if (isLatest()) setLoad({ status: 'ready', cart });
       } catch (err) {
         if (isLatest()) setLoad({ status: 'error', message: errorMessage(err) });
@@ -45,6 +47,7 @@ export default function CartPage() {
     const isLatest = latest.supersede();
     try {
       const cart = await call();
+      showCartCount(cart);
       if (isLatest()) setLoad({ status: 'ready', cart });
     } catch (err) {
       showError(err);

@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import Taro from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { ScrollView, Text, View } from '@tarojs/components';
 import type { Category, ProductSummary } from '@chatmall/shared';
 import { ProductRow } from '../../components/ProductRow';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
+import { syncCartBadgeOnShow } from '../../services/cart-badge';
 import { searchUrl } from '../../routes';
 import { useLatestRequest } from '../../hooks/useLatestRequest';
 import './index.css';
@@ -56,6 +57,7 @@ export default function CategoryPage() {
   useEffect(() => {
     void loadCategories();
   }, [loadCategories]);
+  useDidShow(syncCartBadgeOnShow);
 
   const loadMore = async () => {
     if (shelf.status !== 'ready' || !shelf.nextCursor || shelf.loadingMore || !active) return;
@@ -118,7 +120,13 @@ export default function CategoryPage() {
             shelf.items.map((p) => <ProductRow key={p.id} className="category-product" {...p} />)}
           {shelf.status === 'ready' && shelf.items.length > 0 && (
             <View className="list-footer">
-              <Text>{shelf.loadingMore ? '加载中… Loading' : shelf.nextCursor ? '上滑加载更多' : '没有更多了'}</Text>
+              <Text>
+                {shelf.loadingMore
+                  ? '加载中… Loading'
+                  : shelf.nextCursor
+                    ? '上滑加载更多 · Scroll for more'
+                    : '没有更多了 · No more'}
+              </Text>
             </View>
           )}
         </ScrollView>

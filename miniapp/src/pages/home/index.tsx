@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import Taro, { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import { Button, Image, ScrollView, Text, View } from '@tarojs/components';
 import type { Category, ProductSummary } from '@chatmall/shared';
 import { Price } from '../../components/Price';
@@ -7,7 +7,8 @@ import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
 import { mediaUrl } from '../../services/media';
 import { reloadShop, shippingText, useShop } from '../../services/shop';
-import { productUrl } from '../../routes';
+import { syncCartBadgeOnShow } from '../../services/cart-badge';
+import { productUrl, searchUrl } from '../../routes';
 import './index.css';
 
 const PAGE_SIZE = 20;
@@ -69,6 +70,7 @@ export default function HomePage() {
   }, [loadFirstPage]);
 
   useReachBottom(() => void loadMore());
+  useDidShow(syncCartBadgeOnShow);
   usePullDownRefresh(() => {
     void Promise.all([loadFirstPage(categoryId, true), reloadShop().catch(() => undefined)]).finally(() =>
       Taro.stopPullDownRefresh(),
@@ -78,6 +80,8 @@ export default function HomePage() {
   const chooseCategory = (id: string | undefined) => {
     if (id === categoryId) return;
     setCategoryId(id);
+    // The new list starts at its top, not where the buyer had scrolled the old one to.
+    void Taro.pageScrollTo({ scrollTop: 0, duration: 0 }).catch(() => undefined);
     void loadFirstPage(id, false);
   };
 
@@ -86,6 +90,12 @@ export default function HomePage() {
   return (
     <View className="home">
       <ShopHeader />
+      <View className="home-search" onClick={() => void Taro.navigateTo({ url: searchUrl() })}>
+        <View className="home-search__pill">
+          <Text className="home-search__icon">⌕</Text>
+          <Text className="home-search__text">搜索茶叶、点心 · Search</Text>
+        </View>
+      </View>
       <ScrollView className="category-bar" scrollX enhanced showScrollbar={false}>
         {tabs.map((tab) => (
           <View
@@ -129,7 +139,7 @@ export default function HomePage() {
                 加载更多 Load more
               </Button>
             ) : (
-              <Text className="shelf-footer__end">没有更多了 · That’s everything</Text>
+              <Text className="shelf-footer__end">没有更多了 · No more</Text>
             )}
           </View>
         </>

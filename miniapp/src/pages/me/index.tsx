@@ -1,10 +1,11 @@
 import { useCallback, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { orderStatusLabel, type Buyer, type OrderStatus } from '@chatmall/shared';
+import { chinaDate, orderStatusLabel, type Buyer, type OrderStatus } from '@chatmall/shared';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
 import { useShop } from '../../services/shop';
+import { syncCartBadgeOnShow } from '../../services/cart-badge';
 import { addressesUrl, favouritesUrl, ordersUrl } from '../../routes';
 import './index.css';
 
@@ -30,7 +31,10 @@ export default function MePage() {
     }
   }, []);
 
-  useDidShow(() => void fetchMe());
+  useDidShow(() => {
+    void fetchMe();
+    syncCartBadgeOnShow();
+  });
 
   if (load.status === 'loading') return <StateView kind="loading" text="登录中… Signing in" />;
   if (load.status === 'error') return <StateView kind="error" text={load.message} onRetry={() => void fetchMe()} />;
@@ -44,7 +48,7 @@ export default function MePage() {
         <View className="me-header__avatar">{(buyer.nickname ?? '茶').slice(0, 1)}</View>
         <View className="me-header__who">
           <Text className="me-header__name">{buyer.nickname ?? '微信用户 WeChat buyer'}</Text>
-          <Text className="me-header__since">{buyer.createdAt.slice(0, 10)} 加入 · Member since</Text>
+          <Text className="me-header__since">{chinaDate(buyer.createdAt)} 加入 · Member since</Text>
         </View>
       </View>
 

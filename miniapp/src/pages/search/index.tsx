@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useReachBottom, useRouter } from '@tarojs/taro';
 import { Input, Text, View } from '@tarojs/components';
 import type { ProductListQuery, ProductSummary } from '@chatmall/shared';
+import { H5NavBar } from '../../components/H5NavBar';
 import { ProductRow } from '../../components/ProductRow';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
@@ -10,6 +11,8 @@ import { useLatestRequest } from '../../hooks/useLatestRequest';
 import './index.css';
 
 const PAGE_SIZE = 20;
+/** The API refuses a longer keyword (SearchKeyword in shared/src/catalog.ts); the input stops here. */
+const MAX_KEYWORD = 50;
 
 /** The keyword search on GET /api/products (`q`). */
 type SearchQuery = ProductListQuery & { q: string };
@@ -21,7 +24,7 @@ type Results =
   | { status: 'ready'; items: ProductSummary[]; nextCursor: string | null; loadingMore: boolean };
 
 export default function SearchPage() {
-  const initial = routeParam(useRouter().params.q);
+  const initial = routeParam(useRouter().params.q).slice(0, MAX_KEYWORD);
   const [input, setInput] = useState(initial);
   const [keyword, setKeyword] = useState(initial.trim());
   const [results, setResults] = useState<Results>({ status: 'idle' });
@@ -71,25 +74,27 @@ export default function SearchPage() {
   });
 
   const submit = () => {
-    const q = input.trim();
+    const q = input.slice(0, MAX_KEYWORD).trim();
     if (q === keyword) void search(q);
     else setKeyword(q);
   };
 
   return (
     <View className="search-page">
-      <View className="search-bar">
+      <H5NavBar title="搜索 Search" />
+      <View className={`search-bar${process.env.TARO_ENV === 'h5' ? ' search-bar--below-h5-nav' : ''}`}>
         <Input
           className="search-bar__input"
           value={input}
           focus={!initial}
           confirmType="search"
+          maxlength={MAX_KEYWORD}
           placeholder="搜索茶叶、点心 · Search"
           onInput={(e) => setInput(e.detail.value)}
           onConfirm={submit}
         />
         <View className="btn btn--small search-bar__submit" onClick={submit}>
-          搜索
+          搜索 Go
         </View>
       </View>
 
@@ -108,7 +113,13 @@ export default function SearchPage() {
             <ProductRow key={p.id} className="search-result" {...p} />
           ))}
           <View className="list-footer">
-            <Text>{results.loadingMore ? '加载中… Loading' : results.nextCursor ? '上滑加载更多' : '没有更多了'}</Text>
+            <Text>
+              {results.loadingMore
+                ? '加载中… Loading'
+                : results.nextCursor
+                  ? '上滑加载更多 · Scroll for more'
+                  : '没有更多了 · No more'}
+            </Text>
           </View>
         </View>
       )}
