@@ -1,8 +1,18 @@
+import type { ReactNode } from 'react';
 import { Text, View } from '@tarojs/components';
 import { formatFen, type PriceBreakdown } from '@chatmall/shared';
 
 /** Items, discounts, shipping and what is payable: the same rows on checkout and order detail. */
-export function Breakdown({ price, payableLabel = '应付 Payable' }: { price: PriceBreakdown; payableLabel?: string }) {
+export function Breakdown({
+  price,
+  payableLabel = '应付 Payable',
+  shippingNote,
+}: {
+  price: PriceBreakdown;
+  payableLabel?: string;
+  /** A line right under the shipping row (checkout: how much more ships free). */
+  shippingNote?: ReactNode;
+}) {
   return (
     <View className="breakdown">
       <View className="breakdown__row">
@@ -21,6 +31,7 @@ export function Breakdown({ price, payableLabel = '应付 Payable' }: { price: P
           {price.shippingFee === 0 ? '免运费 Free' : formatFen(price.shippingFee)}
         </Text>
       </View>
+      {shippingNote}
       <View className="breakdown__row breakdown__row--total">
         <Text>{payableLabel}</Text>
         <Text className="breakdown__payable">{formatFen(price.payable)}</Text>

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
-import { Image, Text, View } from '@tarojs/components';
+import { Image, Text, Textarea, View } from '@tarojs/components';
 import {
   ApiError,
   ErrorCode,
   findSku,
+  formatFen,
+  freeShippingGap,
   priceOrder,
   type Address,
   type CartLine,
@@ -13,11 +15,13 @@ import {
 import { AddressCard } from '../../../components/AddressCard';
 import { AddressForm } from '../../../components/AddressForm';
 import { Breakdown } from '../../../components/Breakdown';
+import { H5NavBar } from '../../../components/H5NavBar';
 import { Price } from '../../../components/Price';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
 import { mediaUrl } from '../../../services/media';
 import { useShop } from '../../../services/shop';
+import { refreshCartBadge } from '../../../services/cart-badge';
 import { randomKey } from '../../../services/session';
 import { orderUrl, routeParam } from '../../../routes';
 import './index.css';
@@ -77,6 +81,7 @@ export default function CheckoutPage() {
   const [mode, setMode] = useState<'show' | 'choose' | 'add'>('show');
   const [serverPrice, setServerPrice] = useState<PriceBreakdown | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  const [note, setNote] = useState('');
   // One key per checkout: a retried submit (timeout, double tap) returns the same order.
   const clientKey = useRef(randomKey('ck', 32)).current;
 
@@ -117,13 +122,28 @@ export default function CheckoutPage() {
     };
   }, [items]);
 
-  if (load.status === 'loading') return <StateView kind="loading" />;
-  if (load.status === 'error') return <StateView kind="error" text={load.message} onRetry={() => void fetchAll()} />;
-  if (lines.length === 0) return <StateView kind="empty" text="没有要结算的商品 · Nothing to check out" />;
+  const nav = <H5NavBar title="确认订单 Checkout" />;
+  if (load.status !== 'ready' || lines.length === 0)
+    return (
+      <View className="checkout">
+        {nav}
+        {load.status === 'loading' ? (
+          <StateView kind="loading" />
+        ) : load.status === 'error' ? (
+          <StateView kind="error" text={load.message} onRetry={() => void fetchAll()} />
+        ) : (
+          <StateView kind="empty" text="没有要结算的商品 · Nothing to check out" />
+        )}
+      </View>
+    );
 
   const { addresses } = load;
   const address = addresses.find((a) => a.id === addressId) ?? null;
   const price = serverPrice ?? localPrice;
+  // Near the free-shipping threshold (within half of it), say how much more ships free.
+  const gap = shop && price.shippingFee > 0 ? freeShippingGap(price.itemsTotal, shop.shipping) : null;
+  const freeOver = shop?.shipping.freeOver ?? null;
+  const nearGap = gap !== null && freeOver !== null && gap * 2 <= freeOver ? gap : null;
 
   const onAddressSaved = (saved: Address) => {
     setLoad({ ...load, addresses: [saved, ...addresses.filter((a) => a.id !== saved.id)] });
@@ -140,7 +160,10 @@ export default function CheckoutPage() {
     }
     setSubmitting(true);
     try {
-      const order = await api.createOrder({ body: { clientKey, items, addressId: address.id } });
+      const order = await api.createOrder({
+        body: { clientKey, items, addressId: address.id, note: note.trim() || undefined },
+      });
+      void refreshCartBadge(); // the ordered lines have left the cart
       // On to paying: the order page opens the payment sheet (weapp) or offers Pay now (H5).
       void Taro.redirectTo({ url: orderUrl(order.id, { pay: true }) });
     } catch (err) {
@@ -153,6 +176,7 @@ export default function CheckoutPage() {
 
   return (
     <View className="checkout">
+      {nav}
       <View className="card checkout-address">
         <View className="checkout-address__head">
           <Text className="card__title">收货地址 Ship to</Text>
@@ -212,8 +236,30 @@ export default function CheckoutPage() {
         ))}
       </View>
 
+      <View className="card checkout-note">
+        <Text className="card__title">备注 Note</Text>
+        <Textarea
+          className="checkout-note__input"
+          placeholder="选填：给商家的留言 · Optional note to the shop"
+          maxlength={200}
+          value={note}
+          autoHeight
+          onInput={(e) => setNote(e.detail.value)}
+        />
+        {note.length >= 150 && <Text className="muted checkout-note__count">{note.length}/200</Text>}
+      </View>
+
       <View className="card checkout-breakdown">
-        <Breakdown price={price} />
+        <Breakdown
+          price={price}
+          shippingNote={
+            nearGap !== null ? (
+              <Text className="checkout-free-shipping">
+                再买 {formatFen(nearGap)} 免运费 · {formatFen(nearGap)} more ships free
+              </Text>
+            ) : undefined
+          }
+        />
         {!serverPrice && <Text className="muted checkout-breakdown__note">正在核对价格… Checking prices</Text>}
       </View>
 
