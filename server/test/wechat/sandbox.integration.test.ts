@@ -139,3 +139,41 @@ describe('duplicates', () => {
     }
   });
 });
+
+describe('the sandbox console (as its forms post)', () => {
+  /** A console form's POST: form-encoded, answered with a 303 to the page showing the result. */
+  const form = async (p: string, fields: Record<string, string>) => {
+    const res = await fetch(`${sandboxUrl}${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    return (await fetch(`${sandboxUrl}${res.headers.get('location')}`)).text();
+  };
+
+  it('a QR ticket created on the console and scanned reaches the server as subscribe with that scene', async () => {
+    await post('/sandbox/oa/mode', { mode: 'safe' });
+    const openid = 'o_console_qr';
+    const created = await form('/sandbox/oa/qrcodes', {
+      openid,
+      action_name: 'QR_STR_SCENE',
+      scene: 'counter-3',
+      expire_seconds: '300',
+    });
+    const ticket = /data-ticket>([^<]+)</.exec(created)?.[1];
+    expect(ticket).toBeDefined();
+    const scanned = await form(`/sandbox/oa/users/${openid}/follow`, { ticket: ticket! });
+    expect(scanned).toContain(`event:subscribe from ${openid}`);
+    expect(seen.find((m) => m.fromUserName === openid)).toMatchObject({
+      msgType: 'event',
+      event: 'subscribe',
+      scene: 'counter-3',
+      ticket,
+    });
+    // The welcome the server answered with is on the page and in the user's chat.
+    expect(scanned).toContain(await welcome());
+    expect(await inbox(openid)).toEqual([expect.objectContaining({ via: 'reply', content: await welcome() })]);
+  });
+});
