@@ -4,6 +4,9 @@ import { Commerce1763856000000 } from './1763856000000-commerce';
 import { Payments1763942400000 } from './1763942400000-payments';
 import { Refunds1763946000000 } from './1763946000000-refunds';
 import { ShopSettings1764028800000 } from './1764028800000-shop-settings';
+import { AfterSalesAndReviews1764201600000 } from './1764201600000-after-sales-and-reviews';
+import { UniqueKeys1764288000000 } from './1764288000000-unique-keys';
+import { AuthHardening1764374400000 } from './1764374400000-auth-hardening';
 
 export const migrations = [
   Catalog1763769600000,
@@ -11,4 +14,7 @@ export const migrations = [
   Payments1763942400000,
   Refunds1763946000000,
   ShopSettings1764028800000,
+  AfterSalesAndReviews1764201600000,
+  UniqueKeys1764288000000,
+  AuthHardening1764374400000,
 ];

@@ -48,6 +48,8 @@ export const ProductSummary = z.object({
   priceFrom: Fen,
   priceTo: Fen,
   soldOut: z.boolean(),
+  /** Buyers' rating (mean of visible reviews, one decimal) and how many; absent or null when there is none. */
+  rating: z.object({ average: z.number(), count: z.number().int().nonnegative() }).nullable().optional(),
 });
 export type ProductSummary = z.infer<typeof ProductSummary>;
 

@@ -65,12 +65,27 @@ import {
   Refund,
   RefundList,
   RefundStatus,
+  RefundListQuery,
+  RefundPage,
   RejectRefund,
   RequestRefund,
   ShipOrderRequest,
 } from './orders';
 import { PriceBreakdown } from './pricing';
 import { ShopProfile, ShopSettings, ShopSettingsPatch } from './shop';
+import {
+  AdminReview,
+  AdminReviewPage,
+  AdminReviewQuery,
+  CreateReview,
+  HideReview,
+  MyReview,
+  MyReviewList,
+  ProductReviewPage,
+  ProductReviewQuery,
+  ReplyToReview,
+  UpdateReview,
+} from './reviews';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -335,7 +350,8 @@ export const contract = {
   requestRefund: endpoint({
     method: 'POST',
     path: '/api/orders/:id/refunds',
-    summary: 'Ask for money back on a paid order (the merchant approves or rejects)',
+    summary:
+      'Ask for money back (售后) on a paid, shipped or completed order: lines and quantities or an amount, a reason, photos (the merchant approves or rejects)',
     access: access.buyer,
     params: z.object({ id: z.string().min(1).max(40) }),
     body: RequestRefund,
@@ -351,6 +367,63 @@ export const contract = {
   }),
   confirmReceipt: endpoint({
     method: 'POST',
+  withdrawRefund: endpoint({
+    method: 'POST',
+    path: '/api/orders/:id/refunds/:refundId/withdraw',
+    summary: 'Take back an after-sales request the merchant has not decided yet (409 once decided)',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40), refundId: z.string().min(1).max(40) }),
+    response: Refund,
+  }),
+  listMyRefunds: endpoint({
+    method: 'GET',
+    path: '/api/refunds',
+    summary: 'The buyer’s after-sales requests across orders, newest first (the 售后 tab)',
+    access: access.buyer,
+    query: RefundListQuery,
+    response: RefundPage,
+  }),
+  uploadBuyerImage: endpoint({
+    method: 'POST',
+    path: '/api/media',
+    summary:
+      'A buyer uploads one photo (raw body, image/png, jpeg, webp or gif, bytes checked) for their own after-sales requests and reviews',
+    access: access.buyer,
+    response: MediaUploaded,
+  }),
+  createReview: endpoint({
+    method: 'POST',
+    path: '/api/reviews',
+    summary: 'Review one line of a received order (1–5, text, up to 6 photos); one per line',
+    access: access.buyer,
+    body: CreateReview,
+    response: MyReview,
+  }),
+  updateReview: endpoint({
+    method: 'PATCH',
+    path: '/api/reviews/:id',
+    summary: 'Edit one’s review, once, within 7 days',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: UpdateReview,
+    response: MyReview,
+  }),
+  listOrderReviews: endpoint({
+    method: 'GET',
+    path: '/api/orders/:id/reviews',
+    summary: 'The buyer’s reviews of one of their orders’ lines',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: MyReviewList,
+  }),
+  listProductReviews: endpoint({
+    method: 'GET',
+    path: '/api/products/:id/reviews',
+    summary: 'A product’s rating and its visible reviews, newest first (`photos=1`: only with photos)',
+    params: z.object({ id: ProductId }),
+    query: ProductReviewQuery,
+    response: ProductReviewPage,
+  }),
     path: '/api/orders/:id/confirm-receipt',
     summary: 'The buyer confirms a shipped order arrived',
     access: access.buyer,
@@ -437,6 +510,40 @@ export const contract = {
   }),
   createStaff: endpoint({
     method: 'POST',
+  adminListReviews: endpoint({
+    method: 'GET',
+    path: '/api/admin/reviews',
+    summary: 'Reviews, newest first, hidden ones included (filter by product, hidden)',
+    access: access.staff('owner', 'marketer'),
+    query: AdminReviewQuery,
+    response: AdminReviewPage,
+  }),
+  replyToReview: endpoint({
+    method: 'POST',
+    path: '/api/admin/reviews/:id/reply',
+    summary: 'The merchant’s reply under a review (replaces an earlier reply; audited)',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: ReplyToReview,
+    response: AdminReview,
+  }),
+  hideReview: endpoint({
+    method: 'POST',
+    path: '/api/admin/reviews/:id/hide',
+    summary: 'Hide a review from the product page and its rating (audited)',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: HideReview,
+    response: AdminReview,
+  }),
+  unhideReview: endpoint({
+    method: 'POST',
+    path: '/api/admin/reviews/:id/unhide',
+    summary: 'Show a hidden review again (audited)',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: AdminReview,
+  }),
     path: '/api/admin/staff',
     summary: 'Add a staff member (owner only)',
     access: access.staff('owner'),
@@ -445,6 +552,14 @@ export const contract = {
   }),
   listAudit: endpoint({
     method: 'GET',
+  unlockStaff: endpoint({
+    method: 'POST',
+    path: '/api/admin/staff/:id/unlock',
+    summary: 'Lift a staff member’s sign-in lock after repeated wrong passwords (owner only; audited)',
+    access: access.staff('owner'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: StaffMember,
+  }),
     path: '/api/admin/audit',
     summary: 'Who changed what, newest first (owner only)',
     access: access.staff('owner'),

@@ -22,6 +22,8 @@ export const idPrefixes = {
   payment: 'pay',
   payNotification: 'pn',
   refund: 'rf',
+  review: 'rev',
+  buyerUpload: 'upl',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

@@ -10,5 +10,6 @@ export * from './commerce';
 export * from './orders';
 export * from './routes';
 export * from './time';
+export * from './reviews';
 export * from './contract';
 export * from './client';

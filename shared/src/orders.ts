@@ -65,6 +65,8 @@ export type CreateOrderRequest = z.input<typeof CreateOrderRequest>;
 export const CheckoutPreviewRequest = z.object({ items: z.array(OrderLineInput).min(1).max(50) });
 
 export const OrderLine = z.object({
+  /** The line's own id: what an after-sales request or a review names. */
+  id: z.string(),
   skuId: z.string(),
   productId: z.string(),
   name: z.string(),
@@ -100,6 +102,10 @@ export const OrderSummary = Order.pick({ id: true, orderNo: true, status: true, 
   itemCount: z.number().int(),
   firstImage: z.string(),
   title: z.string(),
+  /** One entry per product (its SKUs' units summed), in the order's line order: the list's card rows. */
+  products: z.array(
+    z.object({ productId: z.string(), name: z.string(), image: z.string(), quantity: z.number().int() }),
+  ),
 });
 export type OrderSummary = z.infer<typeof OrderSummary>;
 
@@ -126,6 +132,8 @@ export const RefundStatus = z.enum([
   'ABNORMAL',
   'SUCCESS',
   'CLOSED',
+  /** The buyer took back a request the merchant had not yet decided: holds no money. */
+  'WITHDRAWN',
 ]);
 export type RefundStatus = z.infer<typeof RefundStatus>;
 
@@ -137,12 +145,75 @@ export const refundStatusLabel: Record<RefundStatus, string> = {
   ABNORMAL: '退款异常 Needs attention',
   SUCCESS: '已退款 Refunded',
   CLOSED: '退款关闭 Closed',
+  WITHDRAWN: '已撤销 Withdrawn',
 };
 
-export const RequestRefund = z.object({
-  amount: Fen.refine((v) => v > 0, 'must be more than 0'),
-  reason: z.string().trim().min(1).max(80),
+/** What the buyer sees of a refund: ABNORMAL is the merchant's problem, so it reads as still refunding. */
+export const buyerRefundStatusLabel: Record<RefundStatus, string> = {
+  REQUESTED: '待处理 Pending',
+  APPROVED: '已同意 Approved',
+  PROCESSING: '退款中 Refunding',
+  ABNORMAL: '退款中 Refunding',
+  SUCCESS: '已退款 Refunded',
+  REJECTED: '已拒绝 Rejected',
+  CLOSED: '退款关闭 Closed',
+  WITHDRAWN: '已撤销 Withdrawn',
+};
+
+/** Order states in which the buyer may ask for money back (申请退款 / 售后). */
+export const REFUNDABLE_ORDER_STATUSES: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED', 'PARTIALLY_REFUNDED'];
+
+/** The fixed list of after-sales reasons a buyer picks from (free text goes beside it). */
+export const RefundReasonCode = z.enum([
+  'NOT_RECEIVED',
+  'DAMAGED',
+  'WRONG_ITEM',
+  'QUALITY',
+  'NOT_AS_DESCRIBED',
+  'CHANGED_MIND',
+  'OTHER',
+]);
+export type RefundReasonCode = z.infer<typeof RefundReasonCode>;
+
+export const refundReasonLabel: Record<RefundReasonCode, string> = {
+  NOT_RECEIVED: '未收到货 Not received',
+  DAMAGED: '商品破损 Damaged',
+  WRONG_ITEM: '发错货 Wrong item',
+  QUALITY: '质量问题 Quality problem',
+  NOT_AS_DESCRIBED: '与描述不符 Not as described',
+  CHANGED_MIND: '不想要了 Changed my mind',
+  OTHER: '其他 Other',
+};
+
+/** A photo a buyer uploaded (`POST /api/media`): the URL it answered. */
+export const BuyerPhotoUrl = z.string().min(1).max(255);
+export const MAX_PHOTOS = 6;
+
+export const RefundLineInput = z.object({
+  orderLineId: z.string().min(1).max(40),
+  quantity: z.number().int('must be a whole number of units').min(1, 'must be at least 1').max(999),
 });
+
+/**
+ * Ask for money back: some lines and quantities (the amount follows from their unit prices,
+ * never more than is left), or an amount for the whole order, or both (an explicit amount
+ * wins). A reason from the fixed list, free text (required for OTHER), up to 6 photos.
+ */
+export const RequestRefund = z
+  .object({
+    amount: Fen.refine((v) => v > 0, 'must be more than 0').optional(),
+    lines: z.array(RefundLineInput).min(1, 'must name at least one line').max(50).optional(),
+    reasonCode: RefundReasonCode.default('OTHER'),
+    reason: z.string().trim().max(80).default(''),
+    photos: z.array(BuyerPhotoUrl).max(MAX_PHOTOS, `at most ${MAX_PHOTOS} photos`).default([]),
+  })
+  .superRefine((r, ctx) => {
+    if (r.amount === undefined && r.lines === undefined)
+      ctx.addIssue({ code: 'custom', path: ['amount'], message: 'name lines or an amount' });
+    if (r.reasonCode === 'OTHER' && !r.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'say why (required for OTHER)' });
+  });
+export type RequestRefund = z.input<typeof RequestRefund>;
 
 export const StockReturn = z.object({ skuId: SkuId, quantity: Quantity });
 
@@ -152,21 +223,45 @@ export const ApproveRefund = z.object({
 });
 export const RejectRefund = z.object({ reason: z.string().trim().min(1).max(80) });
 
+/** A line of an after-sales request, with name and image frozen as they were on the order. */
+export const RefundLine = z.object({
+  orderLineId: z.string(),
+  skuId: z.string(),
+  productId: z.string(),
+  name: z.string(),
+  image: z.string(),
+  quantity: z.number().int(),
+  /** Unit price × quantity, in fen. */
+  amount: Fen,
+});
+export type RefundLine = z.infer<typeof RefundLine>;
+
 export const Refund = z.object({
   id: z.string(),
   orderId: z.string(),
   orderNo: z.string(),
   outRefundNo: z.string(),
   amount: Fen,
+  reasonCode: RefundReasonCode,
   reason: z.string(),
+  /** Empty for a request of an amount on the whole order. */
+  lines: z.array(RefundLine),
+  photos: z.array(z.string()),
   status: RefundStatus,
   rejectReason: z.string().nullable(),
   restock: z.array(z.object({ skuId: z.string(), quantity: z.number().int() })),
   createdAt: z.string(),
+  /** When the status last moved (approved, rejected, withdrawn…). */
+  updatedAt: z.string(),
   succeededAt: z.string().nullable(),
 });
 export type Refund = z.infer<typeof Refund>;
 export const RefundList = z.object({ items: z.array(Refund) });
+export const RefundListQuery = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export const RefundPage = z.object({ items: z.array(Refund), nextCursor: z.string().nullable() });
 
 export const PaymentView = z.object({
   status: z.string(),

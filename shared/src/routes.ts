@@ -24,6 +24,8 @@ export const pagePaths = {
   checkout: 'pkg-order/pages/checkout/index',
   orders: 'pkg-order/pages/orders/index',
   order: 'pkg-order/pages/order/index',
+  afterSales: 'pkg-order/pages/after-sales/index',
+  review: 'pkg-order/pages/review/index',
   // pkg-member
   favourites: 'pkg-member/pages/favourites/index',
   addresses: 'pkg-member/pages/addresses/index',
@@ -42,9 +44,14 @@ export interface PageQueries {
   search: { q?: string };
   /** From the cart's selected lines, or "buy now" of one SKU. */
   checkout: { from: 'cart' } | { sku: string; product: string; qty: number };
-  orders: { status?: OrderStatus };
+  /** `tab=refunds`: the 售后 tab. */
+  orders: { status?: OrderStatus; tab?: 'refunds' };
   /** `pay=1` right after checkout: the page opens WeChat's payment sheet at once. */
   order: { id: string; pay?: 1 };
+  /** 申请退款 / 售后 for one order; `line` preselects one of its lines. */
+  afterSales: { order: string; line?: string };
+  /** Review one line of a received order (or edit its review). */
+  review: { order: string; line: string };
   favourites: undefined;
   addresses: undefined;
 }

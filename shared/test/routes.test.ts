@@ -61,7 +61,16 @@ describe('the package layout app.json is built from', () => {
       'pages/search/index',
     ]);
     expect(subpackagePages()).toEqual([
-      { root: 'pkg-order', pages: ['pages/checkout/index', 'pages/orders/index', 'pages/order/index'] },
+      {
+        root: 'pkg-order',
+        pages: [
+          'pages/checkout/index',
+          'pages/orders/index',
+          'pages/order/index',
+          'pages/after-sales/index',
+          'pages/review/index',
+        ],
+      },
       { root: 'pkg-member', pages: ['pages/favourites/index', 'pages/addresses/index'] },
     ]);
     expect(Object.values(subpackageRoots)).toEqual(['pkg-order', 'pkg-member']);

@@ -45,7 +45,12 @@ export function createHttpApp(deps: {
   app.use(requestContextMiddleware(deps.log));
   app.use(errorMiddleware());
   // Image uploads are raw bytes with their own (larger) limit; every other body keeps 1 MB.
-  app.use(readBody(undefined, { [`POST ${contract.uploadImage.path}`]: config.mediaMaxUploadBytes }));
+  app.use(
+    readBody(undefined, {
+      [`POST ${contract.uploadImage.path}`]: config.mediaMaxUploadBytes,
+      [`POST ${contract.uploadBuyerImage.path}`]: config.mediaMaxUploadBytes,
+    }),
+  );
   // Probes and WeChat's server-to-server callbacks: no browser calls them, so no CORS.
   app.use(system.routes() as unknown as Koa.Middleware);
   // The storefront's H5 build calls the API from the same origin; cross-origin callers

@@ -30,6 +30,7 @@ import type { OrderScheduler } from '../modules/orders/order.service';
 import type { PayNotificationHandler } from '../modules/payments/pay-notify.routes';
 import { paymentsModule } from '../modules/payments/payments.module';
 import { shopModule } from '../modules/shop/shop.module';
+import { reviewsModule } from '../modules/reviews/reviews.module';
 import { WechatPay } from '../wechat/pay/wechat-pay';
 
 export interface ComposeDeps {
@@ -76,7 +77,7 @@ export function compose(deps: ComposeDeps) {
   const health = healthModule(kernel);
   const auth = authModule(kernel, { loginCodes: deps.loginCodes });
   const shop = shopModule(kernel);
-  const catalog = catalogModule(kernel);
+  const media = mediaModule(kernel, { storage: deps.mediaStorage });
   const shopName = async () => (await shop.services.settings.get()).name;
   const shippingRule = async () => (await shop.services.settings.get()).shipping;
   const cart = cartModule(kernel, { shippingRule });
@@ -89,21 +90,25 @@ export function compose(deps: ComposeDeps) {
       shopName,
       orderPage: (id) => pagePath('order', { id }),
     },
+      buyerMedia: media.services.buyerMedia,
     { notifications: deps.payNotifications },
   );
   const modules: AppModule[] = [
+  const reviews = reviewsModule(kernel, { orders: orders.services.orders, buyerMedia: media.services.buyerMedia });
+  const catalog = catalogModule(kernel, { ratings: reviews.services.reviews.ratingsOf });
     health,
     officialAccountModule(kernel, { shopName }),
     auth,
     shop,
     catalog,
-    mediaModule(kernel, { storage: deps.mediaStorage }),
+    media,
     cart,
     favouritesModule(kernel),
     addressesModule(kernel),
     orders,
     payments,
   ];
+    reviews,
 
   const subscribers = new Subscribers();
   for (const m of modules) m.subscribe?.(subscribers);
@@ -131,6 +136,8 @@ export function compose(deps: ComposeDeps) {
       if (queueConnection) await queueConnection.quit().catch(() => queueConnection?.disconnect());
     },
   };
+      ...media.services,
+      ...reviews.services,
 }
 
 export type Composition = ReturnType<typeof compose>;

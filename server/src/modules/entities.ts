@@ -16,6 +16,10 @@ import { FavouriteEntity } from './favourites/favourite.entity';
 import { OrderLineEntity } from './orders/order-line.entity';
 import { OrderEntity } from './orders/order.entity';
 import { ShopSettingsEntity } from './shop/shop-settings.entity';
+import { BuyerUploadEntity } from './media/buyer-upload.entity';
+import { ProductRatingEntity } from './reviews/product-rating.entity';
+import { ReviewEntity } from './reviews/review.entity';
+import { BuyerSessionKeyEntity } from './auth/buyer-session-key.entity';
 
 export const entities = [
   CategoryEntity,
@@ -36,4 +40,8 @@ export const entities = [
   OutboxEventEntity,
   OutboxEffectEntity,
   ShopSettingsEntity,
+  BuyerUploadEntity,
+  ReviewEntity,
+  ProductRatingEntity,
+  BuyerSessionKeyEntity,
 ];

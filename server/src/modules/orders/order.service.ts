@@ -45,6 +45,36 @@ export interface OrderFacts {
   payBy: Date;
 }
 
+/** One line of an order as bought: what after-sales and reviews may know of it. */
+export interface OrderLineFacts {
+  id: string;
+  skuId: string;
+  productId: string;
+  name: string;
+  specValues: string[];
+  image: string;
+  unitPrice: number;
+  quantity: number;
+}
+
+export interface ReviewableLine extends OrderLineFacts {
+  orderId: string;
+  orderStatus: OrderStatus;
+  /** Receipt confirmed, or completed by itself: reviews are open. */
+  received: boolean;
+}
+
+const lineFacts = (l: OrderLineEntity): OrderLineFacts => ({
+  id: l.id,
+  skuId: l.skuId,
+  productId: l.productId,
+  name: l.name,
+  specValues: l.specValues,
+  image: l.image,
+  unitPrice: l.unitPrice,
+  quantity: l.quantity,
+});
+
 const facts = (o: OrderEntity): OrderFacts => ({
   id: o.id,
   orderNo: o.orderNo,
@@ -70,6 +100,17 @@ export function newOrderNo(now = new Date()): string {
     .replace(/[-:TZ.]/g, '')
     .slice(0, 14);
   return `CM${stamp}${String(randomInt(0, 100_000_000)).padStart(8, '0')}`;
+}
+
+/** An order's lines as one entry per product (two SKUs of one tea are one row on a card). */
+function byProduct(lines: readonly OrderLineEntity[]) {
+  const out = new Map<string, { productId: string; name: string; image: string; quantity: number }>();
+  for (const l of lines) {
+    const p = out.get(l.productId);
+    if (p) p.quantity += l.quantity;
+    else out.set(l.productId, { productId: l.productId, name: l.name, image: l.image, quantity: l.quantity });
+  }
+  return [...out.values()];
 }
 
 /** Same SKU twice in one request becomes one line. */
@@ -237,6 +278,7 @@ export class OrderService {
             .map((l) => l.name)
             .join('、')
             .slice(0, 60),
+          products: byProduct(ls),
         };
       }),
     };
@@ -358,10 +400,27 @@ export class OrderService {
     return order ? facts(order) : null;
   }
 
-  /** The order's lines (what a refund may put back on the shelf). */
-  async lines(orderId: string): Promise<{ skuId: string; quantity: number }[]> {
-    const rows = await this.db.getRepository(OrderLineEntity).findBy({ orderId });
-    return rows.map((l) => ({ skuId: l.skuId, quantity: l.quantity }));
+  /**
+   * The order's lines as they were bought (frozen at checkout, never changed): what an
+   * after-sales request names and a refund may put back on the shelf.
+   */
+  async lines(orderId: string, ctx: Ctx = {}): Promise<OrderLineFacts[]> {
+    const rows = await managerOf(this.db, ctx)
+      .getRepository(OrderLineEntity)
+      .find({ where: { orderId }, order: { id: 'ASC' } });
+    return rows.map(lineFacts);
+  }
+
+  /**
+   * One order line as the reviews module needs it: null unless it is on one of this buyer's
+   * orders; `received` once receipt was confirmed or the order completed by itself.
+   */
+  async lineForReview(buyerId: string, orderLineId: string): Promise<ReviewableLine | null> {
+    const line = await this.db.getRepository(OrderLineEntity).findOneBy({ id: orderLineId });
+    if (!line) return null;
+    const order = await this.db.getRepository(OrderEntity).findOneBy({ id: line.orderId, buyerId });
+    if (!order) return null;
+    return { ...lineFacts(line), orderId: order.id, orderStatus: order.status, received: order.completedAt !== null };
   }
 
   /**
@@ -485,6 +544,7 @@ export class OrderService {
       orderNo: o.orderNo,
       status: o.status,
       lines: lines.map((l) => ({
+        id: l.id,
         skuId: l.skuId,
         productId: l.productId,
         name: l.name,

@@ -1,4 +1,5 @@
 import type { BuyerService } from '../auth/buyer.service';
+import type { BuyerMediaService } from '../media/buyer-media.service';
 import type { AppModule, Kernel } from '../module';
 import type { OrderService } from '../orders/order.service';
 import { payNotifyRoutes, type PayNotificationHandler } from './pay-notify.routes';
@@ -20,11 +21,13 @@ export function paymentsModule(
     buyers: BuyerService;
     shopName: () => Promise<string>;
     orderPage: (orderId: string) => string;
+    /** Checks a buyer's after-sales photos are their own uploads. */
+    buyerMedia?: BuyerMediaService;
   },
   opts: { notifications?: PayNotificationHandler } = {},
 ) {
   const wechatPay = k.wechat.pay;
-  const refunds = new RefundService(k.db, deps.orders, wechatPay, k.log);
+  const refunds = new RefundService(k.db, deps.orders, wechatPay, k.log, deps.buyerMedia);
   const payments = new PaymentService({
     db: k.db,
     orders: deps.orders,

@@ -10,8 +10,12 @@ export function paymentRoutes(router: ContractRouter, payments: PaymentService):
 
 export function refundRoutes(router: ContractRouter, refunds: RefundService): void {
   router.handle(contract.requestRefund, async ({ ctx, principal, params, body }) =>
-    refunds.request(ctx, principal.buyerId, params.id, body.amount, body.reason),
+    refunds.request(ctx, principal.buyerId, params.id, body),
   );
+  router.handle(contract.withdrawRefund, async ({ ctx, principal, params }) =>
+    refunds.withdraw(ctx, principal.buyerId, params.id, params.refundId),
+  );
+  router.handle(contract.listMyRefunds, async ({ principal, query }) => refunds.listMine(principal.buyerId, query));
   router.handle(contract.listOrderRefunds, async ({ principal, params }) => ({
     items: await refunds.listForOrder(principal.buyerId, params.id),
   }));

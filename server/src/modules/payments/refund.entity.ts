@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { RefundStatus } from '@chatmall/shared';
+import type { RefundLine, RefundReasonCode, RefundStatus } from '@chatmall/shared';
 
 /**
  * Money going back to a buyer. `out_refund_no` is the idempotency key WeChat Pay knows it by:
@@ -8,6 +8,7 @@ import type { RefundStatus } from '@chatmall/shared';
 @Entity('refunds')
 @Index('idx_refunds_order', ['orderId'])
 @Index('idx_refunds_status', ['status'])
+@Index('idx_refunds_buyer', ['buyerId', 'id'])
 export class RefundEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id!: string;
@@ -18,6 +19,10 @@ export class RefundEntity {
   @Column({ name: 'order_no', type: 'varchar', length: 32 })
   orderNo!: string;
 
+  /** Whose request it is (the 售后 tab lists a buyer's requests across orders). */
+  @Column({ name: 'buyer_id', type: 'varchar', length: 40, nullable: true })
+  buyerId!: string | null;
+
   @Index('uq_refunds_out_refund_no', { unique: true })
   @Column({ name: 'out_refund_no', type: 'varchar', length: 64 })
   outRefundNo!: string;
@@ -26,8 +31,20 @@ export class RefundEntity {
   @Column({ type: 'int' })
   amount!: number;
 
+  @Column({ name: 'reason_code', type: 'varchar', length: 24, default: 'OTHER' })
+  reasonCode!: RefundReasonCode;
+
+  /** The buyer's own words (or the reason's label when they wrote none); WeChat Pay is told the first 80 characters. */
   @Column({ type: 'varchar', length: 80 })
   reason!: string;
+
+  /** The lines and units the buyer named, frozen with names and prices; null for an amount on the whole order. */
+  @Column({ type: 'simple-json', nullable: true })
+  lines!: RefundLine[] | null;
+
+  /** The buyer's own uploads (`buyer_uploads`). */
+  @Column({ type: 'simple-json', nullable: true })
+  photos!: string[] | null;
 
   @Column({ type: 'varchar', length: 16 })
   status!: RefundStatus;

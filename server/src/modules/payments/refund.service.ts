@@ -5,26 +5,48 @@
  * The order becomes PARTIALLY_REFUNDED or REFUNDED only when money has actually gone back.
  */
 import { randomInt } from 'node:crypto';
-import { newId, type Refund, type RefundStatus } from '@chatmall/shared';
-import { In, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import {
+  newId,
+  refundReasonLabel,
+  REFUNDABLE_ORDER_STATUSES,
+  type FieldProblem,
+  type Refund,
+  type RefundLine,
+  type RefundReasonCode,
+  type RefundStatus,
+} from '@chatmall/shared';
+import { In, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import { NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
+import { newestFirst } from '../../kernel/pagination';
 import { withTx, type Ctx } from '../../kernel/tx';
 import { WechatPayApiError } from '../../wechat/pay/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { recordAudit } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
 import { publish } from '../events';
+import type { BuyerMediaService } from '../media/buyer-media.service';
 import type { OrderService } from '../orders/order.service';
 import { RefundEntity } from './refund.entity';
 
-/** Refunds that hold (or held) money: a new request may not exceed what is left. */
+/** Refunds that hold (or held) money: a new request may not exceed what is left. WITHDRAWN, REJECTED, CLOSED hold none. */
 const COUNTED: RefundStatus[] = ['REQUESTED', 'APPROVED', 'PROCESSING', 'ABNORMAL', 'SUCCESS'];
-const REFUNDABLE_ORDER = new Set(['PAID', 'SHIPPED', 'COMPLETED', 'PARTIALLY_REFUNDED']);
+/** Refunds whose restock list has gone, or will go, back on the shelf. */
+const RESTOCKING: RefundStatus[] = ['APPROVED', 'PROCESSING', 'ABNORMAL', 'SUCCESS'];
+const REFUNDABLE_ORDER = new Set<string>(REFUNDABLE_ORDER_STATUSES);
 
 export type RefundResult = 'SUCCESS' | 'ABNORMAL' | 'CLOSED';
 /** What applying WeChat's word on a refund did: moved it, found it already there, or found no such refund. */
 export type SettleOutcome = 'SETTLED' | 'DUPLICATE' | 'UNKNOWN_REFUND';
+
+/** What a buyer asks for (the contract's RequestRefund, parsed). */
+export interface RefundRequestInput {
+  amount?: number;
+  lines?: { orderLineId: string; quantity: number }[];
+  reasonCode: RefundReasonCode;
+  reason: string;
+  photos: string[];
+}
 
 export const refundDto = (r: RefundEntity): Refund => ({
   id: r.id,
@@ -32,13 +54,23 @@ export const refundDto = (r: RefundEntity): Refund => ({
   orderNo: r.orderNo,
   outRefundNo: r.outRefundNo,
   amount: r.amount,
+  reasonCode: r.reasonCode,
   reason: r.reason,
+  lines: r.lines ?? [],
+  photos: r.photos ?? [],
   status: r.status,
   rejectReason: r.rejectReason,
   restock: r.restock,
   createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
   succeededAt: r.succeededAt ? r.succeededAt.toISOString() : null,
 });
+
+const sumBy = <T>(items: readonly T[], key: (t: T) => string, n: (t: T) => number) => {
+  const m = new Map<string, number>();
+  for (const t of items) m.set(key(t), (m.get(key(t)) ?? 0) + n(t));
+  return m;
+};
 
 export class RefundService {
   constructor(
@@ -46,27 +78,89 @@ export class RefundService {
     private readonly orders: OrderService,
     private readonly wechatPay: WechatPay,
     private readonly log: Logger,
+    /** Checks that photos are the buyer's own uploads; without it a request may carry none. */
+    private readonly buyerMedia?: BuyerMediaService,
   ) {}
 
-  async request(ctx: Ctx, buyerId: string, orderId: string, amount: number, reason: string): Promise<Refund> {
+  /**
+   * A buyer's after-sales request. Lines and quantities (each at most what was bought less
+   * what earlier requests of that line still hold) give the amount from their unit prices,
+   * capped at what is left; an explicit amount must itself fit in what is left. The order is
+   * locked first, so two requests at once cannot both claim the same money or units.
+   */
+  async request(ctx: Ctx, buyerId: string, orderId: string, input: RefundRequestInput): Promise<Refund> {
     return withTx(this.db, ctx, async (ctx) => {
       const { tx } = ctx;
-      // Locked: two requests at once cannot both claim the same money.
       const order = await this.orders.lockForRefund(ctx, orderId);
       if (!order || order.buyerId !== buyerId) throw new NotFoundError('Order');
       if (!REFUNDABLE_ORDER.has(order.status))
         throw new OrderStateError(`An order that is ${order.status} cannot be refunded.`);
-      const held = await tx.getRepository(RefundEntity).sum('amount', { orderId, status: In(COUNTED) });
-      const left = order.payable - (held ?? 0);
-      if (amount > left)
+      const held = await tx.getRepository(RefundEntity).find({ where: { orderId, status: In(COUNTED) } });
+      const left = order.payable - held.reduce((n, r) => n + r.amount, 0);
+
+      let lines: RefundLine[] | null = null;
+      if (input.lines) {
+        const bought = new Map((await this.orders.lines(orderId, ctx)).map((l) => [l.id, l]));
+        const inFlight = sumBy(
+          held.flatMap((r) => r.lines ?? []),
+          (l) => l.orderLineId,
+          (l) => l.quantity,
+        );
+        const asked = new Map<string, number>();
+        const problems: FieldProblem[] = [];
+        input.lines.forEach((l, i) => {
+          const line = bought.get(l.orderLineId);
+          if (!line) return problems.push({ path: `body.lines.${i}.orderLineId`, message: 'is not on this order' });
+          const total = (asked.get(l.orderLineId) ?? 0) + l.quantity;
+          asked.set(l.orderLineId, total);
+          const open = line.quantity - (inFlight.get(l.orderLineId) ?? 0);
+          if (total > open)
+            problems.push({
+              path: `body.lines.${i}.quantity`,
+              message: `at most ${Math.max(open, 0)} (${line.quantity} bought, ${line.quantity - open} already asked for)`,
+            });
+        });
+        if (problems.length) throw new ValidationError(problems);
+        lines = [...asked].map(([id, quantity]) => {
+          const l = bought.get(id)!;
+          const amount = l.unitPrice * quantity;
+          return {
+            orderLineId: id,
+            skuId: l.skuId,
+            productId: l.productId,
+            name: l.name,
+            image: l.image,
+            quantity,
+            amount,
+          };
+        });
+      }
+      if (input.amount !== undefined && input.amount > left)
         throw new ValidationError([{ path: 'body.amount', message: `at most ${left} fen can still be refunded` }]);
+      const amount =
+        input.amount ??
+        Math.min(
+          left,
+          (lines ?? []).reduce((n, l) => n + l.amount, 0),
+        );
+      if (amount <= 0)
+        throw new ValidationError([{ path: 'body.lines', message: 'nothing is left to refund on this order' }]);
+      await this.buyerMedia?.assertOwned(ctx, buyerId, input.photos, 'body.photos');
+      if (input.photos.length && !this.buyerMedia)
+        throw new ValidationError([{ path: 'body.photos', message: 'photos are not accepted here' }]);
+
       const r = Object.assign(new RefundEntity(), {
         id: newId('refund'),
         orderId,
         orderNo: order.orderNo,
+        buyerId,
         outRefundNo: `RF${order.orderNo.slice(2)}${String(randomInt(0, 1_000_000)).padStart(6, '0')}`,
         amount,
-        reason,
+        reasonCode: input.reasonCode,
+        // WeChat Pay shows the reason to the payer: the buyer's words, else the reason's name.
+        reason: (input.reason || refundReasonLabel[input.reasonCode].split(' ')[0]).slice(0, 80),
+        lines,
+        photos: input.photos.length ? input.photos : null,
         status: 'REQUESTED' as const,
         rejectReason: null,
         restock: [],
@@ -76,6 +170,28 @@ export class RefundService {
       await tx.getRepository(RefundEntity).insert(r);
       return refundDto(await tx.getRepository(RefundEntity).findOneByOrFail({ id: r.id }));
     });
+  }
+
+  /** The buyer takes back a request nobody has decided yet: one conditional update, so it races approve and reject fairly. */
+  async withdraw(ctx: Ctx, buyerId: string, orderId: string, refundId: string): Promise<Refund> {
+    await this.orders.buyersOrder(buyerId, orderId); // another buyer's order: 404
+    await withTx(this.db, ctx, async ({ tx }) => {
+      const res = await tx
+        .getRepository(RefundEntity)
+        .update({ id: refundId, orderId, status: 'REQUESTED' }, { status: 'WITHDRAWN' });
+      if (res.affected) return;
+      const r = await tx.getRepository(RefundEntity).findOneBy({ id: refundId, orderId });
+      if (!r) throw new NotFoundError('Refund');
+      throw new OrderStateError(`A refund that is ${r.status} cannot be withdrawn.`);
+    });
+    return this.get(refundId);
+  }
+
+  /** The buyer's requests across orders, newest first (the 售后 tab). */
+  async listMine(buyerId: string, page: { cursor?: string; limit: number }) {
+    const qb = this.db.getRepository(RefundEntity).createQueryBuilder('r').where('r.buyer_id = :buyerId', { buyerId });
+    const res = await newestFirst(qb, page);
+    return { items: res.items.map(refundDto), nextCursor: res.nextCursor };
   }
 
   async listForOrder(buyerId: string, orderId: string): Promise<Refund[]> {
@@ -104,23 +220,54 @@ export class RefundService {
     return this.get(id);
   }
 
-  /** Approves and asks WeChat Pay to send the money; the notification (or a query) settles it. */
+  /**
+   * Approves and asks WeChat Pay to send the money; the notification (or a query) settles it.
+   * What goes back on the shelf is bounded per SKU by the units sold on the order less what
+   * its other refunds already put back (or will), summed over the list (a SKU may repeat) —
+   * checked under the order's lock, so two approvals at once cannot both restock one unit.
+   */
   async approve(
     ctx: Ctx,
     actor: StaffPrincipal,
     id: string,
     restock: { skuId: string; quantity: number }[],
   ): Promise<Refund> {
-    await withTx(this.db, ctx, async ({ tx }) => {
-      const refund = await tx.getRepository(RefundEntity).findOneBy({ id });
-      if (!refund) throw new NotFoundError('Refund');
-      const lines = await this.orders.lines(refund.orderId);
-      const problems = restock.flatMap((s, i) => {
-        const line = lines.find((l) => l.skuId === s.skuId);
-        if (!line) return [{ path: `body.restock.${i}.skuId`, message: 'is not on this order' }];
-        if (s.quantity > line.quantity)
-          return [{ path: `body.restock.${i}.quantity`, message: `at most ${line.quantity}` }];
-        return [];
+    // Read outside the transaction: its order id never changes, and the transaction's first
+    // read must be the lock (a consistent read first would fix a snapshot older than the lock).
+    const known = await this.db.getRepository(RefundEntity).findOneBy({ id });
+    if (!known) throw new NotFoundError('Refund');
+    await withTx(this.db, ctx, async (ctx) => {
+      const { tx } = ctx;
+      await this.orders.lockForRefund(ctx, known.orderId);
+      const refund = await tx.getRepository(RefundEntity).findOneByOrFail({ id });
+      const sold = sumBy(
+        await this.orders.lines(refund.orderId, ctx),
+        (l) => l.skuId,
+        (l) => l.quantity,
+      );
+      const others = await tx
+        .getRepository(RefundEntity)
+        .find({ where: { orderId: refund.orderId, status: In(RESTOCKING), id: Not(id) } });
+      const already = sumBy(
+        others.flatMap((r) => r.restock),
+        (s) => s.skuId,
+        (s) => s.quantity,
+      );
+      const asked = new Map<string, number>();
+      const problems = restock.flatMap((s, i): FieldProblem[] => {
+        const units = sold.get(s.skuId);
+        if (units === undefined) return [{ path: `body.restock.${i}.skuId`, message: 'is not on this order' }];
+        const total = (asked.get(s.skuId) ?? 0) + s.quantity;
+        asked.set(s.skuId, total);
+        const open = units - (already.get(s.skuId) ?? 0);
+        return total > open
+          ? [
+              {
+                path: `body.restock.${i}.quantity`,
+                message: `at most ${Math.max(open, 0)} units of this SKU can go back (${units} sold, ${units - open} already restocked)`,
+              },
+            ]
+          : [];
       });
       if (problems.length) throw new ValidationError(problems);
       const res = await tx
@@ -130,7 +277,7 @@ export class RefundService {
       await recordAudit(tx, actor, 'refund.approve', 'refund', id, { amount: refund.amount, restock });
     });
     await this.submit(id).catch((err: Error) =>
-      this.log.warn({ refundId: id, err: err.message }, 'refund not yet submitted; reconciliation will retry'),
+      this.log.warn({ refundId: id, err }, 'refund not yet submitted; reconciliation will retry'),
     );
     return this.get(id);
   }
