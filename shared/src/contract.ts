@@ -64,15 +64,14 @@ import {
   OrderPage,
   Refund,
   RefundList,
-  RefundStatus,
   RefundListQuery,
   RefundPage,
+  RefundStatus,
   RejectRefund,
   RequestRefund,
   ShipOrderRequest,
 } from './orders';
 import { PriceBreakdown } from './pricing';
-import { ShopProfile, ShopSettings, ShopSettingsPatch } from './shop';
 import {
   AdminReview,
   AdminReviewPage,
@@ -86,6 +85,7 @@ import {
   ReplyToReview,
   UpdateReview,
 } from './reviews';
+import { ShopProfile, ShopSettings, ShopSettingsPatch } from './shop';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -365,8 +365,6 @@ export const contract = {
     params: z.object({ id: z.string().min(1).max(40) }),
     response: RefundList,
   }),
-  confirmReceipt: endpoint({
-    method: 'POST',
   withdrawRefund: endpoint({
     method: 'POST',
     path: '/api/orders/:id/refunds/:refundId/withdraw',
@@ -424,6 +422,8 @@ export const contract = {
     query: ProductReviewQuery,
     response: ProductReviewPage,
   }),
+  confirmReceipt: endpoint({
+    method: 'POST',
     path: '/api/orders/:id/confirm-receipt',
     summary: 'The buyer confirms a shipped order arrived',
     access: access.buyer,
@@ -508,8 +508,6 @@ export const contract = {
     body: RejectRefund,
     response: Refund,
   }),
-  createStaff: endpoint({
-    method: 'POST',
   adminListReviews: endpoint({
     method: 'GET',
     path: '/api/admin/reviews',
@@ -544,14 +542,14 @@ export const contract = {
     params: z.object({ id: z.string().min(1).max(40) }),
     response: AdminReview,
   }),
+  createStaff: endpoint({
+    method: 'POST',
     path: '/api/admin/staff',
     summary: 'Add a staff member (owner only)',
     access: access.staff('owner'),
     body: CreateStaffRequest,
     response: StaffMember,
   }),
-  listAudit: endpoint({
-    method: 'GET',
   unlockStaff: endpoint({
     method: 'POST',
     path: '/api/admin/staff/:id/unlock',
@@ -560,6 +558,8 @@ export const contract = {
     params: z.object({ id: z.string().min(1).max(40) }),
     response: StaffMember,
   }),
+  listAudit: endpoint({
+    method: 'GET',
     path: '/api/admin/audit',
     summary: 'Who changed what, newest first (owner only)',
     access: access.staff('owner'),

@@ -29,8 +29,8 @@ import { ordersModule } from '../modules/orders/orders.module';
 import type { OrderScheduler } from '../modules/orders/order.service';
 import type { PayNotificationHandler } from '../modules/payments/pay-notify.routes';
 import { paymentsModule } from '../modules/payments/payments.module';
-import { shopModule } from '../modules/shop/shop.module';
 import { reviewsModule } from '../modules/reviews/reviews.module';
+import { shopModule } from '../modules/shop/shop.module';
 import { WechatPay } from '../wechat/pay/wechat-pay';
 
 export interface ComposeDeps {
@@ -89,13 +89,13 @@ export function compose(deps: ComposeDeps) {
       buyers: auth.services.buyers,
       shopName,
       orderPage: (id) => pagePath('order', { id }),
-    },
       buyerMedia: media.services.buyerMedia,
+    },
     { notifications: deps.payNotifications },
   );
-  const modules: AppModule[] = [
   const reviews = reviewsModule(kernel, { orders: orders.services.orders, buyerMedia: media.services.buyerMedia });
   const catalog = catalogModule(kernel, { ratings: reviews.services.reviews.ratingsOf });
+  const modules: AppModule[] = [
     health,
     officialAccountModule(kernel, { shopName }),
     auth,
@@ -107,8 +107,8 @@ export function compose(deps: ComposeDeps) {
     addressesModule(kernel),
     orders,
     payments,
-  ];
     reviews,
+  ];
 
   const subscribers = new Subscribers();
   for (const m of modules) m.subscribe?.(subscribers);
@@ -128,6 +128,8 @@ export function compose(deps: ComposeDeps) {
       ...cart.services,
       ...orders.services,
       ...payments.services,
+      ...media.services,
+      ...reviews.services,
     },
     /** Closes the queues this composition opened (the runtime's database and Redis are the caller's). */
     async close() {
@@ -136,8 +138,6 @@ export function compose(deps: ComposeDeps) {
       if (queueConnection) await queueConnection.quit().catch(() => queueConnection?.disconnect());
     },
   };
-      ...media.services,
-      ...reviews.services,
 }
 
 export type Composition = ReturnType<typeof compose>;
