@@ -12,6 +12,7 @@ import Koa from 'koa';
 import Router from 'koa-router';
 import serve from 'koa-static';
 import type { Config } from '../kernel/config';
+import type { ErrorMappingOptions } from '../kernel/errors';
 import type { Logger } from '../kernel/logger';
 import type { AppModule } from '../modules/module';
 import { ContractRouter, type Authenticate } from './contract-router';
@@ -30,6 +31,7 @@ export function createHttpApp(deps: {
   log: Logger;
   modules: readonly AppModule[];
   authenticate: Authenticate;
+  errors?: ErrorMappingOptions;
 }): HttpApp {
   const { config } = deps;
   const app = new Koa({ proxy: config.env === 'production' });
@@ -43,7 +45,7 @@ export function createHttpApp(deps: {
   }
 
   app.use(requestContextMiddleware(deps.log));
-  app.use(errorMiddleware());
+  app.use(errorMiddleware(deps.errors));
   // Image uploads are raw bytes with their own (larger) limit; every other body keeps 1 MB.
   app.use(
     readBody(undefined, {
@@ -55,7 +57,7 @@ export function createHttpApp(deps: {
   app.use(system.routes() as unknown as Koa.Middleware);
   // The storefront's H5 build calls the API from the same origin; cross-origin callers
   // (a dev server on another port) are allowed to read public catalog data.
-  app.use(cors({ allowMethods: 'GET,POST,PUT,PATCH,DELETE', exposeHeaders: ['X-Request-Id'] }));
+  app.use(cors({ allowMethods: 'GET,POST,PUT,PATCH,DELETE', exposeHeaders: ['X-Request-Id', 'Retry-After'] }));
   app.use(api.middleware());
 
   const media = serve(config.mediaDir, { maxage: 3600_000, index: false });

@@ -50,6 +50,7 @@ export function createDataSource(config: Pick<Config, 'db'>, schema: Schema): Da
 }
 
 export { isDuplicateKey, isSqlite, lockForUpdate } from './dialect';
+import { uniqueViolation } from './dialect';
 
 /** `SELECT 1` with a deadline, for readiness checks. */
 export async function pingDatabase(ds: DataSource, timeoutMs: number): Promise<void> {
@@ -62,4 +63,25 @@ export function withTimeout<T>(p: Promise<T>, ms: number, message: string): Prom
     timer = setTimeout(() => reject(new Error(message)), ms);
   });
   return Promise.race([p, deadline]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The entity properties behind the unique index a duplicate-key error hit, from the
+ * entities' own metadata (so a new unique index needs nothing more): the error mapping names
+ * them as the fields at fault in its 409.
+ */
+export function uniqueKeyFields(db: DataSource): (err: unknown) => string[] | undefined {
+  return (err) => {
+    const v = uniqueViolation(err);
+    if (!v) return undefined;
+    for (const meta of db.entityMetadatas) {
+      if ('index' in v) {
+        const index = meta.indices.find((i) => i.isUnique && i.name === v.index);
+        if (index) return index.columns.map((c) => c.propertyName);
+      } else if (meta.tableName === v.table) {
+        return v.columns.map((c) => meta.findColumnWithDatabaseName(c)?.propertyName ?? c);
+      }
+    }
+    return undefined;
+  };
 }

@@ -48,3 +48,22 @@ export function isLockConflict(err: unknown): boolean {
 export function insertIgnore(em: EntityManager): string {
   return isSqlite(em) ? 'INSERT OR IGNORE' : 'INSERT IGNORE';
 }
+
+/**
+ * Which unique index a duplicate-key error hit, as each driver says it: MariaDB names the
+ * index (`Duplicate entry '…' for key 'uq_staff_username'`), SQLite the table's columns
+ * (`UNIQUE constraint failed: staff.username`). Only names are read, never the value.
+ */
+export function uniqueViolation(err: unknown): { index: string } | { table: string; columns: string[] } | null {
+  if (!isDuplicateKey(err)) return null;
+  const e = err as { message?: string; driverError?: { message?: string; sqlMessage?: string } };
+  const text = e?.driverError?.sqlMessage ?? e?.driverError?.message ?? e?.message ?? '';
+  const maria = /for key '(?:[\w$]+\.)?([\w$]+)'/.exec(text);
+  if (maria) return { index: maria[1] };
+  const sqlite = /UNIQUE constraint failed: ([\w.$, ]+)/.exec(text);
+  if (sqlite) {
+    const pairs = sqlite[1].split(',').map((c) => c.trim().split('.'));
+    return { table: pairs[0][0], columns: pairs.map((p) => p[1]) };
+  }
+  return null;
+}

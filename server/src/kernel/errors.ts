@@ -4,6 +4,7 @@
  * statuses by hand. Unknown errors become a 500 whose body has no stack, SQL or secret.
  */
 import { ErrorCode, errorStatus, type FieldProblem, type Problem } from '@chatmall/shared';
+import { isDuplicateKey } from './dialect';
 
 export class AppError extends Error {
   constructor(
@@ -40,8 +41,8 @@ export class NotFoundError extends AppError {
   }
 }
 export class ConflictError extends AppError {
-  constructor(message: string) {
-    super(ErrorCode.CONFLICT, message);
+  constructor(message: string, fields?: FieldProblem[]) {
+    super(ErrorCode.CONFLICT, message, fields);
   }
 }
 export class OutOfStockError extends AppError {
@@ -130,7 +131,29 @@ export interface MappedError {
   unexpected: boolean;
 }
 
-export function mapError(err: unknown, requestId?: string): MappedError {
+export interface ErrorMappingOptions {
+  /** The entity properties of the unique index a duplicate-key error hit (see kernel/db.ts). */
+  uniqueFields?: (err: unknown) => string[] | undefined;
+  /** Request fields named differently from the entity property that holds them. */
+  fieldAliases?: Readonly<Record<string, string>>;
+}
+
+/** Properties that identify the owner or parent of a row: never a field the caller sent. */
+const CONTEXT_PROPERTIES = new Set(['buyerId', 'productId', 'orderId', 'staffId']);
+
+export function mapError(err: unknown, requestId?: string, options: ErrorMappingOptions = {}): MappedError {
+  if (isDuplicateKey(err)) {
+    // Two requests raced for one unique key (or one repeated a taken value): the loser is a
+    // conflict naming the field, on either database; the value itself is never echoed.
+    const properties = (options.uniqueFields?.(err) ?? []).filter((p) => !CONTEXT_PROPERTIES.has(p));
+    const fields = properties.map((p) => ({
+      path: `body.${options.fieldAliases?.[p] ?? p}`,
+      message: 'is already taken',
+    }));
+    const problem: Problem = { code: ErrorCode.CONFLICT, message: 'That already exists.', requestId };
+    if (fields.length) problem.fields = fields;
+    return { status: 409, problem, unexpected: false };
+  }
   if (err instanceof AppError) {
     const problem: Problem = { code: err.code, message: err.message, requestId };
     if (err.fields?.length) problem.fields = err.fields;

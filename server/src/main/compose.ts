@@ -9,6 +9,7 @@ import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { createHttpApp, type HttpApp } from '../http/app';
 import type { Config } from '../kernel/config';
+import { uniqueKeyFields } from '../kernel/db';
 import type { Logger } from '../kernel/logger';
 import { createQueue, type QueueName } from '../kernel/queues';
 import { createRedis, type Redis } from '../kernel/redis';
@@ -63,14 +64,14 @@ export function compose(deps: ComposeDeps) {
     db,
     redis,
     queue(name) {
-      queueConnection ??= createRedis(config.redis.url, 'queue');
-      const q = queues.get(name) ?? createQueue(name, queueConnection, config.queues.prefix);
+      queueConnection ??= createRedis(config.redis.url, 'queue', log);
+      const q = queues.get(name) ?? createQueue(name, queueConnection, config.queues.prefix, log);
       queues.set(name, q);
       return q;
     },
     wechat: {
       pay: deps.wechatPay ?? new WechatPay(config.wechatPay),
-      miniProgram: miniProgramFor(config, redis),
+      miniProgram: miniProgramFor(config, { redis, db, log }),
     },
   };
 
@@ -114,7 +115,14 @@ export function compose(deps: ComposeDeps) {
   for (const m of modules) m.subscribe?.(subscribers);
 
   const sessions = auth.services.sessions;
-  const http: HttpApp = createHttpApp({ config, log, modules, authenticate: (token) => sessions.resolve(token) });
+  const http: HttpApp = createHttpApp({
+    config,
+    log,
+    modules,
+    authenticate: (token) => sessions.resolve(token),
+    // A duplicate key names the request field that holds it (a SKU's spec key is its place in `skus`).
+    errors: { uniqueFields: uniqueKeyFields(db), fieldAliases: { specKey: 'skus' } },
+  });
 
   return {
     kernel,

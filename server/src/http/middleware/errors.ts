@@ -1,10 +1,10 @@
 /** The one place a thrown error becomes an HTTP answer (problem JSON). */
 import { ErrorCode } from '@chatmall/shared';
 import type Koa from 'koa';
-import { mapError, RateLimitedError } from '../../kernel/errors';
+import { mapError, RateLimitedError, type ErrorMappingOptions } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
 
-export function errorMiddleware(): Koa.Middleware {
+export function errorMiddleware(options: ErrorMappingOptions = {}): Koa.Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -14,7 +14,7 @@ export function errorMiddleware(): Koa.Middleware {
       }
     } catch (err) {
       const log = ctx.state.log as Logger;
-      const mapped = mapError(err, ctx.state.requestId as string);
+      const mapped = mapError(err, ctx.state.requestId as string, options);
       if (mapped.unexpected) log.error({ err }, 'unexpected error');
       else log.warn({ code: mapped.problem.code, errName: (err as Error)?.name }, 'request failed');
       ctx.status = mapped.status;

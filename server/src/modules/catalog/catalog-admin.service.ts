@@ -23,7 +23,7 @@ import { countFavourites } from '../favourites/favourite-count';
 import { detail, filterProducts, productPage, skusOf, skuView, summarize } from './catalog.service';
 import { CategoryEntity } from './category.entity';
 import { ProductEntity } from './product.entity';
-import { SkuEntity } from './sku.entity';
+import { SkuEntity, specKeyOf } from './sku.entity';
 import type {
   AdminProductListQuery,
   CategoryCreate,
@@ -155,6 +155,7 @@ export class CatalogAdminService {
         id: newId('sku'),
         productId: id,
         specValues: s.specValues,
+        specKey: specKeyOf(s.specValues),
         price: s.price,
         originalPrice: s.originalPrice,
         stock: s.stock,
@@ -237,6 +238,7 @@ export class CatalogAdminService {
           id: skuId,
           productId,
           specValues: s.specValues,
+          specKey: specKeyOf(s.specValues),
           price: s.price,
           originalPrice: s.originalPrice,
           stock: s.initialStock,

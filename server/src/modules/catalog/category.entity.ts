@@ -1,10 +1,12 @@
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity('categories')
 export class CategoryEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id!: string;
 
+  /** Shown on the shelf: two categories of one name would confuse buyers and staff alike. */
+  @Index('uq_categories_name', { unique: true })
   @Column({ type: 'varchar', length: 64 })
   name!: string;
 

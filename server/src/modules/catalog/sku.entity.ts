@@ -1,8 +1,15 @@
+import { createHash } from 'node:crypto';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** The key of one spec combination (`["100g","罐装"]`), short enough for a unique index. */
+export const specKeyOf = (specValues: readonly string[]) =>
+  createHash('sha1').update(JSON.stringify(specValues)).digest('hex');
 
 /** A sellable variant of a product: one value per spec dimension, its own price and stock. */
 @Entity('skus')
 @Index('idx_skus_product', ['productId', 'position'])
+// One SKU per combination per product, however many edits race.
+@Index('uq_skus_product_spec', ['productId', 'specKey'], { unique: true })
 export class SkuEntity {
   @PrimaryColumn({ type: 'varchar', length: 40 })
   id!: string;
@@ -12,6 +19,10 @@ export class SkuEntity {
 
   @Column({ name: 'spec_values', type: 'simple-json' })
   specValues!: string[];
+
+  /** `specKeyOf(specValues)`, written with every insert. */
+  @Column({ name: 'spec_key', type: 'varchar', length: 40, default: '' })
+  specKey!: string;
 
   /** Price in fen. */
   @Column({ type: 'int' })

@@ -8,7 +8,7 @@ import type { SpecDimension } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
 import { CategoryEntity } from '../category.entity';
 import { ProductEntity } from '../product.entity';
-import { SkuEntity } from '../sku.entity';
+import { SkuEntity, specKeyOf } from '../sku.entity';
 import { seedShopSettings } from '../../shop/shop-settings.service';
 import { logoSvg, productSvg, type Motif } from './placeholder-image';
 
@@ -493,6 +493,7 @@ export async function seedDemoShop(db: DataSource, mediaDir: string): Promise<Se
           id: `sku_${p.slug.replace(/-/g, '')}${j + 1}`,
           productId: id,
           specValues,
+          specKey: specKeyOf(specValues),
           price,
           originalPrice: originalPrice ?? null,
           stock,
