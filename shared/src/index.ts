@@ -1,4 +1,6 @@
 export * from './money';
+export * from './schema';
+export * from './redact';
 export * from './errors';
 export * from './ids';
 export * from './catalog';

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import os from 'node:os';
 import mysql from 'mysql2/promise';
+import type { DestinationStream } from 'pino';
 import type { DataSource } from 'typeorm';
 import { loadConfig, type Config } from '../../src/kernel/config';
 import { createDataSource } from '../../src/main/data-source';
@@ -69,6 +70,8 @@ export async function startStack(
     seed?: boolean;
     config?: Config;
     compose?: Partial<Omit<ComposeDeps, 'config' | 'db' | 'redis' | 'log'>>;
+    /** Capture the API's log lines (at info level) instead of discarding them. */
+    logDestination?: DestinationStream;
   } = {},
 ): Promise<TestStack> {
   const config = opts.config ?? testConfig();
@@ -81,7 +84,9 @@ export async function startStack(
   redis.on('error', () => undefined); // outage tests expect errors; readiness reports them
   if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
   await redis.flushdb();
-  const log = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
+  const log = opts.logDestination
+    ? createLogger('info', 'api', opts.logDestination)
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', 'test');
   const app = compose({ config, db, redis, log, ...opts.compose });
   const server = http.createServer(app.app.callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
