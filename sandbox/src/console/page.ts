@@ -87,8 +87,9 @@ ${scanForm(b.ticket, r.openid ?? DEFAULT_CONSOLE_USER)}`);
 }
 
 /** The form a simulated user scans a ticket with (follow if new, SCAN if following). */
-export function scanForm(ticket: string, openid: string): string {
-  return `<form method="post" action="/sandbox/oa/users/${encodeURIComponent(openid)}/follow"><input type="hidden" name="ticket" value="${escapeHtml(ticket)}"><button>以 ${escapeHtml(openid)} 扫码 Scan as ${escapeHtml(openid)}</button></form>`;
+export function scanForm(ticket: string, openid: string, short = false): string {
+  const label = short ? '扫码 Scan' : `以 ${escapeHtml(openid)} 扫码 Scan as ${escapeHtml(openid)}`;
+  return `<form method="post" action="/sandbox/oa/users/${encodeURIComponent(openid)}/follow"><input type="hidden" name="ticket" value="${escapeHtml(ticket)}"><button title="${escapeHtml(openid)}">${label}</button></form>`;
 }
 
 function resultSection(r: ConsoleResult): string {
@@ -164,6 +165,8 @@ export function consolePage(
   table { border-collapse: collapse; width: 100%; } td, th { padding: 4px 8px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
   table.kv th { width: 190px; color: #555; font-weight: normal; }
   tr.current { background: #eefbf3; }
+  td.nowrap { white-space: nowrap; }
+  td form { margin: 0; }
   form { display: flex; flex-wrap: wrap; gap: 6px 8px; align-items: center; margin: 8px 0; }
   input, select, button { font: inherit; }
   input, select { padding: 3px 6px; border: 1px solid #ccc; border-radius: 5px; }

@@ -115,8 +115,8 @@ export function oaConsoleHtml(
     .map(([ticket, q]) => {
       const ok = !!live(ticket);
       const image = `/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}`;
-      return `<tr><td><b>${escapeHtml(q.scene)}</b></td><td>${escapeHtml(q.action)}</td><td>${expiry(q, ok)}</td>
-<td><a href="${escapeHtml(image)}">图片 image</a></td><td>${ok ? scanForm(ticket, openid) : ''}</td></tr>`;
+      return `<tr><td><b>${escapeHtml(q.scene)}</b></td><td class="nowrap">${escapeHtml(q.action)}</td><td class="nowrap">${expiry(q, ok)}</td>
+<td class="nowrap"><a href="${escapeHtml(image)}">图片 image</a></td><td>${ok ? scanForm(ticket, openid, true) : ''}</td></tr>`;
     })
     .join('');
   const inbox = (s.inbox[openid] ?? [])
@@ -155,7 +155,7 @@ ${menuHtml(s.menu, openid)}
 <label>有效期 Expires <input name="expire_seconds" placeholder="60" size="8" inputmode="numeric"> 秒 s</label>
 <button>生成 Create</button></form>
 <p class="muted">临时码默认 60 秒、最长 30 天 (2592000 秒)；永久码不过期。Temporary codes: 60 s by default, 30 days at most; permanent codes never expire.</p>
-${tickets ? `<table><tr><th>场景 Scene</th><th>类型 Type</th><th>有效期 Expiry</th><th></th><th></th></tr>${tickets}</table>` : ''}
+${tickets ? `<table><tr><th>场景 Scene</th><th>类型 Type</th><th>有效期 Expiry</th><th></th><th>以 <code>${escapeHtml(openid)}</code> As this user</th></tr>${tickets}</table>` : ''}
 <h3>收到的消息 <span class="en">Messages this user received</span></h3>
 ${inbox ? `<table><tr><th>UTC</th><th>途径 Via</th><th>内容 Content</th></tr>${inbox}</table>` : '<p class="muted">还没有 None yet.</p>'}
 <h3>最近推送 <span class="en">Last pushes to the merchant</span></h3>
