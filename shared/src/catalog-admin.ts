@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CategoryId, ProductDetail, ProductId, ProductListQuery, ProductSummary, Sku } from './catalog';
 import type { FieldProblem } from './errors';
-import { Fen } from './money';
+import { Price } from './money';
 
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be blank').max(max, `must be at most ${max} characters`);
@@ -64,8 +64,8 @@ export type SpecsInput = z.infer<typeof SpecsInput>;
 const skuFields = {
   /** One value per spec dimension, in the product's `specs` order (`[]` when it has none). */
   specValues: z.array(z.string()).max(3),
-  price: Fen,
-  originalPrice: Fen.nullable().default(null),
+  price: Price,
+  originalPrice: Price.nullable().default(null),
   image: ImageUrl.nullable().default(null),
 };
 export const SkuCreate = z.object({ ...skuFields, stock: StockLevel.default(0) });
@@ -192,9 +192,9 @@ export const AdminSku = Sku.extend({ productId: ProductId });
 export type AdminSku = z.infer<typeof AdminSku>;
 
 export const SkuPriceChange = z.object({
-  price: Fen,
+  price: Price,
   /** The crossed-out "was" price; unchanged when absent, removed when null. */
-  originalPrice: Fen.nullable().optional(),
+  originalPrice: Price.nullable().optional(),
 });
 export const SkuStockSet = z.object({ stock: StockLevel });
 export const SkuStockAdjust = z.object({

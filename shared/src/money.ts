@@ -12,6 +12,18 @@ export const Fen = z
   .max(Number.MAX_SAFE_INTEGER);
 export type Fen = z.infer<typeof Fen>;
 
+/**
+ * The most a unit may cost (¥99,999.99) and an order may total (the same): every amount
+ * the API accepts and every total computed from them fits a 32-bit `int` money column
+ * with room to spare, and the storefront's bars are laid out for it
+ * (`docs/decisions/0016-money-and-integer-bounds.md`).
+ */
+export const MAX_PRICE = 9_999_999;
+export const MAX_ORDER_TOTAL = 9_999_999;
+
+/** A price or an amount a person enters, in fen, up to ¥99,999.99. */
+export const Price = Fen.max(MAX_PRICE, 'must be at most ¥99,999.99 (9999999 fen)');
+
 export function assertFen(value: number, what = 'amount'): number {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${what} must be an integer number of fen`);
   return value;

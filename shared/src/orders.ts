@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SkuId } from './catalog';
 import { Quantity, Address } from './commerce';
-import { Fen } from './money';
+import { Fen, MAX_ORDER_TOTAL } from './money';
 import { PriceBreakdown } from './pricing';
 
 export const OrderStatus = z.enum([
@@ -201,7 +201,7 @@ export const RefundLineInput = z.object({
  */
 export const RequestRefund = z
   .object({
-    amount: Fen.refine((v) => v > 0, 'must be more than 0').optional(),
+    amount: Fen.max(MAX_ORDER_TOTAL, 'must be at most ¥99,999.99').refine((v) => v > 0, 'must be more than 0').optional(),
     lines: z.array(RefundLineInput).min(1, 'must name at least one line').max(50).optional(),
     reasonCode: RefundReasonCode.default('OTHER'),
     reason: z.string().trim().max(80).default(''),

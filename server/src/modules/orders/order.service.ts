@@ -5,6 +5,8 @@
  */
 import { randomInt } from 'node:crypto';
 import {
+  formatFen,
+  MAX_ORDER_TOTAL,
   newId,
   priceOrder,
   type CreateOrderRequest,
@@ -151,6 +153,11 @@ export class OrderService {
       lines.map((l) => ({ skuId: l.skuId, unitPrice: l.sku.price, quantity: l.quantity })),
       await this.shippingRule(),
     );
+    // Every stored total fits its column and the storefront's layout (shared/src/money.ts).
+    if (price.payable > MAX_ORDER_TOTAL)
+      throw new ValidationError([
+        { path: 'body.items', message: `an order may total at most ${formatFen(MAX_ORDER_TOTAL)}; split it` },
+      ]);
     return { lines, price };
   }
 
