@@ -49,6 +49,7 @@ import {
   FavouriteState,
   UpdateCartLineRequest,
   AddressInput,
+  AddressPatch,
   Address,
   AddressList,
 } from './commerce';
@@ -86,6 +87,7 @@ import {
   UpdateReview,
 } from './reviews';
 import { ShopProfile, ShopSettings, ShopSettingsPatch } from './shop';
+import { CalendarDate } from './schema';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -274,7 +276,7 @@ export const contract = {
     summary: 'Change an address',
     access: access.buyer,
     params: z.object({ id: z.string().min(1).max(40) }),
-    body: AddressInput.partial(),
+    body: AddressPatch,
     response: Address,
   }),
   removeAddress: endpoint({
@@ -479,7 +481,7 @@ export const contract = {
     path: '/api/admin/reconciliation',
     summary: 'One day: paid in our records vs paid per WeChat Pay, and where they differ',
     access: access.staff('owner'),
-    query: z.object({ date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD') }),
+    query: z.object({ date: CalendarDate }),
     response: ReconciliationSummary,
   }),
   adminListRefunds: endpoint({
