@@ -12,6 +12,7 @@ import { createQueue } from './queues';
 import { execute, insertIgnore } from './sql';
 import { OutboxEffectEntity, OutboxEventEntity } from './outbox.entity';
 import type { Logger } from './logger';
+import { blame, dependencyOf, reportOutage, reportRecovered } from './outage';
 import type { z } from 'zod';
 
 export interface OutboxEvent {
@@ -61,22 +62,32 @@ const RELAY_MAX_BACKOFF_MS = 10_000;
  */
 export async function relayOutbox(db: DataSource, queue: Queue, batch = 500): Promise<number> {
   const events = db.getRepository(OutboxEventEntity);
-  const pending = await events.find({
-    select: { id: true, topic: true },
-    where: { dispatchedAt: IsNull() },
-    order: { createdAt: 'ASC' },
-    take: batch,
-  });
+  const pending = await blame(
+    events.find({
+      select: { id: true, topic: true },
+      where: { dispatchedAt: IsNull() },
+      order: { createdAt: 'ASC' },
+      take: batch,
+    }),
+    'database',
+  );
   if (!pending.length) return 0;
-  await queue.addBulk(pending.map((e) => ({ name: e.topic, data: { eventId: e.id }, opts: { jobId: `evt-${e.id}` } })));
-  await events.update({ id: In(pending.map((e) => e.id)), dispatchedAt: IsNull() }, { dispatchedAt: new Date() });
+  await blame(
+    queue.addBulk(pending.map((e) => ({ name: e.topic, data: { eventId: e.id }, opts: { jobId: `evt-${e.id}` } }))),
+    'redis',
+  );
+  await blame(
+    events.update({ id: In(pending.map((e) => e.id)), dispatchedAt: IsNull() }, { dispatchedAt: new Date() }),
+    'database',
+  );
   return pending.length;
 }
 
 /**
  * The worker's relay loop: a request only commits its events and answers, it never waits on
  * Redis for its side effects; the relay picks them up within RELAY_IDLE_MS, straight away
- * again while there is a backlog, and backs off (logging once) while a dependency is away.
+ * again while there is a backlog, and backs off while a dependency is away (reported as that
+ * dependency's outage: once, then once a minute; any other failure is logged once).
  */
 export function startOutboxRelay(
   db: DataSource,
@@ -102,10 +113,15 @@ export function startOutboxRelay(
       let sent = 0;
       try {
         sent = await relayOutbox(db, queue, batch);
-        if (failures) log.info({ after: failures }, 'outbox relay recovered');
+        if (failures) {
+          reportRecovered(log, 'database');
+          log.info({ after: failures }, 'outbox relay recovered');
+        }
         failures = 0;
       } catch (err) {
-        if (!failures) log.warn({ err: (err as Error).message }, 'outbox relay failed; retrying');
+        const dependency = dependencyOf(err);
+        if (dependency) reportOutage(log, dependency, err, { source: 'outbox relay' });
+        else if (!failures) log.warn({ err }, 'outbox relay failed; retrying');
         failures++;
       }
       if (stopped) break;

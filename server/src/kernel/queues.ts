@@ -5,6 +5,8 @@
  */
 import { Queue, Worker, type ConnectionOptions, type DefaultJobOptions, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from './logger';
+import { isConnectionError, reportOutage } from './outage';
 
 export const queueNames = {
   /** Housekeeping: worker heartbeats. */
@@ -29,12 +31,31 @@ const jobDefaults: Record<QueueName, DefaultJobOptions> = {
 // BullMQ types its connection as its own bundled ioredis; ours is the same major version.
 const asConnection = (redis: Redis) => redis as unknown as ConnectionOptions;
 
-export function createQueue(name: QueueName, connection: Redis, prefix: string): Queue {
-  return new Queue(queueNames[name], {
+/**
+ * A queue or worker re-emits its connection's errors; with no listener BullMQ prints each
+ * one with its stack. Given the process's logger, a lost connection is an outage (outage.ts)
+ * and anything else one warning.
+ */
+function routeErrors(
+  emitter: { on(event: 'error', listener: (err: Error) => void): unknown },
+  log: Logger | undefined,
+  source: string,
+): void {
+  if (!log) return;
+  emitter.on('error', (err: Error) => {
+    if (isConnectionError(err)) reportOutage(log, 'redis', err, { source });
+    else log.warn({ err: err.message, source }, 'queue error');
+  });
+}
+
+export function createQueue(name: QueueName, connection: Redis, prefix: string, log?: Logger): Queue {
+  const queue = new Queue(queueNames[name], {
     connection: asConnection(connection),
     prefix,
     defaultJobOptions: jobDefaults[name],
   });
+  routeErrors(queue, log, `queue ${name}`);
+  return queue;
 }
 
 export function createWorker(
@@ -43,8 +64,11 @@ export function createWorker(
   connection: Redis,
   prefix: string,
   concurrency: number,
+  log?: Logger,
 ): Worker {
-  return new Worker(queueNames[name], processor, { connection: asConnection(connection), prefix, concurrency });
+  const worker = new Worker(queueNames[name], processor, { connection: asConnection(connection), prefix, concurrency });
+  routeErrors(worker, log, `worker ${name}`);
+  return worker;
 }
 
 export interface SystemJobs {

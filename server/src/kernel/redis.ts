@@ -1,14 +1,19 @@
 /**
  * ioredis connections. Application commands fail fast while Redis is down (so requests
  * answer 503 rather than hang); BullMQ connections retry forever, as BullMQ requires.
+ * Given the process's logger, a connection reports an outage through `outage.ts` (once,
+ * then once a minute) and its recovery; without a listener ioredis would print an
+ * "Unhandled error event" with a stack trace on every reconnect attempt.
  */
 import { Redis } from 'ioredis';
 import { withTimeout } from './db';
+import type { Logger } from './logger';
+import { reportOutage, reportRecovered } from './outage';
 
 export type { Redis };
 
-export function createRedis(url: string, purpose: 'app' | 'queue'): Redis {
-  return new Redis(url, {
+export function createRedis(url: string, purpose: 'app' | 'queue', log?: Logger): Redis {
+  const redis = new Redis(url, {
     lazyConnect: false,
     connectionName: `chatmall-${purpose}`,
     ...(purpose === 'queue'
@@ -16,6 +21,14 @@ export function createRedis(url: string, purpose: 'app' | 'queue'): Redis {
       : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 }),
     retryStrategy: (times) => Math.min(times * 200, 2000),
   });
+  if (log) watchRedis(redis, log, `${purpose} connection`);
+  return redis;
+}
+
+/** Routes a connection's errors to the outage log, and its (re)connection to "redis recovered". */
+export function watchRedis(redis: Redis, log: Logger, source: string): void {
+  redis.on('error', (err: Error) => reportOutage(log, 'redis', err, { source }));
+  redis.on('ready', () => reportRecovered(log, 'redis'));
 }
 
 export async function pingRedis(redis: Redis, timeoutMs: number): Promise<void> {

@@ -1,7 +1,8 @@
 /** Opens and closes the shared infrastructure a process needs: logger, database, Redis. */
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
-import { createDataSource, type Schema } from './db';
+import { createDataSource, pingDatabase, type Schema } from './db';
+import { reportOutage, reportRecovered } from './outage';
 import { createLogger, type Logger } from './logger';
 import { createRedis, type Redis } from './redis';
 import { redactUrl } from './config';
@@ -17,13 +18,45 @@ export async function openRuntime(config: Config, name: string, schema: Schema):
   const log = createLogger(config.logLevel, name);
   const db = createDataSource(config, schema);
   await db.initialize();
-  const redis = createRedis(config.redis.url, 'app');
-  redis.on('error', (err: Error) => log.warn({ err: err.message }, 'redis connection error'));
+  const redis = createRedis(config.redis.url, 'app', log);
+  const stopWatch = watchDatabase(db, log);
+  stoppers.set(db, stopWatch);
   log.info({ database: redactUrl(config.db.url), redis: redactUrl(config.redis.url) }, 'runtime opened');
   return { config, log, db, redis };
 }
 
+/** Each runtime's database watch, stopped by closeRuntime. */
+const stoppers = new WeakMap<DataSource, () => void>();
+
+/** How often a process checks its database (a trivial SELECT 1), to log an outage and its end. */
+export const DATABASE_WATCH_MS = 5_000;
+
+/**
+ * The database has no connection of its own that reports when it goes away and comes back
+ * (the pool only fails the next query), so each process asks it every few seconds: a failure
+ * is reported as an outage (outage.ts: once, then once a minute with a count), an answer
+ * after one as its recovery. Whatever traffic there is, the log tells when it was down.
+ */
+export function watchDatabase(db: DataSource, log: Logger, everyMs = DATABASE_WATCH_MS): () => void {
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || !db.isInitialized) return;
+    busy = true;
+    pingDatabase(db, Math.min(2000, everyMs))
+      .then(
+        () => reportRecovered(log, 'database'),
+        (err: unknown) => reportOutage(log, 'database', err, { source: 'database watch' }),
+      )
+      .finally(() => {
+        busy = false;
+      });
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export async function closeRuntime(rt: Runtime): Promise<void> {
+  stoppers.get(rt.db)?.();
   await Promise.allSettled([
     rt.db.isInitialized ? rt.db.destroy() : undefined,
     rt.redis.quit().catch(() => rt.redis.disconnect()),

@@ -4,6 +4,7 @@
  * loop that hands committed events to it.
  */
 import type { Worker } from 'bullmq';
+import { dependencyOf, reportOutage } from '../kernel/outage';
 import { startOutboxRelay } from '../kernel/outbox';
 import { createWorker, queueNames, type QueueName } from '../kernel/queues';
 import { createRedis } from '../kernel/redis';
@@ -27,14 +28,14 @@ export async function startJobs(
   const { config, log, db } = c.kernel;
   const wanted = (q: QueueName) => !opts.only || opts.only.includes(q);
   // Workers block on Redis: their own connection, separate from the queues' one.
-  const connection = createRedis(config.redis.url, 'queue');
+  const connection = createRedis(config.redis.url, 'queue', log);
   const prefix = config.queues.prefix;
   const workers: Worker[] = [];
 
   for (const m of c.modules) {
     for (const set of m.jobs ?? []) {
       if (!wanted(set.queue)) continue;
-      workers.push(createWorker(set.queue, set.processor, connection, prefix, set.concurrency));
+      workers.push(createWorker(set.queue, set.processor, connection, prefix, set.concurrency, log));
       const queue = c.kernel.queue(set.queue);
       for (const s of set.schedules ?? [])
         await queue.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.id, data: s.data ?? {} });
@@ -45,12 +46,18 @@ export async function startJobs(
   let relay: { stop(): Promise<void> } | undefined;
   if (wanted('events')) {
     workers.push(
-      createWorker('events', c.subscribers.processor(db, log), connection, prefix, opts.eventConcurrency ?? 8),
+      createWorker('events', c.subscribers.processor(db, log), connection, prefix, opts.eventConcurrency ?? 8, log),
     );
     relay = startOutboxRelay(db, c.kernel.queue('events'), log, { idleMs: opts.relayIdleMs });
   }
   for (const w of workers)
-    w.on('failed', (job, err) => log.warn({ job: job?.name, id: job?.id, err: err.message }, 'job failed'));
+    w.on('failed', (job, err) => {
+      // A job that failed because the database or Redis is away is part of that outage's
+      // log (once, then once a minute); BullMQ retries it with backoff as usual.
+      const dependency = dependencyOf(err);
+      if (dependency) reportOutage(log, dependency, err, { source: `job ${job?.name ?? '?'}` });
+      else log.warn({ job: job?.name, id: job?.id, err }, 'job failed');
+    });
   log.info(
     {
       queues: Object.entries(queueNames)
