@@ -16,7 +16,7 @@ import {
   type SessionTokens,
   type Transport,
 } from '@chatmall/shared';
-import { expiresSoon, h5Openid, loadSession, saveSession } from './session';
+import { expiresSoon, h5Openid, loadSession, saveSession, signInError } from './session';
 
 /** Refresh this long before the access token's end, so a request never starts on a dying token. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -106,9 +106,14 @@ async function renew(): Promise<void> {
 // One sign-in or refresh at a time: pages load several buyer routes at once.
 let renewing: Promise<void> | null = null;
 function renewOnce(): Promise<void> {
-  renewing ??= renew().finally(() => {
-    renewing = null;
-  });
+  // A sign-in that fails for want of an answer reads "暂时无法登录", not "Failed to fetch".
+  renewing ??= renew()
+    .catch((err: unknown) => {
+      throw signInError(err);
+    })
+    .finally(() => {
+      renewing = null;
+    });
   return renewing;
 }
 

@@ -3,7 +3,7 @@
  * localStorage in H5), and how a sign-in code is obtained on each platform.
  */
 import Taro from '@tarojs/taro';
-import type { SessionTokens } from '@chatmall/shared';
+import { ApiError, type SessionTokens } from '@chatmall/shared';
 
 const SESSION_KEY = 'chatmall.session';
 const H5_OPENID_KEY = 'chatmall.h5.openid';
@@ -24,6 +24,20 @@ export function saveSession(tokens: SessionTokens | null): void {
   } catch {
     // storage full or unavailable: the session lives in memory for this run
   }
+}
+
+/** What a buyer reads when signing in cannot work right now (WeChat, the sandbox or the API away). */
+export const SIGN_IN_UNAVAILABLE = '暂时无法登录 · Sign-in unavailable';
+
+/**
+ * A failed sign-in or token refresh as the buyer should see it: a refusal the API explained
+ * (4xx: a bad code, too many attempts) keeps its message; no answer at all ("Failed to
+ * fetch"), a server error or a WeChat outage reads "暂时无法登录 · Sign-in unavailable",
+ * with the original kept as `cause`.
+ */
+export function signInError(err: unknown): Error {
+  if (err instanceof ApiError && err.status < 500) return err;
+  return new Error(SIGN_IN_UNAVAILABLE, { cause: err });
 }
 
 /** Whether a token is gone or ends within `marginMs`. */
