@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { BuyerPhotoUrl, MAX_PHOTOS } from './orders';
+import { patchOf } from './schema';
 
 export const REVIEW_EDIT_WINDOW_DAYS = 7;
 export const REVIEW_TEXT_MAX = 500;
@@ -26,8 +27,8 @@ const reviewFields = {
 
 export const CreateReview = z.object({ orderLineId: z.string().min(1).max(40), ...reviewFields });
 export type CreateReview = z.input<typeof CreateReview>;
-/** An edit replaces the whole review (once, within 7 days). */
-export const UpdateReview = z.object(reviewFields);
+/** An edit (once, within 7 days) changes exactly the fields it names. */
+export const UpdateReview = patchOf(z.object(reviewFields));
 export type UpdateReview = z.input<typeof UpdateReview>;
 
 /** What anyone sees of a review on the product page. */

@@ -114,7 +114,8 @@ export class ReviewService {
   }
 
   /** Replaces the review's rating, text, photos and name: once, within 7 days of writing it. */
-  async update(ctx: Ctx, buyerId: string, id: string, input: ReviewInput, now = new Date()): Promise<MyReview> {
+  /** An edit changes exactly the fields named; the others keep what the buyer wrote first. */
+  async update(ctx: Ctx, buyerId: string, id: string, patch: Partial<ReviewInput>, now = new Date()): Promise<MyReview> {
     await withTx(this.db, ctx, async (ctx) => {
       const { tx } = ctx;
       const r = await this.locked(tx, id);
@@ -122,7 +123,13 @@ export class ReviewService {
       if (r.editCount > 0) throw new ConflictError('A review can be edited once, and this one has been.');
       if (now.getTime() > r.createdAt.getTime() + EDIT_WINDOW_MS)
         throw new ConflictError(`A review can be edited within ${REVIEW_EDIT_WINDOW_DAYS} days of writing it.`);
-      await this.buyerMedia.assertOwned(ctx, buyerId, input.photos, 'body.photos');
+      const input: ReviewInput = {
+        rating: patch.rating ?? r.rating,
+        content: patch.content ?? r.content,
+        photos: patch.photos ?? r.photos,
+        displayName: patch.displayName === undefined ? r.displayName : patch.displayName,
+      };
+      if (patch.photos) await this.buyerMedia.assertOwned(ctx, buyerId, patch.photos, 'body.photos');
       const hasPhotos = input.photos.length > 0;
       const res = await tx.getRepository(ReviewEntity).update(
         { id, editCount: 0 },
