@@ -110,18 +110,22 @@ describe('shopping in the browser', () => {
     expect(bar.y + bar.height).toBeLessThanOrEqual(tabBar.y + 1);
     await shot(page, 'shop-04-cart');
 
-    // Checkout: no address yet, so the form; the API's field messages show under the inputs.
+    // Checkout: no address yet, so the form; a short phone is refused under its input before sending.
     await page.locator('.cart-checkout').click();
     await page.locator('.address-form').waitFor({ timeout: 20_000 });
     await field(page, 'address-form__input--recipient').fill('林小茶');
     await field(page, 'address-form__input--phone').fill('1380013');
-    await field(page, 'address-form__input--province').fill('浙江省');
-    await field(page, 'address-form__input--city').fill('杭州市');
-    await field(page, 'address-form__input--district').fill('西湖区');
+    await page.locator('.address-form__region').click();
+    for (const place of ['浙江省', '杭州市', '西湖区'])
+      await page
+        .locator('.region-sheet__item')
+        .filter({ hasText: new RegExp(`^${place}$`) })
+        .click();
     await field(page, 'address-form__input--detail').fill('龙井路 18 号');
     await page.locator('.address-form__save').click();
     await page.locator('.address-form__error--phone').waitFor();
     await expect(page.locator('.address-form__error--phone').textContent()).resolves.toContain('11-digit');
+    expect(apiCalls.filter((c) => c.startsWith('POST') && c.endsWith('/api/addresses'))).toEqual([]);
     await shot(page, 'shop-05-checkout-address-error');
     await field(page, 'address-form__input--phone').fill('13800138000');
     await page.locator('.address-form__save').click();

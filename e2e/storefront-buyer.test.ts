@@ -60,17 +60,25 @@ const cartBadge = (page: Page) =>
   page.locator('.weui-tabbar__item', { hasText: '购物车' }).locator('.taro-tabbar-badge');
 
 /** Province, city and district through the H5 cascader. */
-async function pickRegion(page: Page, province: string, city: string, district: string): Promise<void> {
+async function pickRegion(
+  page: Page,
+  province: string,
+  city: string,
+  district: string,
+  screenshotName?: string,
+): Promise<void> {
   await page.locator('.address-form__region').click();
   const sheet = page.locator('.region-sheet');
   await sheet.waitFor();
   // A saved address opens at its district; the first tab goes back to the provinces.
   await sheet.locator('.region-sheet__tab').first().click();
-  for (const name of [province, city, district])
+  for (const name of [province, city, district]) {
+    if (name === district && screenshotName) await shot(page, screenshotName);
     await sheet
       .locator('.region-sheet__item')
       .filter({ hasText: new RegExp(`^${name}✓?$`) })
       .click();
+  }
   await sheet.waitFor({ state: 'detached' });
 }
 
@@ -155,7 +163,7 @@ it('searches from home by category name, goes back and home from the top bar, an
   await page.locator('.weui-tabbar__item', { hasText: '购物车' }).click();
   await page.locator('.cart-line').first().waitFor({ timeout: 20_000 });
   await page.locator('.cart-line .qty-stepper__plus').click();
-  await expect(page.locator('.cart-line .qty-stepper__value').textContent()).resolves.toBe('2');
+  await page.locator('.cart-line .qty-stepper__value', { hasText: '2' }).waitFor();
   await page.locator('.taro-tabbar-badge', { hasText: '2' }).waitFor();
   await page.locator('.cart-line .qty-stepper__minus').click();
   await page.locator('.taro-tabbar-badge', { hasText: /^1$/ }).waitFor();
@@ -221,7 +229,7 @@ it('the address form picks a region, checks the phone before sending, and edits 
   await expect(page.locator('.address-form__error--detail').textContent()).resolves.toContain('请填写');
 
   await field(page, 'address-form__input--recipient').fill('周一茶');
-  await pickRegion(page, '浙江省', '杭州市', '西湖区');
+  await pickRegion(page, '浙江省', '杭州市', '西湖区', 'buyer-05-region-picker');
   await expect(page.locator('.address-form__region').textContent()).resolves.toContain('浙江省 杭州市 西湖区');
   await field(page, 'address-form__input--detail').fill('梅家坞 8 号');
   // Too short, then the right length but not a mobile prefix (12…).
@@ -233,7 +241,7 @@ it('the address form picks a region, checks the phone before sending, and edits 
     );
   }
   await expect(page.locator('.address-form__error--region').count()).resolves.toBe(0);
-  await shot(page, 'buyer-05-address-phone-error');
+  await shot(page, 'buyer-06-address-phone-error');
   expect(sent()).toEqual([]);
 
   await field(page, 'address-form__input--phone').fill('13900139000');
@@ -250,7 +258,7 @@ it('the address form picks a region, checks the phone before sending, and edits 
   await expect(page.locator('.address-form__region').textContent()).resolves.toContain('浙江省 杭州市 西湖区');
   await field(page, 'address-form__input--recipient').fill('周二茶');
   await pickRegion(page, '广东省', '深圳市', '南山区');
-  await shot(page, 'buyer-06-address-edit');
+  await shot(page, 'buyer-07-address-edit');
   await page.locator('.address-form__save').click();
   await page.locator('.address-item .address-card__recipient', { hasText: '周二茶' }).waitFor({ timeout: 20_000 });
   expect(sent()).toEqual(['POST /api/addresses', expect.stringMatching(/^PATCH \/api\/addresses\/\w+$/)]);
@@ -262,7 +270,7 @@ it('the address form picks a region, checks the phone before sending, and edits 
     [buyers[0].id],
   );
   expect(rows).toEqual([{ recipient: '周二茶', province: '广东省', city: '深圳市', district: '南山区' }]);
-  await shot(page, 'buyer-07-addresses');
+  await shot(page, 'buyer-08-addresses');
 
   expect(errors).toEqual([]);
 }, 120_000);
@@ -273,7 +281,7 @@ it('a link to a missing product offers back and home; back with no history goes 
   await page.locator('.product--not-found').waitFor({ timeout: 30_000 });
   await page.locator('.product-not-found__home').waitFor();
   await page.locator('.h5-nav__home').waitFor();
-  await shot(page, 'buyer-08-product-not-found');
+  await shot(page, 'buyer-09-product-not-found');
   await page.locator('.product-not-found__back').click();
   await page.locator('.home-search').waitFor({ timeout: 20_000 });
   expect(errors).toEqual([]);

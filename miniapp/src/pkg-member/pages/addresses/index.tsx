@@ -121,7 +121,7 @@ export default function AddressesPage() {
             onCancel={load.items.length > 0 ? () => setAdding(false) : undefined}
           />
         </View>
-      ) : (
+      ) : editing ? null : (
         <View
           className="btn addresses__add"
           onClick={() => {
