@@ -46,6 +46,18 @@ export function checkoutUrl(from: { cart: true } | { skuId: string; productId: s
 export function ordersUrl(status?: OrderStatus): string {
   return pageUrl('orders', { status });
 }
+/** The orders list on its 售后 (after-sales) tab. */
+export function refundsUrl(): string {
+  return pageUrl('orders', { tab: 'refunds' });
+}
+/** 申请退款 / 售后 for an order, optionally with one line chosen. */
+export function afterSalesUrl(orderId: string, lineId?: string): string {
+  return pageUrl('afterSales', { order: orderId, line: lineId });
+}
+/** Review one line of a received order. */
+export function reviewUrl(orderId: string, lineId: string): string {
+  return pageUrl('review', { order: orderId, line: lineId });
+}
 /** An order's page; `pay` (right after checkout) opens WeChat's payment sheet at once in the mini-program. */
 export function orderUrl(id: string, opts: { pay?: boolean } = {}): string {
   return pageUrl('order', { id, pay: opts.pay ? 1 : undefined });

@@ -15,6 +15,8 @@ interface ProductRowProps {
   priceFrom: number;
   priceTo?: number;
   soldOut?: boolean;
+  /** Buyers' rating, when there is one. */
+  rating?: { average: number; count: number } | null;
   className?: string;
   /** Shown at the right of the price line (e.g. a remove button). */
   extra?: ReactNode;
@@ -35,6 +37,11 @@ export function ProductRow(p: ProductRowProps) {
         <Text className="product-row__name one-line-title">{p.name}</Text>
         <Text className="product-row__name-en one-line-title-en">{p.nameEn}</Text>
         {p.subtitle && <Text className="product-row__subtitle">{p.subtitle}</Text>}
+        {p.rating && p.rating.count > 0 && (
+          <Text className="rating-line product-row__rating">
+            ★ {p.rating.average.toFixed(1)} · {p.rating.count} 条评价
+          </Text>
+        )}
         <View className="product-row__foot">
           <Price fen={p.priceFrom} from={p.priceTo !== undefined && p.priceFrom < p.priceTo} />
           {p.soldOut && <Text className="product-row__sold-out">售罄</Text>}

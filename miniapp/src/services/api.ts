@@ -172,3 +172,9 @@ export function fieldErrors(err: unknown, part: 'body' | 'query' = 'body'): Reco
     for (const f of err.fields) if (f.path.startsWith(`${part}.`)) out[f.path.slice(part.length + 1)] ??= f.message;
   return out;
 }
+
+/** The signed-in buyer's `authorization` header, for the few calls outside the JSON client (photo uploads). */
+export async function buyerAuthorization(): Promise<Record<string, string>> {
+  await ensureSession();
+  return session ? { authorization: `Bearer ${session.accessToken}` } : {};
+}

@@ -185,6 +185,11 @@ function ProductCard({ product: p }: { product: ProductSummary }) {
         <Text className="product-name one-line-title">{p.name}</Text>
         <Text className="product-name-en one-line-title-en">{p.nameEn}</Text>
         <Price className="product-card__price" fen={p.priceFrom} from={p.priceFrom < p.priceTo} />
+        {p.rating && p.rating.count > 0 && (
+          <Text className="rating-line product-card__rating">
+            ★ {p.rating.average.toFixed(1)} · {p.rating.count} 条评价
+          </Text>
+        )}
       </View>
     </View>
   );

@@ -4,6 +4,7 @@ import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import { ApiError, ErrorCode, findSku, type ProductDetail } from '@chatmall/shared';
 import { goBackOrHome, goHome, H5NavBar } from '../../components/H5NavBar';
 import { Price } from '../../components/Price';
+import { ProductReviews } from '../../components/ProductReviews';
 import { QtyStepper } from '../../components/QtyStepper';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage, showError } from '../../services/api';
@@ -218,6 +219,8 @@ export default function ProductPage() {
         <Text className="spec-row__name">数量 Quantity</Text>
         <QtyStepper value={quantity} max={sku?.stock ?? 1} disabled={!canBuy} onChange={setQuantity} />
       </View>
+
+      <ProductReviews productId={p.id} />
 
       {p.description && (
         <View className="card">

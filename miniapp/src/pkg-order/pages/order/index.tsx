@@ -1,7 +1,19 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
-import { ApiError, ErrorCode, canTransition, orderStatusLabel, type Order } from '@chatmall/shared';
+import {
+  ApiError,
+  ErrorCode,
+  buyerRefundStatusLabel,
+  canTransition,
+  formatChinaTime,
+  formatFen,
+  orderStatusLabel,
+  refundReasonLabel,
+  type MyReview,
+  type Order,
+  type Refund,
+} from '@chatmall/shared';
 import { AddressCard } from '../../../components/AddressCard';
 import { Breakdown } from '../../../components/Breakdown';
 import { Price } from '../../../components/Price';
@@ -9,7 +21,9 @@ import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
 import { cashierOutcome, startPayment } from '../../../services/pay';
 import { mediaUrl } from '../../../services/media';
-import { productUrl, routeParam } from '../../../routes';
+import { afterSalesUrl, productUrl, reviewUrl, routeParam } from '../../../routes';
+import { stars } from '../../../components/ProductReviews';
+import { buyAgain, canAskRefund, canBuyAgain } from '../../order-actions';
 import { useLatestRequest } from '../../../hooks/useLatestRequest';
 import '../../order-status.css';
 import './index.css';
@@ -29,7 +43,14 @@ function countdown(ms: number): string {
   return hh > 0 ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-const when = (iso: string | null | undefined) => (iso ? iso.slice(0, 19).replace('T', ' ') : '');
+/** Every time on this page in China time (the wire carries UTC). */
+const when = (iso: string | null | undefined) => (iso ? formatChinaTime(iso) : '');
+
+/** After-sales requests and reviews of the order, loaded beside it (a failure leaves them out, quietly). */
+interface Extras {
+  refunds: Refund[];
+  reviews: MyReview[];
+}
 
 /** After paying, ask the server this often, for this long, whether WeChat Pay's notification has landed. */
 const CONFIRM_POLL_MS = 1500;
@@ -54,6 +75,16 @@ export default function OrderPage() {
   const [visible, setVisible] = useState(true);
   const confirmSince = useRef(Date.now());
   const latest = useLatestRequest();
+  const [extras, setExtras] = useState<Extras>({ refunds: [], reviews: [] });
+
+  const fetchExtras = useCallback(async (order: Order) => {
+    if (!order.paidAt) return setExtras({ refunds: [], reviews: [] });
+    const [refunds, reviews] = await Promise.all([
+      api.listOrderRefunds({ params: { id: order.id } }).then((r) => r.items),
+      order.completedAt ? api.listOrderReviews({ params: { id: order.id } }).then((r) => r.items) : [],
+    ]).catch(() => [[], []] as [Refund[], MyReview[]]);
+    setExtras({ refunds, reviews });
+  }, []);
 
   const fetchOrder = useCallback(
     async (quiet = false) => {
@@ -62,20 +93,28 @@ export default function OrderPage() {
       if (!quiet) setLoad({ status: 'loading' });
       try {
         const order = await api.getOrder({ params: { id } });
-        if (isLatest()) setLoad({ status: 'ready', order });
+        if (!isLatest()) return;
+        setLoad({ status: 'ready', order });
+        void fetchExtras(order);
       } catch (err) {
         if (!isLatest()) return;
         const gone = err instanceof ApiError && err.code === ErrorCode.NOT_FOUND;
         setLoad(gone ? { status: 'not-found' } : { status: 'error', message: errorMessage(err) });
       }
     },
-    [id, latest],
+    [id, latest, fetchExtras],
   );
 
   useEffect(() => {
     void fetchOrder();
   }, [fetchOrder]);
 
+  // Back from asking for a refund or writing a review: show it.
+  const shownOnce = useRef(false);
+  useDidShow(() => {
+    if (shownOnce.current) void fetchOrder(true);
+    shownOnce.current = true;
+  });
   useDidShow(() => setVisible(true));
   useDidHide(() => setVisible(false));
 
@@ -180,7 +219,9 @@ export default function OrderPage() {
     if (!answer.confirm || busy) return;
     setBusy(true);
     try {
-      setLoad({ status: 'ready', order: await call() });
+      const fresh = await call();
+      setLoad({ status: 'ready', order: fresh });
+      void fetchExtras(fresh);
     } catch (err) {
       showError(err);
       void fetchOrder(true);
@@ -189,9 +230,27 @@ export default function OrderPage() {
     }
   };
 
-  const canCancel = canTransition(o.status, 'CANCELLED') && !confirming;
+  // While the payment is unconfirmed the buyer may have paid: no cancelling then.
+  const canCancel = canTransition(o.status, 'CANCELLED') && !confirming && paying !== 'unconfirmed';
   const canConfirm = o.status === 'SHIPPED' && canTransition(o.status, 'COMPLETED');
   const canPay = unpaid && payByMs > now;
+  const canRefund = canAskRefund(o.status);
+  const refunded = extras.refunds.filter((r) => r.status === 'SUCCESS');
+  const refundedTotal = refunded.reduce((n, r) => n + r.amount, 0);
+  const reviewOf = new Map(extras.reviews.map((r) => [r.orderLineId, r]));
+  // 实付 only for money actually paid: an unpaid order is payable, a cancelled or closed one never paid.
+  const payableLabel = o.paidAt ? '实付 Paid' : unpaid ? '应付 Payable' : '订单金额 Order total';
+
+  const withdraw = async (r: Refund) => {
+    const answer = await Taro.showModal({ title: '撤销这个售后申请？', content: `退款 ${formatFen(r.amount)}` });
+    if (!answer.confirm) return;
+    try {
+      await api.withdrawRefund({ params: { id: o.id, refundId: r.id } });
+    } catch (err) {
+      showError(err);
+    }
+    void fetchExtras(o);
+  };
 
   return (
     <View className="order-detail">
@@ -233,7 +292,7 @@ export default function OrderPage() {
       <View className="card order-lines">
         {o.lines.map((l) => (
           <View
-            key={l.skuId}
+            key={l.id}
             className="order-line"
             onClick={() => void Taro.navigateTo({ url: productUrl(l.productId) })}
           >
@@ -245,11 +304,82 @@ export default function OrderPage() {
                 <Price fen={l.unitPrice} />
                 <Text className="order-line__qty">× {l.quantity}</Text>
               </View>
+              {o.completedAt && (
+                <View className="order-line__review">
+                  {reviewOf.get(l.id) && (
+                    <Text className="order-line__rated">{stars(reviewOf.get(l.id)!.rating)} 已评价</Text>
+                  )}
+                  {(!reviewOf.get(l.id) || reviewOf.get(l.id)!.editableUntil) && (
+                    <View
+                      className="btn btn--ghost btn--small order-line__review-btn"
+                      onClick={(e) => {
+                        e.stopPropagation();
+                        void Taro.navigateTo({ url: reviewUrl(o.id, l.id) });
+                      }}
+                    >
+                      {reviewOf.get(l.id) ? '修改评价 Edit' : '评价 Review'}
+                    </View>
+                  )}
+                </View>
+              )}
             </View>
           </View>
         ))}
-        <Breakdown price={o.price} payableLabel={unpaid ? '应付 Payable' : '实付 Paid'} />
+        <Breakdown price={o.price} payableLabel={payableLabel} />
+        {refundedTotal > 0 && (
+          <View className="order-refunded">
+            <View className="breakdown__row order-refunded__row">
+              <Text>已退款 Refunded</Text>
+              <Text className="order-refunded__amount">−{formatFen(refundedTotal)}</Text>
+            </View>
+            {refunded.map((r) => (
+              <View key={r.id} className="breakdown__row order-refunded__when">
+                <Text>{formatFen(r.amount)} 退款于 Refunded on</Text>
+                <Text className="order-refunded__date">{when(r.succeededAt)}</Text>
+              </View>
+            ))}
+            <View className="breakdown__row breakdown__row--total order-net">
+              <Text>最终实付 Finally paid</Text>
+              <Text className="order-net__amount">{formatFen(Math.max(0, o.price.payable - refundedTotal))}</Text>
+            </View>
+          </View>
+        )}
       </View>
+
+      {extras.refunds.length > 0 && (
+        <View className="card order-refunds">
+          <Text className="card__title">售后 After-sales</Text>
+          {extras.refunds.map((r) => (
+            <View key={r.id} className={`order-refund order-refund--${r.status}`}>
+              <View className="order-refund__head">
+                <Text className={`order-refund__status refund-status refund-status--${r.status}`}>
+                  {buyerRefundStatusLabel[r.status]}
+                </Text>
+                <Text className="order-refund__amount">{formatFen(r.amount)}</Text>
+              </View>
+              <Text className="order-refund__what">
+                {r.lines.length ? r.lines.map((x) => `${x.name} × ${x.quantity}`).join('、') : '整单退款 Whole order'}
+              </Text>
+              <Text className="order-refund__reason">
+                {refundReasonLabel[r.reasonCode]}
+                {r.reason && r.reason !== refundReasonLabel[r.reasonCode].split(' ')[0] ? ` · ${r.reason}` : ''}
+              </Text>
+              <Text className="order-refund__time">申请时间 Asked {when(r.createdAt)}</Text>
+              {r.status === 'SUCCESS' && r.succeededAt && (
+                <Text className="order-refund__time order-refund__done">退款时间 Refunded {when(r.succeededAt)}</Text>
+              )}
+              {r.status === 'REJECTED' && (
+                <Text className="order-refund__rejected">拒绝原因 Merchant’s reason：{r.rejectReason ?? '—'}</Text>
+              )}
+              {r.status === 'REQUESTED' && (
+                <View className="btn btn--ghost btn--small order-refund__withdraw" onClick={() => void withdraw(r)}>
+                  撤销申请 Withdraw
+                </View>
+              )}
+            </View>
+          ))}
+        </View>
+      )}
 
       <View className="card order-meta">
         <View className="order-meta__row">
@@ -266,6 +396,24 @@ export default function OrderPage() {
             <Text>{when(o.paidAt)}</Text>
           </View>
         )}
+        {o.shipment && (
+          <View className="order-meta__row">
+            <Text>发货时间 Shipped</Text>
+            <Text>{when(o.shipment.shippedAt)}</Text>
+          </View>
+        )}
+        {o.completedAt && (
+          <View className="order-meta__row">
+            <Text>完成时间 Completed</Text>
+            <Text>{when(o.completedAt)}</Text>
+          </View>
+        )}
+        {o.closedAt && (
+          <View className="order-meta__row">
+            <Text>{o.status === 'CANCELLED' ? '取消时间 Cancelled' : '关闭时间 Closed'}</Text>
+            <Text>{when(o.closedAt)}</Text>
+          </View>
+        )}
         {o.note && (
           <View className="order-meta__row">
             <Text>备注 Note</Text>
@@ -274,14 +422,27 @@ export default function OrderPage() {
         )}
       </View>
 
-      {(canCancel || canConfirm || canPay) && (
+      {(canCancel || canConfirm || canPay || canRefund || canBuyAgain(o.status)) && (
         <>
           <View className="bottom-bar-spacer" />
           <View className="bottom-bar order-actions">
             {canPay && (
               <View className="order-actions__due">
-                <Text className="order-actions__label">应付 </Text>
-                <Price fen={o.price.payable} />
+                <Text className="order-actions__label">应付 Payable</Text>
+                <Price fen={o.price.payable} className="order-actions__amount" />
+              </View>
+            )}
+            {canRefund && (
+              <View
+                className="btn btn--ghost btn--small order-refund-ask"
+                onClick={() => void Taro.navigateTo({ url: afterSalesUrl(o.id) })}
+              >
+                申请售后 After-sales
+              </View>
+            )}
+            {canBuyAgain(o.status) && (
+              <View className="btn btn--ghost btn--small order-again" onClick={() => void buyAgain(o.id)}>
+                再来一单 Buy again
               </View>
             )}
             {canCancel && (
@@ -289,7 +450,7 @@ export default function OrderPage() {
                 className={`btn btn--ghost btn--small order-cancel${busy ? ' btn--disabled' : ''}`}
                 onClick={() => void act('取消这个订单？', () => api.cancelOrder({ params: { id: o.id } }))}
               >
-                取消订单 Cancel
+                取消 Cancel
               </View>
             )}
             {canConfirm && (
@@ -297,7 +458,7 @@ export default function OrderPage() {
                 className={`btn btn--small order-confirm${busy ? ' btn--disabled' : ''}`}
                 onClick={() => void act('确认已收到货？', () => api.confirmReceipt({ params: { id: o.id } }))}
               >
-                确认收货 Confirm receipt
+                确认收货 Received
               </View>
             )}
             {canPay &&
@@ -314,10 +475,10 @@ export default function OrderPage() {
                       setPaying('confirming');
                     }}
                   >
-                    刷新 Check again
+                    刷新 Refresh
                   </View>
                   <View className="btn btn--accent btn--small order-pay" onClick={() => void pay()}>
-                    立即支付 Pay now
+                    立即支付 Pay
                   </View>
                 </>
               ) : (
@@ -327,7 +488,7 @@ export default function OrderPage() {
                     if (paying !== 'starting') void pay();
                   }}
                 >
-                  {paying === 'starting' ? '正在打开… Opening' : '立即支付 Pay now'}
+                  {paying === 'starting' ? '打开中… Opening' : '立即支付 Pay'}
                 </View>
               ))}
           </View>
