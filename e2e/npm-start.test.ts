@@ -1,10 +1,14 @@
 /**
- * `npm start` as a newcomer runs it: it prints the URLs, the API answers /healthz, the
- * storefront shows the seeded shop in Chromium, and Ctrl-C leaves no process behind.
- * Runs on its own ports and a throwaway SQLite file so it never meets a developer's stack.
+ * `npm start` as a newcomer runs it: it prints the URLs only once the API is ready, the
+ * storefront shows the seeded shop in Chromium, a Redis outage is logged once (not a stack
+ * per retry) and its recovery too, and Ctrl-C leaves no process behind; a taken port stops
+ * start-up with one line naming its variable. Runs on its own ports, its own private Redis
+ * (started by the stack itself, so stopping it touches nobody else's) and a throwaway SQLite
+ * file, so it never meets a developer's stack.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, phonePage, screenshot } from './browser';
@@ -12,6 +16,16 @@ import { launchBrowser, phonePage, screenshot } from './browser';
 const root = path.resolve(__dirname, '..');
 const API_PORT = 3310;
 const SANDBOX_PORT = 3410;
+const REDIS_PORT = 16410;
+const services = (action: 'up' | 'down') =>
+  execFileSync('bash', ['scripts/services.sh', action, 'redis'], {
+    cwd: root,
+    env: { ...process.env, REDIS_PORT: String(REDIS_PORT) },
+    stdio: 'pipe',
+  });
+/** Lines that speak of Redis being away: our outage lines, or what ioredis/BullMQ print unasked. */
+const outageLine = (l: string) =>
+  /redis|ECONNREFUSED|Unhandled error event|^\S*\s+at \S+ \(/i.test(l) && !/recovered/.test(l);
 
 function descendants(pid: number): number[] {
   const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
@@ -59,7 +73,10 @@ describe('npm start', () => {
       MEDIA_DIR: path.join(tmp, 'media'),
       // Its sandbox state and WeChat Pay keys too (by default under .data/stack-<API_PORT>/).
       SANDBOX_STATE_DIR: path.join(tmp, 'sandbox'),
-      LOG_LEVEL: 'warn',
+      // Its own private Redis, which this test stops and starts again.
+      REDIS_PORT: String(REDIS_PORT),
+      // info: the recovery lines are info.
+      LOG_LEVEL: 'info',
     };
     delete env.REDIS_URL; // the default path: start finds or starts the private Redis itself
     // detached: its own process group, so a group SIGINT is exactly what a terminal's Ctrl-C sends.
@@ -78,6 +95,13 @@ describe('npm start', () => {
     }
     expect(output).toContain(`Storefront (H5)   http://127.0.0.1:${API_PORT}/`);
     expect(output).toContain(`Sandbox console   http://127.0.0.1:${SANDBOX_PORT}/`);
+    // "running" is printed only once /readyz says 200.
+    const ready = await fetch(`http://127.0.0.1:${API_PORT}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { status: string }).status).toBe('ready'); // the sandbox answers as WeChat
+    // The first-start log is short: webpack's progress frames went to a file, one line per step.
+    expect(output).not.toMatch(/webpack|Compiling|\d+%/i);
+    if (output.includes('building the H5 storefront')) expect(output).toContain('.data/build-h5.log');
 
     expect((await fetch(`http://127.0.0.1:${API_PORT}/healthz`)).status).toBe(200);
     expect((await fetch(`http://127.0.0.1:${SANDBOX_PORT}/healthz`)).status).toBe(200);
@@ -93,6 +117,25 @@ describe('npm start', () => {
       await browser.close();
     }
 
+    // Redis goes away for 30 s: the API and the worker each log it once (no stack per retry).
+    const mark = output.length;
+    services('down');
+    try {
+      await new Promise((r) => setTimeout(r, 30_000));
+      const lines = output.slice(mark).split('\n').filter(outageLine);
+      expect(lines.length).toBeGreaterThanOrEqual(1);
+      expect(lines.length).toBeLessThanOrEqual(3);
+      expect(output.slice(mark)).not.toMatch(/Unhandled error event|\n\S*\s+at \S+ \(/);
+    } finally {
+      services('up');
+    }
+    // …and its recovery.
+    const backBy = Date.now() + 30_000;
+    while (!/redis recovered/.test(output.slice(mark)) && Date.now() < backBy)
+      await new Promise((r) => setTimeout(r, 250));
+    expect(output.slice(mark)).toMatch(/redis recovered/);
+    expect(proc.exitCode).toBeNull(); // nothing crashed meanwhile
+
     const before = descendants(proc.pid!);
     expect(before.length).toBeGreaterThanOrEqual(3); // sandbox, api, worker
     const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
@@ -106,5 +149,33 @@ describe('npm start', () => {
       .map((pid) => execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim());
     expect(left).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${API_PORT}/healthz`)).rejects.toThrow();
-  }, 300_000);
+  }, 360_000);
+
+  it('stops at once, with one line naming API_PORT, when the API port is taken', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(API_PORT, '127.0.0.1', resolve));
+    try {
+      const r = spawnSync(process.execPath, ['scripts/start.mjs'], {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          API_PORT: String(API_PORT),
+          SANDBOX_PORT: String(SANDBOX_PORT),
+          REDIS_PORT: String(REDIS_PORT),
+        },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.status).not.toBeNull();
+      const lines = `${r.stdout}${r.stderr}`.split('\n').filter((l) => l.trim());
+      expect(lines).toEqual([expect.stringContaining(`port ${API_PORT} (API_PORT`)]);
+      expect(r.stdout).not.toMatch(/running/);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    // Nothing was started: no sandbox on its port, no Redis on its own.
+    await expect(fetch(`http://127.0.0.1:${SANDBOX_PORT}/healthz`)).rejects.toThrow();
+  }, 60_000);
 });

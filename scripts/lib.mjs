@@ -1,6 +1,7 @@
 // Helpers shared by the start and test drivers: running commands, installing what is missing.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +22,48 @@ export function run(cmd, args, opts = {}) {
     const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', ...rest, env: { ...baseEnv, ...(env ?? {}) } });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     child.on('error', () => resolve(127));
+  });
+}
+
+/**
+ * Runs a command with its output appended to `logFile` instead of the terminal (webpack's
+ * progress frames and the like); resolves to its exit code.
+ */
+export function runLogged(cmd, args, logFile, opts = {}) {
+  fs.mkdirSync(path.dirname(logFile), { recursive: true });
+  const fd = fs.openSync(logFile, 'w');
+  return new Promise((resolve) => {
+    const { env, ...rest } = opts;
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: ['ignore', fd, fd],
+      ...rest,
+      env: { ...baseEnv, ...(env ?? {}) },
+    });
+    const done = (code) => {
+      fs.closeSync(fd);
+      resolve(code);
+    };
+    child.on('exit', (code, signal) => done(code ?? (signal ? 1 : 0)));
+    child.on('error', () => done(127));
+  });
+}
+
+/** The last `n` lines of a text file ('' when it is missing). */
+export function tail(file, n = 30) {
+  if (!fs.existsSync(file)) return '';
+  return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n');
+}
+
+/**
+ * Whether something already listens on host:port: we try to listen there ourselves.
+ * Resolves to null when free, else the error code (EADDRINUSE, EACCES, …).
+ */
+export function portTaken(port, host) {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', (err) => resolve(err.code ?? 'EADDRINUSE'));
+    srv.listen({ port: Number(port), host, exclusive: true }, () => srv.close(() => resolve(null)));
   });
 }
 

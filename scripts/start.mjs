@@ -9,7 +9,21 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfigLayers, urlHost } from '../config/index.cjs';
-import { ensureDependencies, log, newestMtime, root, run, runSync, baseEnv } from './lib.mjs';
+import {
+  ensureDependencies,
+  log,
+  newestMtime,
+  portTaken,
+  root,
+  run,
+  runLogged,
+  runSync,
+  baseEnv,
+  tail,
+} from './lib.mjs';
+
+/** Where the H5 build's output (webpack's progress frames) goes; the terminal gets one line. */
+const H5_BUILD_LOG = '.data/build-h5.log';
 
 const children = [];
 let startedRedis = false;
@@ -20,6 +34,10 @@ let cfg;
 function readConfig() {
   const { values, derived } = loadConfigLayers(process.env, root);
   return {
+    ports: [
+      { name: 'the API', variable: 'API_PORT', port: values.API_PORT, host: values.API_HOST },
+      { name: 'the sandbox', variable: 'SANDBOX_PORT', port: values.SANDBOX_PORT, host: values.SANDBOX_HOST },
+    ],
     apiUrl: `http://${urlHost(values.API_HOST)}:${values.API_PORT}`,
     sandboxUrl: `http://${urlHost(values.SANDBOX_HOST)}:${values.SANDBOX_PORT}`,
     redisUrl: values.REDIS_URL,
@@ -31,6 +49,22 @@ function readConfig() {
   };
 }
 
+/** Stops start-up, before anything starts, with one line naming the port and its variable. */
+function refusePort(variable, port, code, what) {
+  const why = code === 'EACCES' ? 'may not be used by this user' : 'is already in use by another process';
+  console.error(
+    `chatmall: port ${port} (${variable}, ${what}) ${why}; stop that process or move it, e.g. ${variable}=${Number(port) + 1} npm start`,
+  );
+  process.exit(1);
+}
+
+async function checkPorts() {
+  for (const p of cfg.ports) {
+    const code = await portTaken(p.port, p.host);
+    if (code) refusePort(p.variable, p.port, code, p.name);
+  }
+}
+
 async function ensureRedis() {
   if (!cfg.privateRedis) {
     log(`using Redis at ${cfg.redisUrl.replace(/\/\/[^@]*@/, '//***@')}`);
@@ -38,8 +72,15 @@ async function ensureRedis() {
   }
   const status = runSync('bash', ['scripts/services.sh', 'status'], { env: cfg.redisEnv }).stdout ?? '';
   const alreadyRunning = /redis: running/.test(status);
+  // services.sh refuses a port some other program holds; say so in one line, as for the others.
+  if (!alreadyRunning) {
+    const code = await portTaken(cfg.redisEnv.REDIS_PORT, '127.0.0.1');
+    if (code) refusePort('REDIS_PORT', cfg.redisEnv.REDIS_PORT, code, 'the private Redis');
+  }
   log(`starting a private Redis on port ${cfg.redisEnv.REDIS_PORT} (scripts/services.sh up redis)`);
-  if ((await run('bash', ['scripts/services.sh', 'up', 'redis'], { env: cfg.redisEnv })) !== 0) {
+  const redisLog = path.join(root, `.data/redis-${cfg.redisEnv.REDIS_PORT}-up.log`);
+  if ((await runLogged('bash', ['scripts/services.sh', 'up', 'redis'], redisLog, { env: cfg.redisEnv })) !== 0) {
+    console.error(tail(redisLog, 10));
     console.error(
       `\nchatmall needs Redis. Either run as root so it can install Debian's redis-server, or point it at one:\n` +
         `  REDIS_URL=redis://127.0.0.1:6379/0 npm start\n`,
@@ -90,18 +131,39 @@ function startProcess(name, cwd, entry, env) {
   return child;
 }
 
+/**
+ * Polls `url` until it answers 200; resolves to { ok, status, body } of the last answer
+ * (status 0: no answer at all).
+ */
 async function waitForHttp(url, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
+  let last = { ok: false, status: 0, body: null };
   while (Date.now() < deadline && !stopping) {
     try {
-      const res = await fetch(url);
-      if (res.ok) return true;
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      const text = await res.text();
+      let body = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // not JSON
+      }
+      last = { ok: res.status === 200, status: res.status, body };
+      if (last.ok) return last;
     } catch {
       // not up yet
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return false;
+  return last;
+}
+
+/** What /readyz said that is not "ok", in a few words. */
+function notReady(answer) {
+  if (!answer.status) return 'no answer';
+  const checks = answer.body?.checks ?? {};
+  const down = Object.entries(checks).filter(([, v]) => v !== 'ok');
+  return down.length ? down.map(([k, v]) => `${k} ${v}`).join(', ') : `HTTP ${answer.status}`;
 }
 
 async function stopAll(code) {
@@ -122,8 +184,10 @@ async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
 
-  if ((await ensureDependencies()) !== 0) process.exit(1);
+  // Ports first: a taken one stops start-up before anything is installed, built or started.
   cfg = readConfig();
+  await checkPorts();
+  if ((await ensureDependencies()) !== 0) process.exit(1);
   if (!(await ensureRedis())) process.exit(1);
 
   log('database: applying migrations and seeding the demo shop (once)');
@@ -134,34 +198,57 @@ async function main() {
   }
 
   if (h5IsStale()) {
-    log('building the H5 storefront (first run takes a minute)');
+    log(`building the H5 storefront (the first run takes a minute; its output goes to ${H5_BUILD_LOG})`);
+    const t0 = Date.now();
     // Always a production build: under NODE_ENV=development Taro's Babel preset wants react-refresh (not installed).
-    const build = await run('npm', ['run', '--silent', 'build:h5', '-w', '@chatmall/miniapp'], {
-      env: { ...baseEnv, NODE_ENV: 'production' },
-    });
-    if (build !== 0) await stopAll(1);
+    const build = await runLogged(
+      'npm',
+      ['run', '--silent', 'build:h5', '-w', '@chatmall/miniapp'],
+      path.join(root, H5_BUILD_LOG),
+      { env: { NODE_ENV: 'production' } },
+    );
+    if (build !== 0) {
+      console.error(
+        `${tail(path.join(root, H5_BUILD_LOG), 30)}\nthe H5 build failed; its whole output is in ${H5_BUILD_LOG}`,
+      );
+      await stopAll(1);
+    }
+    log(`H5 storefront built in ${Math.round((Date.now() - t0) / 1000)} s`);
   }
 
   const { apiUrl, sandboxUrl } = cfg;
+  log('starting the sandbox, the API and the worker');
   // Each child reads the same configuration (and .env) itself, so they agree with each other.
   startProcess('sandbox', 'sandbox', 'src/main.ts', {});
   startProcess('api', 'server', 'src/main/api.ts', {});
   startProcess('worker', 'server', 'src/main/worker.ts', {});
 
-  const [apiUp, sandboxUp] = await Promise.all([
-    waitForHttp(`${apiUrl}/healthz`),
-    waitForHttp(`${sandboxUrl}/healthz`),
-  ]);
-  if (!apiUp || !sandboxUp) {
-    console.error(`${!apiUp ? 'the API' : 'the sandbox'} did not come up; see the log above`);
+  // "Running" means ready: the sandbox answers and the API's /readyz says 200 (database and
+  // Redis answer), not merely that the processes are up.
+  const sandbox = await waitForHttp(`${sandboxUrl}/healthz`);
+  if (!sandbox.ok) {
+    if (!stopping) console.error(`the sandbox did not answer at ${sandboxUrl}/healthz; see the log above`);
     await stopAll(1);
     return;
   }
+  let ready = await waitForHttp(`${apiUrl}/readyz`);
+  if (!ready.ok) {
+    if (!stopping) console.error(`the API is not ready (${notReady(ready)}) at ${apiUrl}/readyz; see the log above`);
+    await stopAll(1);
+    return;
+  }
+  // The API may have probed WeChat's base URL (the sandbox) before the sandbox listened; its
+  // answer is cached for a few seconds, so look once more before calling it degraded.
+  if (ready.body?.degraded) {
+    await new Promise((r) => setTimeout(r, 5500));
+    ready = await waitForHttp(`${apiUrl}/readyz`, 10_000);
+  }
+  const warning = ready.body?.warning ? `\n  Warning: ${ready.body.warning}\n` : '';
   // A stack off the default API port keeps its own data; say where.
   const dataLine = cfg.dataDir ? `\n    Data              ${cfg.dataDir}/` : '';
   console.log(`
   chatmall is running.
-
+${warning}
     Storefront (H5)   ${apiUrl}/
     Sandbox console   ${sandboxUrl}/
     API               ${apiUrl}/api/products
