@@ -560,6 +560,14 @@ export const contract = {
     params: z.object({ id: z.string().min(1).max(40) }),
     response: StaffMember,
   }),
+  unlockStaff: endpoint({
+    method: 'POST',
+    path: '/api/admin/staff/:id/unlock',
+    summary: 'Lift a staff member’s sign-in lock after repeated wrong passwords (owner only; audited)',
+    access: access.staff('owner'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: StaffMember,
+  }),
   listAudit: endpoint({
     method: 'GET',
     path: '/api/admin/audit',

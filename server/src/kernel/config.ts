@@ -5,6 +5,7 @@
  * missing value stops start-up with a message naming the key. Secret values never appear in
  * messages.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { loadRawConfig } from '@chatmall/config';
 import { z } from 'zod';
@@ -13,6 +14,13 @@ import { repoRoot } from './paths';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveInt = z.coerce.number().int().positive();
+/** An AES-256 key: 32 random bytes in base64 (`openssl rand -base64 32`). Never quoted in messages. */
+const aes256Key = z
+  .string()
+  .refine(
+    (v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32,
+    'must be 32 random bytes in base64, 44 characters (openssl rand -base64 32)',
+  );
 
 export const ConfigSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']),
@@ -49,6 +57,10 @@ export const ConfigSchema = z.object({
   WECHAT_OA_WELCOME: z.string().min(1),
   WECHAT_MP_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'must be a wx… app id (18 characters)'),
   WECHAT_MP_SECRET: z.string().min(1),
+  // Buyers' WeChat session keys are stored encrypted (AES-256-GCM) with this key; the previous
+  // key is only read (rows written under it are re-encrypted on the buyer's next sign-in).
+  SESSION_KEY_ENCRYPTION_KEY: aes256Key,
+  SESSION_KEY_PREVIOUS_ENCRYPTION_KEY: z.union([z.literal(''), aes256Key]),
   ORDER_PAYMENT_MINUTES: positiveInt,
   ORDER_AUTO_COMPLETE_DAYS: positiveInt,
   // WeChat Pay v3. Key material may be inline PEM or `file:<path>` (read when first used, so
@@ -74,6 +86,8 @@ export const secretKeys: ReadonlySet<string> = new Set([
   'WECHAT_OA_AES_KEY',
   'WECHAT_OA_PREVIOUS_AES_KEY',
   'WECHAT_MP_SECRET',
+  'SESSION_KEY_ENCRYPTION_KEY',
+  'SESSION_KEY_PREVIOUS_ENCRYPTION_KEY',
   'WECHATPAY_MERCHANT_PRIVATE_KEY',
   'WECHATPAY_APIV3_KEY',
 ]);
@@ -95,6 +109,8 @@ export interface Config {
   orders: { paymentWindowMs: number; autoCompleteMs: number };
   /** WeChat Pay settings, in the protocol layer's own shape; `file:` values are absolute paths here. */
   wechatPay: WechatPaySettings;
+  /** Keys (base64, 32 bytes) that encrypt buyers' session keys at rest; `previous` is read only. */
+  sessionKeyEncryption: { key: string; previousKey?: string };
 }
 
 /** Official account and mini-program settings (WeChat Pay has its own). */
@@ -137,6 +153,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     );
   }
   const c = parsed.data;
+  // The development key in config/default.json is public: production must bring its own.
+  if (
+    c.NODE_ENV === 'production' &&
+    c.SESSION_KEY_ENCRYPTION_KEY === defaultValue(root, 'SESSION_KEY_ENCRYPTION_KEY')
+  ) {
+    throw new ConfigError([
+      {
+        key: 'SESSION_KEY_ENCRYPTION_KEY',
+        message: 'is the development default from config/default.json; set a key of your own in production',
+      },
+    ]);
+  }
   return {
     env: c.NODE_ENV,
     logLevel: c.LOG_LEVEL,
@@ -184,7 +212,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       publicKey: fileRef(c.WECHATPAY_PUBLIC_KEY),
       notifyUrl: c.WECHATPAY_NOTIFY_URL,
     },
+    sessionKeyEncryption: {
+      key: c.SESSION_KEY_ENCRYPTION_KEY,
+      previousKey: c.SESSION_KEY_PREVIOUS_ENCRYPTION_KEY || undefined,
+    },
   };
+}
+
+/** A value as config/default.json under `root` sets it (undefined when the file or key is absent). */
+function defaultValue(root: string, key: string): string | undefined {
+  try {
+    const value = (
+      JSON.parse(fs.readFileSync(path.join(root, 'config/default.json'), 'utf8')) as Record<string, unknown>
+    )[key];
+    return value === undefined ? undefined : String(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** `mysql://user:secret@host/db` → `mysql://user:***@host/db`, for log lines. */

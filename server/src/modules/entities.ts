@@ -20,6 +20,7 @@ import { BuyerUploadEntity } from './media/buyer-upload.entity';
 import { ProductRatingEntity } from './reviews/product-rating.entity';
 import { ReviewEntity } from './reviews/review.entity';
 import { BuyerSessionKeyEntity } from './auth/buyer-session-key.entity';
+import { BuyerSessionKeyEntity } from './auth/buyer-session-key.entity';
 
 export const entities = [
   CategoryEntity,
@@ -43,5 +44,6 @@ export const entities = [
   BuyerUploadEntity,
   ReviewEntity,
   ProductRatingEntity,
+  BuyerSessionKeyEntity,
   BuyerSessionKeyEntity,
 ];

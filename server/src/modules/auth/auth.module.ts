@@ -3,18 +3,21 @@ import { authRoutes, staffRoutes } from './auth.routes';
 import { BuyerService } from './buyer.service';
 import { LoginService, type LoginCodeExchanger } from './login.service';
 import { SessionService } from './session.service';
+import { SignInThrottle } from './sign-in-throttle';
 import { wechatLoginCodes } from './wechat-login';
 
 /** Buyers and staff: sign-in, sessions, staff accounts, the audit log, buyers' WeChat identity. */
 export function authModule(k: Kernel, opts: { loginCodes?: LoginCodeExchanger } = {}) {
-  const sessions = new SessionService(k.db);
-  const logins = new LoginService(k.db, sessions, opts.loginCodes ?? wechatLoginCodes(k.wechat.miniProgram));
+  const sessions = new SessionService(k.db, k.log);
+  // Sign-in counters in Redis, in memory while Redis is down (buyers can still sign in).
+  const throttle = new SignInThrottle(k.redis);
+  const logins = new LoginService(k.db, sessions, opts.loginCodes ?? wechatLoginCodes(k.wechat.miniProgram), throttle);
   const buyers = new BuyerService(k.db);
   return {
     name: 'auth',
     services: { sessions, logins, buyers },
     routes(api) {
-      authRoutes(api, { db: k.db, logins, sessions });
+      authRoutes(api, { db: k.db, logins });
       staffRoutes(api, { db: k.db, logins });
     },
     subscribe(on) {

@@ -1,21 +1,41 @@
 /**
  * Buyer sign-in through WeChat's code2Session (the sandbox in development and tests).
- * The session key is kept server-side by MiniProgramApi; only openid/unionid come back here.
+ * The session key is kept server-side by MiniProgramApi, durably in `buyer_session_keys`
+ * (encrypted) with Redis as its cache; only openid/unionid come back here.
  */
+import type { DataSource } from 'typeorm';
 import type { Config } from '../../kernel/config';
 import { DependencyUnavailableError, ValidationError } from '../../kernel/errors';
+import type { Logger } from '../../kernel/logger';
 import type { Redis } from '../../kernel/redis';
 import { WechatClient } from '../../wechat/api/client';
 import { MiniProgramApi } from '../../wechat/miniprogram/miniprogram';
+import { cachedSessionKeys } from '../../wechat/miniprogram/session-keys';
 import { redisStore } from '../../wechat/store';
 import type { LoginCodeExchanger } from './login.service';
+import { SessionKeyCipher } from './session-key-cipher';
+import { DbSessionKeys } from './session-key.store';
 
-export function miniProgramFor(config: Pick<Config, 'wechat'>, redis: Redis): MiniProgramApi {
+export function miniProgramFor(
+  config: Pick<Config, 'wechat' | 'sessionKeyEncryption'>,
+  deps: { redis: Redis; db: DataSource; log: Logger },
+): MiniProgramApi {
   const { apiBase, tokenMode, miniProgram } = config.wechat;
-  const store = redisStore(redis);
+  const store = redisStore(deps.redis);
+  const sessionKeys = cachedSessionKeys({
+    appId: miniProgram.appId,
+    cache: store,
+    durable: new DbSessionKeys(deps.db, miniProgram.appId, new SessionKeyCipher(config.sessionKeyEncryption)),
+    onCacheDown: (err) =>
+      deps.log.warn(
+        { errName: (err as Error)?.name },
+        'session-key cache (Redis) unavailable: reading and writing the database only',
+      ),
+    onCacheUp: () => deps.log.info('session-key cache (Redis) is back'),
+  });
   return new MiniProgramApi(
     new WechatClient({ baseUrl: apiBase, appId: miniProgram.appId, secret: miniProgram.secret, tokenMode, store }),
-    store,
+    sessionKeys,
   );
 }
 

@@ -1,12 +1,13 @@
 /**
  * Mini-program login and encrypted data. The session_key from code2Session stays on the
- * server (shared storage, keyed by openid); the client only ever gets our own session.
+ * server (a `SessionKeyStore`, keyed by openid: durable, with Redis as its cache); the client
+ * only ever gets our own session.
  * Group identity comes in two shapes: getShareInfo → `openGId`, getGroupEnterInfo → `opengid`.
  */
 import { decryptMiniProgramData, type Watermark } from '../crypto/miniprogram-crypt';
 import type { WechatClient } from '../api/client';
 import type { WechatResult } from '../api/errors';
-import type { KeyValueStore } from '../store';
+import type { SessionKeyStore } from './session-keys';
 
 export interface MiniProgramLogin {
   openid: string;
@@ -28,7 +29,7 @@ export type MiniProgramDataOutcome<T> =
 export class MiniProgramApi {
   constructor(
     readonly client: WechatClient,
-    private readonly store: KeyValueStore,
+    private readonly sessionKeys: SessionKeyStore,
   ) {}
 
   /** code2Session: a code works once (40163 after), 40029 when unknown. */
@@ -39,7 +40,7 @@ export class MiniProgramApi {
     );
     if (!answer.ok) return answer;
     const { openid, session_key: sessionKey, unionid } = answer.value;
-    await this.store.put(this.sessionKeyKey(openid), sessionKey, SESSION_KEY_TTL_MS);
+    await this.sessionKeys.put(openid, sessionKey, SESSION_KEY_TTL_MS);
     return { ok: true, value: { openid, unionid } };
   }
 
@@ -49,7 +50,7 @@ export class MiniProgramApi {
     payload: EncryptedPayload,
     maxAgeSeconds = DEFAULT_MAX_PAYLOAD_AGE_SECONDS,
   ): Promise<MiniProgramDataOutcome<T>> {
-    const sessionKey = await this.store.get(this.sessionKeyKey(openid));
+    const sessionKey = await this.sessionKeys.get(openid);
     if (!sessionKey) return { ok: false, reason: 'no-session' };
     return decryptMiniProgramData<T>({ sessionKey, ...payload }, { appId: this.client.appId, maxAgeSeconds });
   }
@@ -78,10 +79,6 @@ export class MiniProgramApi {
       lang: 'zh_CN',
       data: Object.fromEntries(Object.entries(m.data).map(([k, value]) => [k, { value }])),
     });
-  }
-
-  private sessionKeyKey(openid: string): string {
-    return `wx:mp:${this.client.appId}:session-key:${openid}`;
   }
 }
 
