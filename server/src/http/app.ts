@@ -1,7 +1,7 @@
 /**
  * The Koa application: request context → error mapping → body reading → probes and WeChat
  * callbacks (the modules' system routes) → CORS → API routes (the modules' contract routes)
- * → media and storefront files. Built without opening a port so tests can drive
+ * → media, the merchant console (/console/) and storefront files. Built without opening a port so tests can drive
  * `app.callback()` directly. Which modules exist is the composition root's business.
  */
 import fs from 'node:fs';
@@ -71,6 +71,36 @@ export function createHttpApp(deps: {
       ctx.path = original;
     }
   });
+
+  // The merchant console (a single-page app under /console/): hashed assets are cached for a
+  // year, index.html never, and any other path under /console/ answers index.html so a deep
+  // link or a reload lands on its page.
+  const consoleIndex = path.join(config.consoleDir, 'index.html');
+  if (fs.existsSync(consoleIndex)) {
+    const consoleFiles = serve(config.consoleDir, {
+      index: 'index.html',
+      maxage: 0,
+      setHeaders: (res, file) => {
+        const immutable = file.includes(`${path.sep}assets${path.sep}`);
+        res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
+    app.use(async (ctx, next) => {
+      if (ctx.path === '/console') return ctx.redirect('/console/');
+      if (!ctx.path.startsWith('/console/') || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
+      const original = ctx.path;
+      ctx.path = original.slice('/console'.length);
+      try {
+        await consoleFiles(ctx, async () => undefined);
+      } finally {
+        ctx.path = original;
+      }
+      if (ctx.body != null || original.startsWith('/console/assets/')) return;
+      ctx.type = 'html';
+      ctx.set('Cache-Control', 'no-cache');
+      ctx.body = fs.createReadStream(consoleIndex);
+    });
+  }
 
   const storefront = config.storefrontDir;
   if (fs.existsSync(path.join(storefront, 'index.html'))) {

@@ -37,6 +37,7 @@ export const ConfigSchema = z.object({
   REDIS_DB: z.coerce.number().int().min(0).max(15),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
   STOREFRONT_DIR: z.string().min(1),
+  CONSOLE_DIR: z.string().min(1),
   MEDIA_DIR: z.string().min(1),
   MEDIA_MAX_UPLOAD_BYTES: positiveInt,
   SANDBOX_HOST: z.string().min(1),
@@ -100,6 +101,8 @@ export interface Config {
   redis: { url: string };
   queues: { prefix: string };
   storefrontDir: string;
+  /** The merchant console's build (console/dist), served at /console/. */
+  consoleDir: string;
   mediaDir: string;
   /** Largest image upload accepted, in bytes. */
   mediaMaxUploadBytes: number;
@@ -179,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     redis: { url: c.REDIS_URL },
     queues: { prefix: c.QUEUE_PREFIX },
     storefrontDir: resolve(c.STOREFRONT_DIR),
+    consoleDir: resolve(c.CONSOLE_DIR),
     mediaDir: resolve(c.MEDIA_DIR),
     mediaMaxUploadBytes: c.MEDIA_MAX_UPLOAD_BYTES,
     sandbox: { host: c.SANDBOX_HOST, port: c.SANDBOX_PORT },
