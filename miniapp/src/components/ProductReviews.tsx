@@ -4,15 +4,10 @@ import { Image, Text, View } from '@tarojs/components';
 import { formatChinaTime, type ProductReviewPage, type PublicReview } from '@chatmall/shared';
 import { api, errorMessage } from '../services/api';
 import { mediaUrl } from '../services/media';
+import { stars } from './stars';
 import './ProductReviews.css';
 
 const PAGE = 5;
-
-/** `4` → `★★★★☆`. */
-export function stars(rating: number): string {
-  const n = Math.max(0, Math.min(5, Math.round(rating)));
-  return '★'.repeat(n) + '☆'.repeat(5 - n);
-}
 
 type Load =
   | { status: 'loading' }

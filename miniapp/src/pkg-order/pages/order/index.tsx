@@ -22,7 +22,7 @@ import { api, errorMessage, showError } from '../../../services/api';
 import { cashierOutcome, startPayment } from '../../../services/pay';
 import { mediaUrl } from '../../../services/media';
 import { afterSalesUrl, productUrl, reviewUrl, routeParam } from '../../../routes';
-import { stars } from '../../../components/ProductReviews';
+import { stars } from '../../../components/stars';
 import { buyAgain, canAskRefund, canBuyAgain } from '../../order-actions';
 import { useLatestRequest } from '../../../hooks/useLatestRequest';
 import '../../order-status.css';
