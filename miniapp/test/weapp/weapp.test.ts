@@ -1,0 +1,156 @@
+/**
+ * `npm test` boots the weapp bundle, not only the H5 one: the bundle scripts/test.mjs built
+ * (a release build with CHATMALL_API_BASE=https://shop.example.com/) runs in
+ * miniprogram-simulate — WeChat's own wcc/wcsc compilers and its component framework — and
+ * renders home, product and cart with data from the real API; wx.request is answered by the
+ * API only for the request domain the bundle was built for, wx.login by the sandbox.
+ * Decision: docs/decisions/0019-weapp-bundle-in-miniprogram-simulate.md.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports -- miniprogram-compiler's wcc/wcsc wrappers have no types */
+import fs from 'node:fs';
+import path from 'node:path';
+import { startStack, testConfig, type TestStack } from '../../../server/test/support/harness';
+import { startSandbox, type RunningSandbox } from '../../../server/test/support/sandbox';
+import { WeappSimulator } from './simulator';
+
+const root = path.resolve(__dirname, '../../dist/weapp');
+/** What scripts/test.mjs built the bundle with; normalised as the build does. */
+const builtBase = (process.env.CHATMALL_API_BASE ?? 'https://shop.example.com/').replace(/\/+$/, '');
+const builtAppId = process.env.WECHAT_MP_APPID;
+
+const listFiles = (ext: string) => {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }))
+      if (e.isDirectory()) walk(path.join(dir, e.name));
+      else if (e.name.endsWith(ext)) out.push(path.relative(root, path.join(dir, e.name)).slice(0, -ext.length));
+  };
+  walk(root);
+  return out.sort();
+};
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(root, 'app.js')))
+    throw new Error(
+      'miniapp/dist/weapp is not built: npm run build:weapp -w @chatmall/miniapp (scripts/test.mjs does)',
+    );
+});
+
+describe('the weapp bundle as built', () => {
+  it('sends every request to CHATMALL_API_BASE without a doubled slash, and carries WECHAT_MP_APPID', () => {
+    const bundle = ['common.js', 'app.js', 'vendors.js', 'taro.js']
+      .filter((f) => fs.existsSync(path.join(root, f)))
+      .map((f) => fs.readFileSync(path.join(root, f), 'utf8'))
+      .join('\n');
+    expect(bundle).toContain(JSON.stringify(builtBase));
+    expect(bundle).not.toContain(JSON.stringify(`${builtBase}/`));
+    expect(bundle).not.toContain('http://127.0.0.1:3000');
+    const project = JSON.parse(fs.readFileSync(path.join(root, 'project.config.json'), 'utf8')) as { appid: string };
+    if (builtAppId) expect(project.appid).toBe(builtAppId);
+    expect(project.appid).not.toBe('');
+  });
+
+  it('compiles every WXML file with wcc and every WXSS file with wcsc (WeChat’s own compilers)', () => {
+    const wcc = require('miniprogram-compiler/src/wcc') as (
+      root: string,
+      files: string[],
+      wxs: string[],
+      o: object,
+    ) => string;
+    const wcsc = require('miniprogram-compiler/src/wcsc') as (
+      root: string,
+      files: string[],
+      o: object,
+    ) => Record<string, string> | Error;
+    const wxml = listFiles('.wxml');
+    const wxss = listFiles('.wxss');
+    expect(wxml).toEqual(
+      expect.arrayContaining(['base', 'comp', 'pages/home/index', 'pages/product/index', 'pages/cart/index']),
+    );
+    const wxs = listFiles('.wxs').map((f) => `${f}.wxs`);
+    // wcc throws naming the file and line on the first error.
+    const js = wcc(root, wxml, wxs, { maxBuffer: 64 * 1024 * 1024 });
+    for (const f of wxml) expect(js).toContain(`${f}.wxml`);
+    const css = wcsc(root, wxss, { maxBuffer: 64 * 1024 * 1024 });
+    if (css instanceof Error) throw css;
+    // Pages and components come out one function each; app.wxss and what it imports, as `comm`.
+    const standalone = wxss.filter((f) => !fs.existsSync(path.join(root, `${f}.json`)));
+    for (const f of wxss.filter((x) => !standalone.includes(x))) expect(Object.keys(css)).toContain(`${f}.wxss`);
+    expect(css.comm).toBeTruthy();
+    for (const f of standalone) {
+      const one = wcsc(root, [f], {});
+      if (one instanceof Error) throw one;
+    }
+  });
+});
+
+describe('the weapp bundle in miniprogram-simulate', () => {
+  let sandbox: RunningSandbox;
+  let stack: TestStack;
+  let sim: WeappSimulator;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    stack = await startStack({ config: testConfig({ WECHAT_API_BASE: sandbox.url, WECHATPAY_API_BASE: sandbox.url }) });
+    sim = new WeappSimulator({
+      root,
+      requestOrigin: builtBase,
+      apiUrl: stack.baseUrl,
+      sandboxUrl: sandbox.url,
+      openid: `oWeapp${Date.now().toString(36)}`,
+    });
+    sim.boot();
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.close();
+    await sandbox?.close();
+  });
+
+  it('renders the home page with the shop’s products from the API', async () => {
+    const home = sim.open('pages/home/index');
+    await home.waitForText('明前西湖龙井');
+    expect(home.element.querySelectorAll('.product-card').length).toBeGreaterThanOrEqual(5);
+    home.close();
+  }, 30_000);
+
+  it('renders a product page with its price', async () => {
+    const product = sim.open('pages/product/index', { id: 'prod_longjing' });
+    const text = await product.waitForText('明前西湖龙井');
+    expect(text).toMatch(/¥\d+\.\d\d/);
+    product.close();
+  }, 30_000);
+
+  it('signs in with wx.login (the sandbox) and renders the buyer’s cart from the API', async () => {
+    const cart = sim.open('pages/cart/index');
+    // The cart is a buyer route: the bundle signs in first (wx.login → sandbox code → /api/auth/login).
+    const deadline = Date.now() + 10_000;
+    while (!sim.storage.get('chatmall.session') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(sim.logins).toBeGreaterThanOrEqual(1);
+    const session = sim.storage.get('chatmall.session') as { accessToken: string };
+    expect(session?.accessToken).toBeTruthy();
+
+    // The same buyer puts a tea in the cart (as from another phone); back on the cart tab it shows.
+    const auth = { authorization: `Bearer ${session.accessToken}`, 'content-type': 'application/json' };
+    const product = (await (await fetch(`${stack.baseUrl}/api/products/prod_longjing`)).json()) as {
+      skus: { id: string }[];
+    };
+    const added = await fetch(`${stack.baseUrl}/api/cart/items`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ skuId: product.skus[0].id, quantity: 2 }),
+    });
+    expect(added.status).toBeLessThan(300);
+    cart.show();
+    await cart.waitForText('明前西湖龙井');
+    cart.close();
+  }, 30_000);
+
+  it('sent every request to the built request domain, which the API answered', () => {
+    expect(sim.requests.length).toBeGreaterThanOrEqual(4);
+    for (const r of sim.requests) expect(r.url.startsWith(`${builtBase}/api/`)).toBe(true);
+    expect(sim.requests.map((r) => `${r.method} ${r.url.slice(builtBase.length)}`)).toEqual(
+      expect.arrayContaining(['GET /api/categories', 'POST /api/auth/login', 'GET /api/cart']),
+    );
+  });
+});
