@@ -133,7 +133,7 @@ describe('routing and health', () => {
     const res = await fetch(`${stack.baseUrl}/api/products?limit=1`, { headers: { origin } });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
-    expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id');
+    expect(res.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Retry-After');
     const preflight = await fetch(`${stack.baseUrl}/api/cart`, {
       method: 'OPTIONS',
       headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization' },

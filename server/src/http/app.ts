@@ -45,7 +45,7 @@ export function createHttpApp(deps: {
   }
 
   app.use(requestContextMiddleware(deps.log));
-  app.use(errorMiddleware(deps.errors));
+  app.use(errorMiddleware({ ...deps.errors, outageLog: deps.log }));
   // Image uploads are raw bytes with their own (larger) limit; every other body keeps 1 MB.
   app.use(
     readBody(undefined, {
