@@ -1,4 +1,4 @@
-// ESLint flat config for the whole monorepo (typescript-eslint; React hooks rules for the storefront).
+// ESLint flat config for the whole monorepo (typescript-eslint; React hooks rules for the storefront and the console).
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -34,7 +34,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['miniapp/src/**/*.{ts,tsx}'],
+    files: ['miniapp/src/**/*.{ts,tsx}', 'console/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
     languageOptions: { globals: { ...globals.browser } },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' },

@@ -24,6 +24,8 @@ import {
 
 /** Where the H5 build's output (webpack's progress frames) goes; the terminal gets one line. */
 const H5_BUILD_LOG = '.data/build-h5.log';
+/** Where the console's Vite build output goes. */
+const CONSOLE_BUILD_LOG = '.data/build-console.log';
 
 const children = [];
 let startedRedis = false;
@@ -96,6 +98,16 @@ function h5IsStale() {
   if (!fs.existsSync(index)) return true;
   const built = fs.statSync(index).mtimeMs;
   return newestMtime(['miniapp/src', 'miniapp/config', 'miniapp/babel.config.js', 'shared/src']) > built;
+}
+
+function consoleIsStale() {
+  const index = path.join(root, 'console/dist/index.html');
+  if (!fs.existsSync(index)) return true;
+  const built = fs.statSync(index).mtimeMs;
+  return (
+    newestMtime(['console/src', 'console/index.html', 'console/vite.config.ts', 'console/package.json', 'shared/src']) >
+    built
+  );
 }
 
 /** Starts a TypeScript entry with tsx in-process (no wrapper process, so signals reach it). */
@@ -216,6 +228,24 @@ async function main() {
     log(`H5 storefront built in ${Math.round((Date.now() - t0) / 1000)} s`);
   }
 
+  if (consoleIsStale()) {
+    log(`building the merchant console (its output goes to ${CONSOLE_BUILD_LOG})`);
+    const t0 = Date.now();
+    const build = await runLogged(
+      'npm',
+      ['run', '--silent', 'build', '-w', '@chatmall/console'],
+      path.join(root, CONSOLE_BUILD_LOG),
+      { env: { NODE_ENV: 'production' } },
+    );
+    if (build !== 0) {
+      console.error(
+        `${tail(path.join(root, CONSOLE_BUILD_LOG), 30)}\nthe console build failed; its whole output is in ${CONSOLE_BUILD_LOG}`,
+      );
+      await stopAll(1);
+    }
+    log(`merchant console built in ${Math.round((Date.now() - t0) / 1000)} s`);
+  }
+
   const { apiUrl, sandboxUrl } = cfg;
   log('starting the sandbox, the API and the worker');
   // Each child reads the same configuration (and .env) itself, so they agree with each other.
@@ -250,6 +280,7 @@ async function main() {
   chatmall is running.
 ${warning}
     Storefront (H5)   ${apiUrl}/
+    Console           ${apiUrl}/console/
     Sandbox console   ${sandboxUrl}/
     API               ${apiUrl}/api/products
     Health            ${apiUrl}/healthz   ${apiUrl}/readyz${dataLine}

@@ -1,0 +1,76 @@
+/** The audit log (owner): who changed what, newest first, a page at a time. */
+import { formatChinaTime } from '@chatmall/shared';
+import { Card, Table, Tag, Typography } from 'antd';
+import { roleLabel } from '../../access';
+import { useApiQuery } from '../../api/hooks';
+import { CursorPager, useCursorPages } from '../../components/cursor-pages';
+import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
+
+const PAGE_SIZE = 20;
+
+export default function AuditPage() {
+  const pages = useCursorPages();
+  const query = useApiQuery('listAudit', { query: { cursor: pages.cursor, limit: PAGE_SIZE } });
+  return (
+    <>
+      <PageHeader zh="操作日志" en="Audit log" />
+      <Card>
+        <QueryView
+          query={query}
+          isEmpty={(d) => d.items.length === 0 && !pages.canGoBack}
+          empty={<EmptyState zh="还没有操作记录" en="No changes recorded yet" />}
+        >
+          {(data) => (
+            <>
+              <Table
+                className="audit-table"
+                rowKey="id"
+                size="middle"
+                pagination={false}
+                dataSource={data.items}
+                columns={[
+                  {
+                    title: <Bi zh="时间" en="When" />,
+                    dataIndex: 'createdAt',
+                    width: 170,
+                    render: (v: string) => formatChinaTime(v, 'second'),
+                  },
+                  {
+                    title: <Bi zh="操作人" en="Who" />,
+                    width: 220,
+                    render: (_, e) => (
+                      <>
+                        <Typography.Text code>{e.actorId}</Typography.Text>{' '}
+                        <Tag>{roleLabel[e.actorRole as keyof typeof roleLabel] ?? e.actorRole}</Tag>
+                      </>
+                    ),
+                  },
+                  { title: <Bi zh="操作" en="Action" />, dataIndex: 'action', width: 200 },
+                  {
+                    title: <Bi zh="对象" en="What" />,
+                    width: 240,
+                    render: (_, e) => `${e.entity} ${e.entityId}`,
+                  },
+                  {
+                    title: <Bi zh="详情" en="Detail" />,
+                    dataIndex: 'detail',
+                    render: (d: Record<string, unknown>) => (
+                      <Typography.Text
+                        type="secondary"
+                        ellipsis={{ tooltip: JSON.stringify(d) }}
+                        style={{ maxWidth: 360 }}
+                      >
+                        {JSON.stringify(d)}
+                      </Typography.Text>
+                    ),
+                  },
+                ]}
+              />
+              <CursorPager pages={pages} nextCursor={data.nextCursor} />
+            </>
+          )}
+        </QueryView>
+      </Card>
+    </>
+  );
+}

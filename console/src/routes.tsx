@@ -1,0 +1,75 @@
+/**
+ * The console's pages: path, menu entry, and the endpoints each one uses (which decide who
+ * sees it). Each page is its own chunk, loaded when first opened.
+ */
+import type { StaffRole } from '@chatmall/shared';
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import { Navigate, Route, Routes } from 'react-router';
+import { mayOpen, type PageAccess } from './access';
+import { useSession } from './api/use-session';
+import { NoAccess, NotFound } from './components/states';
+
+export interface ConsolePage {
+  path: string;
+  /** Menu group and label (Chinese first, English beside); pages without one are reached by link. */
+  menu?: { group: MenuGroup; zh: string; en: string };
+  access: PageAccess;
+  component: LazyExoticComponent<ComponentType>;
+}
+
+export type MenuGroup = 'data' | 'orders' | 'settings';
+export const menuGroups: Record<MenuGroup, { zh: string; en: string }> = {
+  data: { zh: '数据', en: 'Data' },
+  orders: { zh: '订单', en: 'Orders' },
+  settings: { zh: '设置', en: 'Settings' },
+};
+
+export const consolePages: ConsolePage[] = [
+  {
+    path: 'orders',
+    menu: { group: 'orders', zh: '订单管理', en: 'Orders' },
+    access: { all: ['adminListOrders'] },
+    component: lazy(() => import('./pages/orders/OrderListPage')),
+  },
+  {
+    path: 'orders/:id',
+    access: { all: ['adminGetOrder', 'adminOrderMoney'] },
+    component: lazy(() => import('./pages/orders/OrderDetailPage')),
+  },
+  {
+    path: 'refunds',
+    menu: { group: 'orders', zh: '退款售后', en: 'Refunds' },
+    access: { all: ['adminListRefunds'] },
+    component: lazy(() => import('./pages/refunds/RefundQueuePage')),
+  },
+  {
+    path: 'settings',
+    menu: { group: 'settings', zh: '店铺设置', en: 'Shop settings' },
+    access: { all: ['getShopSettings', 'updateShopSettings'] },
+    component: lazy(() => import('./pages/settings/ShopSettingsPage')),
+  },
+  {
+    path: 'audit',
+    menu: { group: 'settings', zh: '操作日志', en: 'Audit log' },
+    access: { all: ['listAudit'] },
+    component: lazy(() => import('./pages/audit/AuditPage')),
+  },
+];
+
+export function pagesFor(role: StaffRole | undefined): ConsolePage[] {
+  return consolePages.filter((p) => mayOpen(role, p.access));
+}
+
+export default function PageRoutes() {
+  const role = useSession()?.staff.role;
+  const home = pagesFor(role).find((p) => p.menu);
+  return (
+    <Routes>
+      <Route index element={home ? <Navigate to={`/${home.path}`} replace /> : <NoAccess />} />
+      {consolePages.map(({ path, access, component: Page }) => (
+        <Route key={path} path={path} element={mayOpen(role, access) ? <Page /> : <NoAccess />} />
+      ))}
+      <Route path="*" element={<NotFound />} />
+    </Routes>
+  );
+}
