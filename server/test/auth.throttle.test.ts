@@ -51,7 +51,8 @@ async function staffLogin(username: string, password: string) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  return { status: res.status, body: await res.json(), retryAfter: res.headers.get('retry-after') };
+  const body: any = await res.json();
+  return { status: res.status, body, retryAfter: res.headers.get('retry-after') };
 }
 
 describe('staff password sign-in', () => {
@@ -142,7 +143,7 @@ describe('buyer code exchange', () => {
         body: JSON.stringify({ code: `not-a-code-${count}` }),
       });
       count++;
-      const body = await res.json();
+      const body = (await res.json()) as { code: string };
       if (res.status === 429) limited = { retryAfter: res.headers.get('retry-after'), body };
       else expect(res.status).toBe(400);
     }
