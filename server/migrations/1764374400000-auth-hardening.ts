@@ -2,7 +2,7 @@ import { Table, TableColumn, TableIndex, type MigrationInterface, type QueryRunn
 import { updatedAt } from './helpers';
 
 /**
- * Sign-in hardening (docs/decisions/0016-sign-in-hardening.md): session families for
+ * Sign-in hardening (docs/decisions/0020-sign-in-hardening.md): session families for
  * refresh-token reuse detection, and buyers' WeChat session keys kept (encrypted) in the
  * database behind the Redis cache.
  */

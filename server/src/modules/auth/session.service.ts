@@ -5,7 +5,7 @@
  * Rotation keeps history: refreshing marks the session rotated and starts the next session
  * of its family (every session descended from one sign-in). A rotated refresh token that
  * comes back means two parties hold it (a thief and the owner), so the whole family is
- * revoked and both must sign in again (`docs/decisions/0016-sign-in-hardening.md`).
+ * revoked and both must sign in again (`docs/decisions/0020-sign-in-hardening.md`).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { newId, type SessionTokens } from '@chatmall/shared';

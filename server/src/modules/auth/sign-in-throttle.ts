@@ -1,5 +1,5 @@
 /**
- * Throttling of sign-in (`docs/decisions/0016-sign-in-hardening.md`).
+ * Throttling of sign-in (`docs/decisions/0020-sign-in-hardening.md`).
  *
  * Staff password sign-in is counted per account and per client address. Every attempt
  * takes a point before the password is checked (so a burst of parallel guesses cannot
