@@ -10,7 +10,12 @@ import { api, makeBuyer, makeStaff, type TestBuyer } from './support/people';
 const endpoints = Object.entries(contract) as [string, Endpoint][];
 const roles: StaffRole[] = ['owner', 'marketer', 'clerk'];
 const samplePath = (e: Endpoint) =>
-  fillPath(e.path, { id: 'ord_00000000000000000000000000', skuId: 'sku_longjing1', productId: 'prod_longjing' });
+  fillPath(e.path, {
+    id: 'ord_00000000000000000000000000',
+    skuId: 'sku_longjing1',
+    productId: 'prod_longjing',
+    refundId: 'rf_00000000000000000000000000',
+  });
 
 let stack: TestStack;
 let buyerA: TestBuyer;
