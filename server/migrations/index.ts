@@ -7,7 +7,7 @@ import { ShopSettings1764028800000 } from './1764028800000-shop-settings';
 import { AfterSalesAndReviews1764201600000 } from './1764201600000-after-sales-and-reviews';
 import { UniqueKeys1764288000000 } from './1764288000000-unique-keys';
 import { AuthHardening1764374400000 } from './1764374400000-auth-hardening';
-import { AuthHardening1764374400000 } from './1764374400000-auth-hardening';
+import { Dashboard1764547200000 } from './1764547200000-dashboard';
 
 export const migrations = [
   Catalog1763769600000,
@@ -18,5 +18,5 @@ export const migrations = [
   AfterSalesAndReviews1764201600000,
   UniqueKeys1764288000000,
   AuthHardening1764374400000,
-  AuthHardening1764374400000,
+  Dashboard1764547200000,
 ];

@@ -88,6 +88,7 @@ import {
 } from './reviews';
 import { ShopProfile, ShopSettings, ShopSettingsPatch } from './shop';
 import { CalendarDate } from './schema';
+import { DashboardOverview, DashboardRange, DashboardToday } from './dashboard';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -560,14 +561,6 @@ export const contract = {
     params: z.object({ id: z.string().min(1).max(40) }),
     response: StaffMember,
   }),
-  unlockStaff: endpoint({
-    method: 'POST',
-    path: '/api/admin/staff/:id/unlock',
-    summary: 'Lift a staff member’s sign-in lock after repeated wrong passwords (owner only; audited)',
-    access: access.staff('owner'),
-    params: z.object({ id: z.string().min(1).max(40) }),
-    response: StaffMember,
-  }),
   listAudit: endpoint({
     method: 'GET',
     path: '/api/admin/audit',
@@ -716,6 +709,25 @@ export const contract = {
       'Upload one image as the raw request body (Content-Type image/png, jpeg, webp or gif; at most MEDIA_MAX_UPLOAD_BYTES); answers its URL',
     access: access.staff('owner', 'marketer'),
     response: MediaUploaded,
+  }),
+
+  // Merchant console: the dashboard, read from daily aggregate rows only
+  // (docs/decisions/…-dashboard-aggregates.md).
+  dashboardOverview: endpoint({
+    method: 'GET',
+    path: '/api/admin/dashboard',
+    summary:
+      'Today / 7 / 30 days (China time): GMV, paid orders, buyers, average order value, refund rate, new buyers; daily series, orders by status, top products, today’s hourly heat',
+    access: access.staff('owner', 'marketer'),
+    query: z.object({ range: DashboardRange.default('7d') }),
+    response: DashboardOverview,
+  }),
+  dashboardToday: endpoint({
+    method: 'GET',
+    path: '/api/admin/dashboard/today',
+    summary: 'Today’s numbers (China time) for every staff role, the counter included',
+    access: access.staff('owner', 'marketer', 'clerk'),
+    response: DashboardToday,
   }),
 } as const;
 

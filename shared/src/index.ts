@@ -13,5 +13,6 @@ export * from './orders';
 export * from './reviews';
 export * from './routes';
 export * from './time';
+export * from './dashboard';
 export * from './contract';
 export * from './client';

@@ -20,6 +20,7 @@ import type { LoginCodeExchanger } from '../modules/auth/login.service';
 import { miniProgramFor } from '../modules/auth/wechat-login';
 import { cartModule } from '../modules/cart/cart.module';
 import { catalogModule } from '../modules/catalog/catalog.module';
+import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { Subscribers } from '../modules/events';
 import { favouritesModule } from '../modules/favourites/favourites.module';
 import { healthModule } from '../modules/health/health.module';
@@ -96,6 +97,7 @@ export function compose(deps: ComposeDeps) {
   );
   const reviews = reviewsModule(kernel, { orders: orders.services.orders, buyerMedia: media.services.buyerMedia });
   const catalog = catalogModule(kernel, { ratings: reviews.services.reviews.ratingsOf });
+  const dashboard = dashboardModule(kernel, { ...orders.services, ...payments.services, ...auth.services });
   const modules: AppModule[] = [
     health,
     officialAccountModule(kernel, { shopName }),
@@ -109,6 +111,7 @@ export function compose(deps: ComposeDeps) {
     orders,
     payments,
     reviews,
+    dashboard,
   ];
 
   const subscribers = new Subscribers();
@@ -138,6 +141,7 @@ export function compose(deps: ComposeDeps) {
       ...payments.services,
       ...media.services,
       ...reviews.services,
+      ...dashboard.services,
     },
     /** Closes the queues this composition opened (the runtime's database and Redis are the caller's). */
     async close() {

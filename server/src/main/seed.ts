@@ -12,6 +12,8 @@ import { SessionService } from '../modules/auth/session.service';
 import { StaffEntity } from '../modules/auth/staff.entity';
 import { createDataSource } from './data-source';
 import { seedDemoShop } from '../modules/catalog/seed/demo-shop';
+import { seedDemoHistory } from '../modules/dashboard/seed/demo-history';
+import { composeOffline } from './offline';
 
 async function main() {
   const config = loadConfig();
@@ -25,6 +27,17 @@ async function main() {
         ? `seeded demo shop: ${result.categories} categories, ${result.products} products, ${result.skus} SKUs`
         : 'demo shop already seeded',
     );
+    // ~90 days of orders so the dashboard has something to show (only into a shop without orders).
+    const app = composeOffline(config, db);
+    try {
+      const history = await seedDemoHistory(db, app.services);
+      if (history)
+        console.log(
+          `seeded demo order history: ${history.orders} orders, ${history.refunds} refunds, ${history.buyers} buyers, ${history.from} … ${history.to}`,
+        );
+    } finally {
+      await app.closeOffline();
+    }
     if ((await db.getRepository(StaffEntity).count()) === 0) {
       const password = process.env.CHATMALL_OWNER_PASSWORD || randomBytes(9).toString('base64url');
       const logins = new LoginService(db, new SessionService(db), {

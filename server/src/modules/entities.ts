@@ -20,7 +20,14 @@ import { BuyerUploadEntity } from './media/buyer-upload.entity';
 import { ProductRatingEntity } from './reviews/product-rating.entity';
 import { ReviewEntity } from './reviews/review.entity';
 import { BuyerSessionKeyEntity } from './auth/buyer-session-key.entity';
-import { BuyerSessionKeyEntity } from './auth/buyer-session-key.entity';
+import {
+  DashboardAppliedEntity,
+  DashboardBuyerEntity,
+  DashboardDayEntity,
+  DashboardGapEntity,
+  DashboardHourEntity,
+  DashboardProductEntity,
+} from './dashboard/dashboard.entity';
 
 export const entities = [
   CategoryEntity,
@@ -45,5 +52,10 @@ export const entities = [
   ReviewEntity,
   ProductRatingEntity,
   BuyerSessionKeyEntity,
-  BuyerSessionKeyEntity,
+  DashboardDayEntity,
+  DashboardHourEntity,
+  DashboardProductEntity,
+  DashboardBuyerEntity,
+  DashboardGapEntity,
+  DashboardAppliedEntity,
 ];

@@ -51,3 +51,17 @@ export async function lowestPrices(em: EntityManager, productIds: readonly strin
   for (const s of skus) out.set(s.productId, Math.min(out.get(s.productId) ?? Infinity, s.price));
   return out;
 }
+
+/** Every SKU of the published products (demo history picks its lines from these). */
+export async function publishedSkus(em: EntityManager): Promise<SkuView[]> {
+  const products = await em.getRepository(ProductEntity).findBy({ published: true });
+  const skus = await em.getRepository(SkuEntity).findBy({ productId: In(products.map((p) => p.id)) });
+  return [
+    ...(
+      await findSkus(
+        em,
+        skus.map((s) => s.id),
+      )
+    ).values(),
+  ].sort((a, b) => a.skuId.localeCompare(b.skuId));
+}

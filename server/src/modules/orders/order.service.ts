@@ -16,7 +16,18 @@ import {
   type PriceBreakdown,
   type ShippingRule,
 } from '@chatmall/shared';
-import { In, IsNull, LessThanOrEqual, type DataSource, type EntityManager } from 'typeorm';
+import {
+  And,
+  In,
+  IsNull,
+  LessThan,
+  LessThanOrEqual,
+  MoreThan,
+  MoreThanOrEqual,
+  type DataSource,
+  type EntityManager,
+  type FindOptionsWhere,
+} from 'typeorm';
 import type { Config } from '../../kernel/config';
 import { isDuplicateKey, lockForUpdate } from '../../kernel/dialect';
 import { NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
@@ -46,6 +57,40 @@ export interface OrderFacts {
   payable: number;
   payBy: Date;
 }
+
+/** An order's times and money, as the dashboard counts them (read only). */
+export interface OrderActivity {
+  id: string;
+  orderNo: string;
+  buyerId: string;
+  status: OrderStatus;
+  payable: number;
+  createdAt: Date;
+  paidAt: Date | null;
+  /** Cancelled by the buyer or closed unpaid (which one: `status`). */
+  closedAt: Date | null;
+  completedAt: Date | null;
+}
+
+/** A paid order's line as the dashboard counts it. */
+export interface PaidLine {
+  productId: string;
+  name: string;
+  quantity: number;
+  lineTotal: number;
+}
+
+const activity = (o: OrderEntity): OrderActivity => ({
+  id: o.id,
+  orderNo: o.orderNo,
+  buyerId: o.buyerId,
+  status: o.status,
+  payable: o.payable,
+  createdAt: o.createdAt,
+  paidAt: o.paidAt,
+  closedAt: o.closedAt,
+  completedAt: o.completedAt,
+});
 
 /** One line of an order as bought: what after-sales and reviews may know of it. */
 export interface OrderLineFacts {
@@ -531,6 +576,54 @@ export class OrderService {
     let n = 0;
     for (const o of due) if (await this.complete({}, o, true, now)) n++;
     return n;
+  }
+
+  // ------------------------------------------------------------------ reads for the dashboard
+
+  /** One order's times and money (the dashboard's subscribers ask after each event). */
+  async activityOf(where: { id: string } | { orderNo: string }): Promise<OrderActivity | null> {
+    const o = await this.db.getRepository(OrderEntity).findOneBy(where);
+    return o ? activity(o) : null;
+  }
+
+  /**
+   * A batch of orders with anything in [from, to) — placed, paid, closed or cancelled, or
+   * completed — in id order after `after` (keyset paging: the dashboard's rebuild).
+   */
+  async activityBetween(from: Date, to: Date, after: string | null, limit: number): Promise<OrderActivity[]> {
+    const within = And(MoreThanOrEqual(from), LessThan(to));
+    const id = after ? { id: MoreThan(after) } : {};
+    const where: FindOptionsWhere<OrderEntity>[] = [
+      { ...id, createdAt: within },
+      { ...id, paidAt: within },
+      { ...id, closedAt: within },
+      { ...id, completedAt: within },
+    ];
+    const rows = await this.db.getRepository(OrderEntity).find({ where, order: { id: 'ASC' }, take: limit });
+    return rows.map(activity);
+  }
+
+  /** The lines of these orders, per order: product, name, units and line total. */
+  async paidLines(orderIds: readonly string[]): Promise<Map<string, PaidLine[]>> {
+    const out = new Map<string, PaidLine[]>();
+    for (let i = 0; i < orderIds.length; i += 1000) {
+      const rows = await this.db.getRepository(OrderLineEntity).find({
+        select: { orderId: true, productId: true, name: true, quantity: true, lineTotal: true },
+        where: { orderId: In(orderIds.slice(i, i + 1000)) },
+      });
+      for (const l of rows) {
+        const line = { productId: l.productId, name: l.name, quantity: l.quantity, lineTotal: l.lineTotal };
+        const list = out.get(l.orderId);
+        if (list) list.push(line);
+        else out.set(l.orderId, [line]);
+      }
+    }
+    return out;
+  }
+
+  /** Whether the shop has any order at all (the demo history is written only into an empty shop). */
+  async hasAnyOrder(): Promise<boolean> {
+    return (await this.db.getRepository(OrderEntity).find({ select: { id: true }, take: 1 })).length > 0;
   }
 
   private async linesOf(orderIds: string[]): Promise<Map<string, OrderLineEntity[]>> {

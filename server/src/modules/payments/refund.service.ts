@@ -15,7 +15,17 @@ import {
   type RefundReasonCode,
   type RefundStatus,
 } from '@chatmall/shared';
-import { In, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
+import {
+  And,
+  In,
+  LessThan,
+  LessThanOrEqual,
+  MoreThan,
+  MoreThanOrEqual,
+  Not,
+  type DataSource,
+  type EntityManager,
+} from 'typeorm';
 import { NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
 import { newestFirst } from '../../kernel/pagination';
@@ -71,6 +81,17 @@ const sumBy = <T>(items: readonly T[], key: (t: T) => string, n: (t: T) => numbe
   for (const t of items) m.set(key(t), (m.get(key(t)) ?? 0) + n(t));
   return m;
 };
+
+/** A refund that paid money back, as the dashboard counts it (read only). */
+export interface SucceededRefund {
+  id: string;
+  orderId: string;
+  outRefundNo: string;
+  amount: number;
+  succeededAt: Date;
+  /** What this refund made of its order: fully REFUNDED once everything paid came back. */
+  orderStatus: 'PARTIALLY_REFUNDED' | 'REFUNDED';
+}
 
 export class RefundService {
   constructor(
@@ -340,6 +361,52 @@ export class RefundService {
         orderStatus,
       });
       return 'SETTLED';
+    });
+  }
+
+  /** When a refund paid the money back (null unless it succeeded). */
+  async succeededAt(outRefundNo: string): Promise<Date | null> {
+    const r = await this.db.getRepository(RefundEntity).findOneBy({ outRefundNo, status: 'SUCCESS' });
+    return r ? (r.succeededAt ?? r.updatedAt) : null;
+  }
+
+  /**
+   * Refunds that succeeded within [from, to), a batch in id order after `after` (the
+   * dashboard's rebuild), each with the order state it left behind: the order's successful
+   * refunds up to and including it, against what the order cost.
+   */
+  async succeededBetween(from: Date, to: Date, after: string | null, limit: number): Promise<SucceededRefund[]> {
+    const repo = this.db.getRepository(RefundEntity);
+    const batch = await repo.find({
+      where: {
+        status: 'SUCCESS',
+        succeededAt: And(MoreThanOrEqual(from), LessThan(to)),
+        ...(after ? { id: MoreThan(after) } : {}),
+      },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+    if (!batch.length) return [];
+    const orderIds = [...new Set(batch.map((r) => r.orderId))];
+    const orders = await this.orders.factsByIds(orderIds);
+    const all = await repo.find({
+      select: { id: true, orderId: true, amount: true, succeededAt: true },
+      where: { orderId: In(orderIds), status: 'SUCCESS' },
+    });
+    const at = (r: Pick<RefundEntity, 'succeededAt'>) => r.succeededAt?.getTime() ?? 0;
+    return batch.map((r) => {
+      const before = all
+        .filter((o) => o.orderId === r.orderId && (at(o) < at(r) || (at(o) === at(r) && o.id <= r.id)))
+        .reduce((n, o) => n + o.amount, 0);
+      const payable = orders.get(r.orderId)?.payable ?? 0;
+      return {
+        id: r.id,
+        orderId: r.orderId,
+        outRefundNo: r.outRefundNo,
+        amount: r.amount,
+        succeededAt: r.succeededAt ?? r.updatedAt,
+        orderStatus: before >= payable ? 'REFUNDED' : 'PARTIALLY_REFUNDED',
+      };
     });
   }
 
