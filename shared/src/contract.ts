@@ -712,7 +712,7 @@ export const contract = {
   }),
 
   // Merchant console: the dashboard, read from daily aggregate rows only
-  // (docs/decisions/…-dashboard-aggregates.md).
+  // (docs/decisions/0021-dashboard-aggregates.md).
   dashboardOverview: endpoint({
     method: 'GET',
     path: '/api/admin/dashboard',

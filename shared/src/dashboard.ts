@@ -44,7 +44,7 @@ export type DashboardDay = z.infer<typeof DashboardDay>;
 
 /**
  * How many orders reached each state in the range (placed = PENDING_PAYMENT). Shipping is not
- * an event, so SHIPPED is not counted here (docs/decisions/…-dashboard-aggregates.md).
+ * an event, so SHIPPED is not counted here (docs/decisions/0021-dashboard-aggregates.md).
  */
 export const DashboardStatusCount = z.object({
   status: z.enum(['PENDING_PAYMENT', 'PAID', 'CLOSED', 'CANCELLED', 'COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED']),
