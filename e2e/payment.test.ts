@@ -122,9 +122,12 @@ async function placeOrder(productName: string, shotPrefix?: string): Promise<str
   if (await page.locator('.address-form').count()) {
     await field('address-form__input--recipient').fill('林小茶');
     await field('address-form__input--phone').fill('13800138000');
-    await field('address-form__input--province').fill('浙江省');
-    await field('address-form__input--city').fill('杭州市');
-    await field('address-form__input--district').fill('西湖区');
+    await page.locator('.address-form__region').click();
+    for (const place of ['浙江省', '杭州市', '西湖区'])
+      await page
+        .locator('.region-sheet__item')
+        .filter({ hasText: new RegExp(`^${place}$`) })
+        .click();
     await field('address-form__input--detail').fill('龙井路 18 号');
     await page.locator('.address-form__save').click();
     await page.locator('.checkout-address__chosen').waitFor();

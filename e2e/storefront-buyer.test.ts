@@ -279,10 +279,10 @@ it('a link to a missing product offers back and home; back with no history goes 
   const { page, errors } = await buyerPage();
   await page.goto(`${stack.baseUrl}/#/pages/product/index?id=prod_nosuchthing`);
   await page.locator('.product--not-found').waitFor({ timeout: 30_000 });
-  await page.locator('.product-not-found__home').waitFor();
+  await page.locator('.not-found__home').waitFor();
   await page.locator('.h5-nav__home').waitFor();
   await shot(page, 'buyer-09-product-not-found');
-  await page.locator('.product-not-found__back').click();
+  await page.locator('.not-found__back').click();
   await page.locator('.home-search').waitFor({ timeout: 20_000 });
   expect(errors).toEqual([]);
 }, 60_000);

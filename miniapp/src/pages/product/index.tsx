@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
 import { ApiError, ErrorCode, findSku, type ProductDetail } from '@chatmall/shared';
-import { goBackOrHome, goHome, H5NavBar } from '../../components/H5NavBar';
+import { H5NavBar } from '../../components/H5NavBar';
+import { NotFound } from '../../components/NotFound';
 import { Price } from '../../components/Price';
 import { ProductReviews } from '../../components/ProductReviews';
 import { QtyStepper } from '../../components/QtyStepper';
@@ -114,15 +115,7 @@ export default function ProductPage() {
     return (
       <View className="product product--not-found">
         {nav}
-        <StateView kind="empty" text="商品不存在或已下架 · This product is no longer available" />
-        <View className="product-not-found__actions">
-          <View className="btn btn--ghost btn--small product-not-found__back" onClick={goBackOrHome}>
-            返回 Back
-          </View>
-          <View className="btn btn--small product-not-found__home" onClick={goHome}>
-            去首页 Home
-          </View>
-        </View>
+        <NotFound text="商品不存在或已下架 · This product is no longer available" />
       </View>
     );
   if (load.status === 'error')

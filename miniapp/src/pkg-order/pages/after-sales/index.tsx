@@ -12,6 +12,8 @@ import {
   type Refund,
 } from '@chatmall/shared';
 import { QtyStepper } from '../../../components/QtyStepper';
+import { H5NavBar } from '../../../components/H5NavBar';
+import { NotFound } from '../../../components/NotFound';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, fieldErrors, showError } from '../../../services/api';
 import { mediaUrl } from '../../../services/media';
@@ -69,13 +71,22 @@ export default function AfterSalesPage() {
     void fetchAll();
   }, [fetchAll]);
 
-  if (load.status === 'loading') return <StateView kind="loading" />;
-  if (load.status === 'not-found') return <StateView kind="empty" text="订单不存在 · Order not found" />;
-  if (load.status === 'error') return <StateView kind="error" text={load.message} onRetry={() => void fetchAll()} />;
+  const nav = <H5NavBar title="申请售后 After-sales" />;
+  // Every state keeps the H5 top bar (back and home), a missing order offers both as buttons too.
+  const framed = (body: JSX.Element) => (
+    <View>
+      {nav}
+      {body}
+    </View>
+  );
+  if (load.status === 'loading') return framed(<StateView kind="loading" />);
+  if (load.status === 'not-found') return framed(<NotFound text="订单不存在 · Order not found" />);
+  if (load.status === 'error')
+    return framed(<StateView kind="error" text={load.message} onRetry={() => void fetchAll()} />);
 
   const { order, refunds } = load;
   if (!REFUNDABLE_ORDER_STATUSES.includes(order.status))
-    return <StateView kind="empty" text="这个订单现在不能申请售后 · This order cannot be refunded now" />;
+    return framed(<StateView kind="empty" text="这个订单现在不能申请售后 · This order cannot be refunded now" />);
 
   const holding = refunds.filter((r) => HOLDING.has(r.status));
   const left = order.price.payable - holding.reduce((n, r) => n + r.amount, 0);
@@ -125,6 +136,7 @@ export default function AfterSalesPage() {
 
   return (
     <View className="after-sales">
+      {nav}
       <View className="card">
         <Text className="card__title">退款方式 Refund by</Text>
         <View className="after-sales__modes">

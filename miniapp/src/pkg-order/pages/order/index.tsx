@@ -17,6 +17,8 @@ import {
 import { AddressCard } from '../../../components/AddressCard';
 import { Breakdown } from '../../../components/Breakdown';
 import { Price } from '../../../components/Price';
+import { H5NavBar } from '../../../components/H5NavBar';
+import { NotFound } from '../../../components/NotFound';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
 import { cashierOutcome, startPayment } from '../../../services/pay';
@@ -208,9 +210,28 @@ export default function OrderPage() {
     return () => clearInterval(timer);
   }, [unpaid, payByMs, fetchOrder]);
 
-  if (load.status === 'loading') return <StateView kind="loading" />;
-  if (load.status === 'not-found') return <StateView kind="empty" text="订单不存在 · Order not found" />;
-  if (load.status === 'error') return <StateView kind="error" text={load.message} onRetry={() => void fetchOrder()} />;
+  const nav = <H5NavBar title="订单详情 Order" />;
+  if (load.status === 'loading')
+    return (
+      <View className="order-detail">
+        {nav}
+        <StateView kind="loading" />
+      </View>
+    );
+  if (load.status === 'not-found')
+    return (
+      <View className="order-detail">
+        {nav}
+        <NotFound text="订单不存在 · Order not found" />
+      </View>
+    );
+  if (load.status === 'error')
+    return (
+      <View className="order-detail">
+        {nav}
+        <StateView kind="error" text={load.message} onRetry={() => void fetchOrder()} />
+      </View>
+    );
 
   const o = load.order;
 
@@ -254,6 +275,7 @@ export default function OrderPage() {
 
   return (
     <View className="order-detail">
+      {nav}
       <View className={`order-hero order-hero--${o.status}${confirming ? ' order-hero--confirming' : ''}`}>
         <Text className="order-status">
           {confirming ? '支付确认中… Confirming payment' : orderStatusLabel[o.status]}

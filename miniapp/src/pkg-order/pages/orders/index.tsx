@@ -11,6 +11,7 @@ import {
   type OrderSummary,
   type Refund,
 } from '@chatmall/shared';
+import { H5NavBar } from '../../../components/H5NavBar';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
 import { mediaUrl } from '../../../services/media';
@@ -254,6 +255,7 @@ export default function OrdersPage() {
 
   return (
     <View className="orders">
+      <H5NavBar title="我的订单 My orders" />
       <View className="order-tabs">
         {tabs.map((t) => (
           <View

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Input, Text, Textarea, View } from '@tarojs/components';
 import { ApiError, ErrorCode, formatChinaTime, REVIEW_TEXT_MAX, type MyReview, type Order } from '@chatmall/shared';
+import { H5NavBar } from '../../../components/H5NavBar';
+import { NotFound } from '../../../components/NotFound';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, fieldErrors, showError } from '../../../services/api';
 import { mediaUrl } from '../../../services/media';
@@ -56,16 +58,25 @@ export default function ReviewPage() {
     void fetchAll();
   }, [fetchAll]);
 
-  if (load.status === 'loading') return <StateView kind="loading" />;
-  if (load.status === 'not-found') return <StateView kind="empty" text="找不到这件商品 · Item not found" />;
-  if (load.status === 'error') return <StateView kind="error" text={load.message} onRetry={() => void fetchAll()} />;
+  const nav = <H5NavBar title="评价 Review" />;
+  // Every state keeps the H5 top bar (back and home), a missing order offers both as buttons too.
+  const framed = (body: JSX.Element) => (
+    <View>
+      {nav}
+      {body}
+    </View>
+  );
+  if (load.status === 'loading') return framed(<StateView kind="loading" />);
+  if (load.status === 'not-found') return framed(<NotFound text="找不到这件商品 · Item not found" />);
+  if (load.status === 'error')
+    return framed(<StateView kind="error" text={load.message} onRetry={() => void fetchAll()} />);
 
   const { order, existing } = load;
   const line = order.lines.find((l) => l.id === lineId)!;
   if (!order.completedAt)
-    return <StateView kind="empty" text="确认收货后才能评价 · You can review after confirming receipt" />;
+    return framed(<StateView kind="empty" text="确认收货后才能评价 · You can review after confirming receipt" />);
   if (existing && !existing.editableUntil)
-    return <StateView kind="empty" text="这条评价已不能修改 · This review can no longer be edited" />;
+    return framed(<StateView kind="empty" text="这条评价已不能修改 · This review can no longer be edited" />);
 
   const submit = async () => {
     if (busy) return;
@@ -89,6 +100,7 @@ export default function ReviewPage() {
 
   return (
     <View className="review-page">
+      {nav}
       <View className="card review-page__item">
         <Image className="review-page__image" src={mediaUrl(line.image)} mode="aspectFill" />
         <View className="review-page__item-body">
