@@ -26,6 +26,12 @@ export const menuGroups: Record<MenuGroup, { zh: string; en: string }> = {
 
 export const consolePages: ConsolePage[] = [
   {
+    path: 'dashboard',
+    menu: { group: 'data', zh: '经营概况', en: 'Dashboard' },
+    access: { any: ['dashboardOverview', 'dashboardToday'] },
+    component: lazy(() => import('./pages/dashboard/DashboardPage')),
+  },
+  {
     path: 'orders',
     menu: { group: 'orders', zh: '订单管理', en: 'Orders' },
     access: { all: ['adminListOrders'] },

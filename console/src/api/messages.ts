@@ -51,7 +51,7 @@ const zhPatterns: [RegExp, (m: RegExpExecArray) => string][] = [
   [/integer|whole number/i, () => '请填写整数'],
   [/at most|<=/i, () => '数值过大'],
   [/at least|>=/i, () => '数值过小'],
-  [/letters, digits/i, () => '只能包含字母、数字或 -'],
+  [/letters, digits/i, () => '只能包含字母、数字或连字符'],
   [/required|received undefined/i, () => '必填'],
 ];
 
@@ -115,4 +115,18 @@ export function showServerErrors(form: FormInstance, err: unknown): string[] | n
       message: f.message,
     })),
   );
+}
+
+/** A form's `onValuesChange`: editing a field clears the message put on it. */
+export function clearErrorsOnEdit(form: FormInstance) {
+  return (changed: Record<string, unknown>) => {
+    const paths: FieldPath[] = [];
+    const walk = (value: unknown, at: FieldPath) => {
+      if (value && typeof value === 'object' && !Array.isArray(value))
+        for (const [k, v] of Object.entries(value)) walk(v, [...at, k]);
+      else paths.push(at);
+    };
+    walk(changed, []);
+    form.setFields(paths.map((name) => ({ name, errors: [] })));
+  };
 }

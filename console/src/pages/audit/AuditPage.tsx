@@ -37,11 +37,14 @@ export default function AuditPage() {
                   },
                   {
                     title: <Bi zh="操作人" en="Who" />,
-                    width: 220,
+                    width: 250,
                     render: (_, e) => (
                       <>
-                        <Typography.Text code>{e.actorId}</Typography.Text>{' '}
                         <Tag>{roleLabel[e.actorRole as keyof typeof roleLabel] ?? e.actorRole}</Tag>
+                        <br />
+                        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                          {e.actorId}
+                        </Typography.Text>
                       </>
                     ),
                   },

@@ -35,7 +35,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { mayCall } from '../../access';
 import { useApiMutation, useApiQuery, type Res } from '../../api/hooks';
-import { problemText, showServerErrors, showZodErrors } from '../../api/messages';
+import { clearErrorsOnEdit, problemText, showServerErrors, showZodErrors } from '../../api/messages';
 import { useSession } from '../../api/use-session';
 import { Bi, EmptyState, ErrorState, Loading, PageHeader } from '../../components/states';
 import { refundColor, statusColor } from './order-status';
@@ -209,7 +209,11 @@ function OrderTimeline({ order, refunds }: { order: Order; refunds: Refund[] }) 
   }
   if (order.completedAt) events.push({ at: order.completedAt, text: '完成 Completed', color: 'green' });
   if (order.closedAt) events.push({ at: order.closedAt, text: '关闭 Closed', color: 'gray' });
-  events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  // Placed and paid come first whatever the clocks say (stored to the second, they can tie or
+  // round past each other); what follows is in time order.
+  const head = events.filter((e) => e.text === '下单 Placed' || e.text === '付款 Paid');
+  const rest = events.filter((e) => !head.includes(e)).sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  events.splice(0, events.length, ...head, ...rest);
   return (
     <Timeline
       className="order-timeline"
@@ -341,7 +345,7 @@ function ShipDialog({ order, onClose }: { order: Order; onClose: () => void }) {
       destroyOnClose
     >
       {banner && <Alert type="error" showIcon message={banner} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical">
+      <Form form={form} layout="vertical" onValuesChange={clearErrorsOnEdit(form)}>
         <Form.Item name="carrier" label={<Bi zh="快递公司" en="Carrier" />}>
           <AutoComplete
             className="field-carrier"

@@ -1,9 +1,10 @@
 /** Orders, newest first, filtered by status (kept in the URL), a page at a time. */
 import { formatChinaTime, formatFen, orderStatusLabel, OrderStatus } from '@chatmall/shared';
-import { Card, Image, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Card, Image, Space, Table, Tag, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
 import { useApiQuery } from '../../api/hooks';
 import { CursorPager, useCursorPages } from '../../components/cursor-pages';
+import { FilterTags } from '../../components/filter-tags';
 import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
 import { statusColor } from './order-status';
 
@@ -31,14 +32,13 @@ export default function OrderListPage() {
     <>
       <PageHeader zh="订单管理" en="Orders" />
       <Card>
-        <Segmented
+        <FilterTags
           className="order-status-filter"
-          style={{ marginBottom: 16 }}
           value={status ?? 'ALL'}
           options={FILTERS.map((f) => ({ value: f, label: f === 'ALL' ? '全部 All' : orderStatusLabel[f] }))}
           onChange={(v) => {
             pages.reset();
-            setParams(v === 'ALL' ? {} : { status: String(v) });
+            setParams(v === 'ALL' ? {} : { status: v });
           }}
         />
         <QueryView

@@ -22,7 +22,6 @@ import {
   Input,
   InputNumber,
   Modal,
-  Segmented,
   Space,
   Table,
   Tag,
@@ -32,8 +31,9 @@ import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { mayCall } from '../../access';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
-import { problemText, showServerErrors, showZodErrors } from '../../api/messages';
+import { clearErrorsOnEdit, problemText, showServerErrors, showZodErrors } from '../../api/messages';
 import { useSession } from '../../api/use-session';
+import { FilterTags } from '../../components/filter-tags';
 import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
 import { refundColor } from '../orders/order-status';
 
@@ -53,12 +53,11 @@ export default function RefundQueuePage() {
     <>
       <PageHeader zh="退款售后" en="Refunds" />
       <Card>
-        <Segmented
+        <FilterTags
           className="refund-status-filter"
-          style={{ marginBottom: 16 }}
           value={status ?? 'ALL'}
           options={FILTERS.map((f) => ({ value: f, label: f === 'ALL' ? '全部 All' : refundStatusLabel[f] }))}
-          onChange={(v) => setParams({ status: String(v) })}
+          onChange={(v) => setParams({ status: v })}
         />
         <QueryView
           query={query}
@@ -80,10 +79,16 @@ export default function RefundQueuePage() {
               rowClassName={(r) => (r.status === 'ABNORMAL' ? 'row-abnormal' : '')}
               columns={[
                 {
-                  title: <Bi zh="订单" en="Order" />,
+                  title: <Bi zh="订单 · 申请时间" en="Order · asked" />,
                   dataIndex: 'orderNo',
-                  width: 200,
-                  render: (no: string, r) => <Link to={`/orders/${r.orderId}`}>{no}</Link>,
+                  width: 230,
+                  render: (no: string, r) => (
+                    <>
+                      <Link to={`/orders/${r.orderId}`}>{no}</Link>
+                      <br />
+                      <Typography.Text type="secondary">{formatChinaTime(r.createdAt)}</Typography.Text>
+                    </>
+                  ),
                 },
                 {
                   title: <Bi zh="退款内容" en="What" />,
@@ -101,7 +106,7 @@ export default function RefundQueuePage() {
                 },
                 {
                   title: <Bi zh="原因" en="Reason" />,
-                  width: 220,
+                  width: 190,
                   render: (_, r) => (
                     <>
                       {refundReasonLabel[r.reasonCode]}
@@ -117,7 +122,7 @@ export default function RefundQueuePage() {
                 {
                   title: <Bi zh="状态" en="Status" />,
                   dataIndex: 'status',
-                  width: 170,
+                  width: 230,
                   render: (s: Refund['status'], r) => (
                     <>
                       <Tag color={refundColor[s]}>{refundStatusLabel[s]}</Tag>
@@ -126,14 +131,8 @@ export default function RefundQueuePage() {
                   ),
                 },
                 {
-                  title: <Bi zh="申请时间" en="Asked" />,
-                  dataIndex: 'createdAt',
-                  width: 150,
-                  render: (v: string) => formatChinaTime(v),
-                },
-                {
                   title: <Bi zh="操作" en="Actions" />,
-                  width: 190,
+                  width: 180,
                   render: (_, r) =>
                     r.status === 'REQUESTED' && (
                       <Space>
@@ -274,7 +273,7 @@ function RejectDialog({ refund, onClose }: { refund: Refund; onClose: () => void
       onCancel={onClose}
     >
       {error && <Alert type="error" showIcon message={error} style={{ marginBottom: 16 }} />}
-      <Form form={form} layout="vertical">
+      <Form form={form} layout="vertical" onValuesChange={clearErrorsOnEdit(form)}>
         <Form.Item name="reason" label={<Bi zh="拒绝原因（买家可见）" en="Reason, shown to the buyer" />}>
           <Input.TextArea rows={3} maxLength={80} showCount />
         </Form.Item>

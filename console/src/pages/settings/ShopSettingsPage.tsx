@@ -9,7 +9,7 @@ import { Alert, App, Button, Card, Form, Image, Input, Space, Typography, Upload
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
-import { fieldText, problemText, showServerErrors, showZodErrors } from '../../api/messages';
+import { clearErrorsOnEdit, fieldText, problemText, showServerErrors, showZodErrors } from '../../api/messages';
 import { Bi, PageHeader, QueryView } from '../../components/states';
 
 interface Values {
@@ -130,7 +130,14 @@ function SettingsForm({ settings }: { settings: ShopSettings }) {
   return (
     <Card style={{ maxWidth: 760 }}>
       {banner.length > 0 && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={banner.join('；')} />}
-      <Form form={form} layout="horizontal" labelCol={{ span: 6 }} wrapperCol={{ span: 16 }} onFinish={submit}>
+      <Form
+        form={form}
+        layout="horizontal"
+        labelCol={{ span: 6 }}
+        wrapperCol={{ span: 16 }}
+        onFinish={submit}
+        onValuesChange={clearErrorsOnEdit(form)}
+      >
         <Form.Item name="name" label={<Bi zh="店铺名称" en="Name" />}>
           <Input className="field-name" maxLength={60} />
         </Form.Item>

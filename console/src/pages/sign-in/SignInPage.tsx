@@ -8,7 +8,7 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api, TooManyAttempts } from '../../api/client';
-import { problemText, showZodErrors, tooManyAttempts } from '../../api/messages';
+import { clearErrorsOnEdit, problemText, showZodErrors, tooManyAttempts } from '../../api/messages';
 import { session } from '../../api/session';
 import { useSession } from '../../api/use-session';
 import { Bi } from '../../components/states';
@@ -90,7 +90,13 @@ export function SignInPage({ onSignedIn }: { onSignedIn: () => void }) {
         {error && (
           <Alert className="sign-in-error" type="error" showIcon message={error} style={{ marginBottom: 16 }} />
         )}
-        <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form
+          form={form}
+          layout="vertical"
+          onFinish={submit}
+          requiredMark={false}
+          onValuesChange={clearErrorsOnEdit(form)}
+        >
           <Form.Item name="username" label={<Bi zh="用户名" en="Username" />}>
             <Input autoComplete="username" autoFocus />
           </Form.Item>
