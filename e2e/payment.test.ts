@@ -13,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { orderStatusLabel } from '../shared/src/orders';
+import { formatChinaTime } from '../shared/src/time';
 import { createSandbox, type Sandbox } from '../sandbox/src/app';
 import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
 import { launchBrowser, phonePage, screenshot } from './browser';
@@ -102,9 +103,9 @@ async function shot(name: string, settleMs = 600): Promise<void> {
 
 const field = (cls: string) => page.locator(`.${cls} input, input.${cls}, .${cls} textarea`).first();
 
-async function orderRow(orderNo: string): Promise<{ id: string; status: string; paid_at: unknown }> {
-  const rows: { id: string; status: string; paid_at: unknown }[] = await stack.db.query(
-    'SELECT id, status, paid_at FROM orders WHERE order_no = ?',
+async function orderRow(orderNo: string): Promise<{ id: string; status: string; paid_at: unknown; created_at: Date }> {
+  const rows: { id: string; status: string; paid_at: unknown; created_at: Date }[] = await stack.db.query(
+    'SELECT id, status, paid_at, created_at FROM orders WHERE order_no = ?',
     [orderNo],
   );
   expect(rows).toHaveLength(1);
@@ -183,6 +184,17 @@ describe('paying in the browser', () => {
     expect(row.status).toBe('PAID');
     expect(row.paid_at).toBeTruthy();
     await page.locator('.order-meta__row', { hasText: '付款时间' }).waitFor();
+    // Times in China time: the paid time reads as WeChat Pay's own success_time (+08:00) does.
+    const atWechat = (await (await fetch(`${sandboxUrl}/sandbox/pay/orders/${orderNo}`)).json()) as {
+      success_time: string;
+    };
+    expect(atWechat.success_time).toMatch(/\+08:00$/);
+    await expect(
+      page.locator('.order-meta__row', { hasText: '付款时间' }).locator('text=/\\d{4}-/').textContent(),
+    ).resolves.toBe(atWechat.success_time.slice(0, 16).replace('T', ' '));
+    await expect(
+      page.locator('.order-meta__row', { hasText: '下单时间' }).locator('text=/\\d{4}-/').textContent(),
+    ).resolves.toBe(formatChinaTime(row.created_at));
     await shot('pay-05-paid', 1800); // the "支付成功" toast has gone
 
     // Exactly once: one payment row, paid, whatever the retries did.
