@@ -5,7 +5,7 @@
  * is a 400. A PATCH route without a fixture here fails the test, so none is skipped.
  */
 import { contract, fillPath, type Endpoint } from '@chatmall/shared';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { startStack, type TestStack } from './support/harness';
 import { unwrap } from './support/contract-walk';
 import { api, makeBuyer, makeStaff, type TestBuyer } from './support/people';

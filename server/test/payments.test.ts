@@ -79,12 +79,16 @@ describe('paying an order', () => {
       (o) => o.status === 'PAID',
     );
     expect(paid.status).toBe('PAID');
+    // Every subscriber of order.paid (the buyer's message, the merchant's notice, the dashboard,
+    // this test's own hook, and whatever later modules add) ran, once.
+    const subscribed = [...p.app.subscribers.subscriptions()['order.paid']].sort();
+    expect(subscribed).toEqual(expect.arrayContaining(['buyer-message', 'hooks', 'merchant-notice']));
     expect(
       await waitFor(
         () => effectsOf(order.orderNo),
-        (e) => e.length === 3,
+        (e) => e.length === subscribed.length,
       ),
-    ).toEqual(['buyer-message', 'hooks', 'merchant-notice']);
+    ).toEqual(subscribed);
     // The buyer got one paid-order message naming their order and what they paid.
     const inboxOfBuyer = await p.sandboxCall('GET', `/sandbox/oa/users/${p.buyer.openid}/inbox`);
     const messages = (inboxOfBuyer.body.messages as { via: string; content: string }[]).filter(
