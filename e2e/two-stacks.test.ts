@@ -133,7 +133,7 @@ async function ordersIn(ports: Ports): Promise<{ orderNo: string; status: string
   const note = path.join(dataDir(ports), 'owner-password.txt');
   const password = fs.existsSync(note) ? fs.readFileSync(note, 'utf8').trim() : OWNER_PASSWORD;
   const login = await call(apiUrl(ports), 'POST', '/api/admin/login', undefined, { username: 'owner', password });
-  expect(login.status).toBe(200);
+  expect([login.status, login.status === 200 ? null : login.body]).toEqual([200, null]);
   const out: { orderNo: string; status: string }[] = [];
   let cursor: string | null = null;
   do {
@@ -153,7 +153,18 @@ describe('two stacks side by side', () => {
   const redisWasUp = { default: redisUp('16379') };
 
   afterAll(async () => {
-    for (const s of stacks) if (s.proc.pid && alive(s.proc.pid)) process.kill(-s.proc.pid, 'SIGKILL');
+    // npm start runs each server in a process group of its own: kill the whole tree, not only its group.
+    for (const s of stacks) {
+      if (!s.proc.pid || !alive(s.proc.pid)) continue;
+      const tree = [s.proc.pid, ...descendants(s.proc.pid)];
+      for (const pid of tree) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
     // A killed stack cannot stop its Redis: do it by port, as `npm start` would have.
     for (const p of [A, B]) {
       if (redisUp(p.REDIS_PORT))

@@ -15,6 +15,9 @@ export interface Schema {
   migrations: NonNullable<DataSourceOptions['migrations']>;
 }
 
+/** The least an SQLite write waits for the lock another process holds. */
+const SQLITE_BUSY_WAIT_MS = 10_000;
+
 export function dataSourceOptions(config: Pick<Config, 'db'>, { entities, migrations }: Schema): DataSourceOptions {
   const { url, poolSize, connectTimeoutMs } = config.db;
   if (url.startsWith('sqlite:')) {
@@ -24,7 +27,9 @@ export function dataSourceOptions(config: Pick<Config, 'db'>, { entities, migrat
       type: 'better-sqlite3',
       database: file,
       enableWAL: true,
-      timeout: connectTimeoutMs,
+      // How long a write waits for another process's write (the API and the worker share the
+      // file): a busy database is worth waiting out, not a 503 to the buyer.
+      timeout: Math.max(connectTimeoutMs, SQLITE_BUSY_WAIT_MS),
       entities,
       migrations,
       migrationsTransactionMode: 'each',
