@@ -194,7 +194,11 @@ describe('two stacks side by side', () => {
 
     // Each keeps its database in its own data dir.
     for (const p of [A, B]) expect(fs.existsSync(path.join(dataDir(p), 'chatmall.sqlite'))).toBe(true);
-    const aOrdersBefore = await ordersIn(A);
+    const aOrdersBefore = await ordersIn(A).catch((err: unknown) => {
+      // What stack A said is the only clue to a failure here: show its last lines.
+      console.log(`stack A's output (last lines):\n${a.output().slice(-8000)}`);
+      throw err;
+    });
     const aNotificationsBefore = (await call(sandboxUrl(A), 'GET', '/sandbox/pay/notifications')).body as unknown[];
 
     // The buyer on B: wx.login through B's sandbox, then B's API exchanges the code with it.
