@@ -4,8 +4,9 @@
  * that must commit together across modules (a refund settled, the order it refunds, and the
  * notification's inbox row) is one transaction without any service knowing about the others.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager } from 'typeorm';
-import { isLockConflict } from './dialect';
+import { isLockConflict, isSqlite } from './dialect';
 
 export interface Ctx {
   /** The transaction this work joins, when there is one. */
@@ -36,7 +37,7 @@ export async function withTx<T>(db: DataSource, ctx: Ctx, fn: (ctx: TxCtx) => Pr
   if (ctx.tx) return fn(ctx as TxCtx);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction((tx) => fn({ ...ctx, tx }));
+      return await oneAtATime(db, () => db.transaction((tx) => fn({ ...ctx, tx })));
     } catch (err) {
       if (attempt >= TX_ATTEMPTS || !isLockConflict(err)) throw err;
       await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 20));
@@ -47,4 +48,26 @@ export async function withTx<T>(db: DataSource, ctx: Ctx, fn: (ctx: TxCtx) => Pr
 /** The manager to read or write with: the context's transaction, or the plain connection. */
 export function managerOf(db: DataSource, ctx: Ctx): EntityManager {
   return ctx.tx ?? db.manager;
+}
+
+/**
+ * SQLite (`npm start`) gives a process one connection: two transactions opened at once by
+ * different tasks (eight event effects, a sweep, a request) would nest as savepoints of one
+ * another and hold the file's write lock while they wait on each other, so the other process
+ * (API or worker) gets SQLITE_BUSY. There, transactions of one process take turns. A
+ * transaction opened from inside another (code that did not pass its context on) runs at
+ * once rather than wait for itself. MariaDB has a pool and row locks: nothing changes there.
+ */
+const queues = new WeakMap<DataSource, Promise<unknown>>();
+const insideTurn = new AsyncLocalStorage<DataSource>();
+
+function oneAtATime<T>(db: DataSource, run: () => Promise<T>): Promise<T> {
+  if (!isSqlite(db) || insideTurn.getStore() === db) return run();
+  const previous = queues.get(db) ?? Promise.resolve();
+  const turn = previous.then(() => insideTurn.run(db, run));
+  queues.set(
+    db,
+    turn.catch(() => undefined),
+  );
+  return turn;
 }
