@@ -1,14 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import Taro, { useRouter, useShareAppMessage } from '@tarojs/taro';
 import { Image, Swiper, SwiperItem, Text, View } from '@tarojs/components';
-import { ApiError, ErrorCode, findSku, type ProductDetail } from '@chatmall/shared';
+import { ErrorCode, findSku, type ProductDetail } from '@chatmall/shared';
 import { H5NavBar } from '../../components/H5NavBar';
-import { NotFound } from '../../components/NotFound';
+import { loadFailed, PendingPage } from '../../components/PendingPage';
 import { Price } from '../../components/Price';
 import { ProductReviews } from '../../components/ProductReviews';
 import { QtyStepper } from '../../components/QtyStepper';
-import { StateView } from '../../components/StateView';
-import { api, errorMessage, showError } from '../../services/api';
+import { api, showError } from '../../services/api';
 import { mediaUrl } from '../../services/media';
 import { useShop } from '../../services/shop';
 import { showCartCount } from '../../services/cart-badge';
@@ -54,9 +53,7 @@ export default function ProductPage() {
     } catch (err) {
       if (seq !== loadSeq.current) return;
       // A malformed id in a shared link is as gone as a deleted product.
-      const gone =
-        err instanceof ApiError && (err.code === ErrorCode.NOT_FOUND || err.code === ErrorCode.VALIDATION_FAILED);
-      setLoad(gone ? { status: 'not-found' } : { status: 'error', message: errorMessage(err) });
+      setLoad(loadFailed(err, [ErrorCode.NOT_FOUND, ErrorCode.VALIDATION_FAILED]));
     }
   }, [id]);
 
@@ -104,26 +101,15 @@ export default function ProductPage() {
   }));
 
   const nav = <H5NavBar title="商品详情 Product" />;
-  if (load.status === 'loading')
+  if (load.status !== 'ready')
     return (
-      <View className="product">
-        {nav}
-        <StateView kind="loading" />
-      </View>
-    );
-  if (load.status === 'not-found')
-    return (
-      <View className="product product--not-found">
-        {nav}
-        <NotFound text="商品不存在或已下架 · This product is no longer available" />
-      </View>
-    );
-  if (load.status === 'error')
-    return (
-      <View className="product">
-        {nav}
-        <StateView kind="error" text={load.message} onRetry={() => void fetchProduct()} />
-      </View>
+      <PendingPage
+        state={load}
+        title="商品详情 Product"
+        notFound="商品不存在或已下架 · This product is no longer available"
+        onRetry={() => void fetchProduct()}
+        className="product"
+      />
     );
 
   const p = load.product;

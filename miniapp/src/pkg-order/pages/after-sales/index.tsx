@@ -2,8 +2,6 @@ import { useCallback, useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Input, Text, Textarea, View } from '@tarojs/components';
 import {
-  ApiError,
-  ErrorCode,
   formatFen,
   RefundReasonCode,
   refundReasonLabel,
@@ -13,9 +11,9 @@ import {
 } from '@chatmall/shared';
 import { QtyStepper } from '../../../components/QtyStepper';
 import { H5NavBar } from '../../../components/H5NavBar';
-import { NotFound } from '../../../components/NotFound';
+import { loadFailed, PageFrame, PendingPage } from '../../../components/PendingPage';
 import { StateView } from '../../../components/StateView';
-import { api, errorMessage, fieldErrors, showError } from '../../../services/api';
+import { api, fieldErrors, showError } from '../../../services/api';
 import { mediaUrl } from '../../../services/media';
 import { routeParam } from '../../../routes';
 import { PhotoPicker } from '../../components/PhotoPicker';
@@ -62,8 +60,7 @@ export default function AfterSalesPage() {
       setLoad({ status: 'ready', order, refunds });
       if (preselect && order.lines.some((l) => l.id === preselect)) setPicked({ [preselect]: 1 });
     } catch (err) {
-      const gone = err instanceof ApiError && err.code === ErrorCode.NOT_FOUND;
-      setLoad(gone ? { status: 'not-found' } : { status: 'error', message: errorMessage(err) });
+      setLoad(loadFailed(err));
     }
   }, [orderId, preselect]);
 
@@ -71,22 +68,23 @@ export default function AfterSalesPage() {
     void fetchAll();
   }, [fetchAll]);
 
-  const nav = <H5NavBar title="申请售后 After-sales" />;
-  // Every state keeps the H5 top bar (back and home), a missing order offers both as buttons too.
-  const framed = (body: JSX.Element) => (
-    <View>
-      {nav}
-      {body}
-    </View>
-  );
-  if (load.status === 'loading') return framed(<StateView kind="loading" />);
-  if (load.status === 'not-found') return framed(<NotFound text="订单不存在 · Order not found" />);
-  if (load.status === 'error')
-    return framed(<StateView kind="error" text={load.message} onRetry={() => void fetchAll()} />);
+  if (load.status !== 'ready')
+    return (
+      <PendingPage
+        state={load}
+        title="申请售后 After-sales"
+        notFound="订单不存在 · Order not found"
+        onRetry={() => void fetchAll()}
+      />
+    );
 
   const { order, refunds } = load;
   if (!REFUNDABLE_ORDER_STATUSES.includes(order.status))
-    return framed(<StateView kind="empty" text="这个订单现在不能申请售后 · This order cannot be refunded now" />);
+    return (
+      <PageFrame title="申请售后 After-sales">
+        <StateView kind="empty" text="这个订单现在不能申请售后 · This order cannot be refunded now" />
+      </PageFrame>
+    );
 
   const holding = refunds.filter((r) => HOLDING.has(r.status));
   const left = order.price.payable - holding.reduce((n, r) => n + r.amount, 0);
@@ -136,7 +134,7 @@ export default function AfterSalesPage() {
 
   return (
     <View className="after-sales">
-      {nav}
+      <H5NavBar title="申请售后 After-sales" />
       <View className="card">
         <Text className="card__title">退款方式 Refund by</Text>
         <View className="after-sales__modes">

@@ -2,8 +2,6 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import Taro, { useDidHide, useDidShow, useRouter } from '@tarojs/taro';
 import { Image, Text, View } from '@tarojs/components';
 import {
-  ApiError,
-  ErrorCode,
   buyerRefundStatusLabel,
   canTransition,
   formatChinaTime,
@@ -18,9 +16,8 @@ import { AddressCard } from '../../../components/AddressCard';
 import { Breakdown } from '../../../components/Breakdown';
 import { Price } from '../../../components/Price';
 import { H5NavBar } from '../../../components/H5NavBar';
-import { NotFound } from '../../../components/NotFound';
-import { StateView } from '../../../components/StateView';
-import { api, errorMessage, showError } from '../../../services/api';
+import { loadFailed, PendingPage } from '../../../components/PendingPage';
+import { api, showError } from '../../../services/api';
 import { cashierOutcome, startPayment } from '../../../services/pay';
 import { mediaUrl } from '../../../services/media';
 import { afterSalesUrl, productUrl, reviewUrl, routeParam } from '../../../routes';
@@ -100,8 +97,7 @@ export default function OrderPage() {
         void fetchExtras(order);
       } catch (err) {
         if (!isLatest()) return;
-        const gone = err instanceof ApiError && err.code === ErrorCode.NOT_FOUND;
-        setLoad(gone ? { status: 'not-found' } : { status: 'error', message: errorMessage(err) });
+        setLoad(loadFailed(err));
       }
     },
     [id, latest, fetchExtras],
@@ -210,27 +206,15 @@ export default function OrderPage() {
     return () => clearInterval(timer);
   }, [unpaid, payByMs, fetchOrder]);
 
-  const nav = <H5NavBar title="订单详情 Order" />;
-  if (load.status === 'loading')
+  if (load.status !== 'ready')
     return (
-      <View className="order-detail">
-        {nav}
-        <StateView kind="loading" />
-      </View>
-    );
-  if (load.status === 'not-found')
-    return (
-      <View className="order-detail">
-        {nav}
-        <NotFound text="订单不存在 · Order not found" />
-      </View>
-    );
-  if (load.status === 'error')
-    return (
-      <View className="order-detail">
-        {nav}
-        <StateView kind="error" text={load.message} onRetry={() => void fetchOrder()} />
-      </View>
+      <PendingPage
+        state={load}
+        title="订单详情 Order"
+        notFound="订单不存在 · Order not found"
+        onRetry={() => void fetchOrder()}
+        className="order-detail"
+      />
     );
 
   const o = load.order;
@@ -275,7 +259,7 @@ export default function OrderPage() {
 
   return (
     <View className="order-detail">
-      {nav}
+      <H5NavBar title="订单详情 Order" />
       <View className={`order-hero order-hero--${o.status}${confirming ? ' order-hero--confirming' : ''}`}>
         <Text className="order-status">
           {confirming ? '支付确认中… Confirming payment' : orderStatusLabel[o.status]}

@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
 import Taro, { useRouter } from '@tarojs/taro';
 import { Image, Input, Text, Textarea, View } from '@tarojs/components';
-import { ApiError, ErrorCode, formatChinaTime, REVIEW_TEXT_MAX, type MyReview, type Order } from '@chatmall/shared';
+import { formatChinaTime, REVIEW_TEXT_MAX, type MyReview, type Order } from '@chatmall/shared';
 import { H5NavBar } from '../../../components/H5NavBar';
-import { NotFound } from '../../../components/NotFound';
+import { loadFailed, PageFrame, PendingPage } from '../../../components/PendingPage';
 import { StateView } from '../../../components/StateView';
-import { api, errorMessage, fieldErrors, showError } from '../../../services/api';
+import { api, fieldErrors, showError } from '../../../services/api';
 import { mediaUrl } from '../../../services/media';
 import { routeParam } from '../../../routes';
 import { PhotoPicker } from '../../components/PhotoPicker';
@@ -49,8 +49,7 @@ export default function ReviewPage() {
       }
       setLoad({ status: 'ready', order, existing });
     } catch (err) {
-      const gone = err instanceof ApiError && err.code === ErrorCode.NOT_FOUND;
-      setLoad(gone ? { status: 'not-found' } : { status: 'error', message: errorMessage(err) });
+      setLoad(loadFailed(err));
     }
   }, [orderId, lineId]);
 
@@ -58,25 +57,30 @@ export default function ReviewPage() {
     void fetchAll();
   }, [fetchAll]);
 
-  const nav = <H5NavBar title="评价 Review" />;
-  // Every state keeps the H5 top bar (back and home), a missing order offers both as buttons too.
-  const framed = (body: JSX.Element) => (
-    <View>
-      {nav}
-      {body}
-    </View>
-  );
-  if (load.status === 'loading') return framed(<StateView kind="loading" />);
-  if (load.status === 'not-found') return framed(<NotFound text="找不到这件商品 · Item not found" />);
-  if (load.status === 'error')
-    return framed(<StateView kind="error" text={load.message} onRetry={() => void fetchAll()} />);
+  if (load.status !== 'ready')
+    return (
+      <PendingPage
+        state={load}
+        title="评价 Review"
+        notFound="找不到这件商品 · Item not found"
+        onRetry={() => void fetchAll()}
+      />
+    );
 
   const { order, existing } = load;
   const line = order.lines.find((l) => l.id === lineId)!;
   if (!order.completedAt)
-    return framed(<StateView kind="empty" text="确认收货后才能评价 · You can review after confirming receipt" />);
+    return (
+      <PageFrame title="评价 Review">
+        <StateView kind="empty" text="确认收货后才能评价 · You can review after confirming receipt" />
+      </PageFrame>
+    );
   if (existing && !existing.editableUntil)
-    return framed(<StateView kind="empty" text="这条评价已不能修改 · This review can no longer be edited" />);
+    return (
+      <PageFrame title="评价 Review">
+        <StateView kind="empty" text="这条评价已不能修改 · This review can no longer be edited" />
+      </PageFrame>
+    );
 
   const submit = async () => {
     if (busy) return;
@@ -100,7 +104,7 @@ export default function ReviewPage() {
 
   return (
     <View className="review-page">
-      {nav}
+      <H5NavBar title="评价 Review" />
       <View className="card review-page__item">
         <Image className="review-page__image" src={mediaUrl(line.image)} mode="aspectFill" />
         <View className="review-page__item-body">
