@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { alive, descendants } from './processes';
 import { launchBrowser, phonePage, screenshot } from './browser';
 
 const root = path.resolve(__dirname, '..');
@@ -26,32 +27,6 @@ const services = (action: 'up' | 'down') =>
 /** Lines that speak of Redis being away: our outage lines, or what ioredis/BullMQ print unasked. */
 const outageLine = (l: string) =>
   /redis|ECONNREFUSED|Unhandled error event|^\S*\s+at \S+ \(/i.test(l) && !/recovered/.test(l);
-
-function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number));
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, parent] of rows) {
-      if (parent !== p) continue;
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('npm start', () => {
   let proc: ChildProcess;

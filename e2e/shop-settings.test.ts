@@ -5,33 +5,23 @@
  * page title. The cart's free-shipping nudge and the "me" page's service phone follow the
  * settings too.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
+import type { TestStack } from '../server/test/support/harness';
 import { api, makeStaff } from '../server/test/support/people';
-import { startSandbox, type RunningSandbox } from '../server/test/support/sandbox';
-import { launchBrowser, phonePage, screenshot } from './browser';
+import { phonePage, screenshot } from './browser';
+import { defaultH5Dir, startStorefront, type StorefrontStack } from './storefront-stack';
 
-const h5Dir = path.resolve(__dirname, '../miniapp/dist/h5');
+const h5Dir = defaultH5Dir;
 
-let sandbox: RunningSandbox;
 let stack: TestStack;
 let browser: Browser;
+let storefront: StorefrontStack;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(h5Dir, 'index.html')))
-    throw new Error('build the H5 storefront first (npm run build:h5 -w @chatmall/miniapp)');
-  sandbox = await startSandbox();
-  stack = await startStack({ config: testConfig({ STOREFRONT_DIR: h5Dir, WECHAT_API_BASE: sandbox.url }) });
-  browser = await launchBrowser();
+  storefront = await startStorefront(h5Dir);
+  ({ stack, browser } = storefront);
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  await sandbox?.close();
-});
+afterAll(async () => storefront?.close());
 
 it('the home header shows the shop settings, and a rename through the settings API', async () => {
   const page = await phonePage(browser);

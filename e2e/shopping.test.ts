@@ -5,33 +5,23 @@
  * search, favourite, put two SKUs in the cart, check out with a new address, and find the
  * order, unpaid, in the orders list. Screenshots of every page go to test-results/e2e/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { ProductListQuery } from '../shared/src/catalog';
-import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
-import { startSandbox, type RunningSandbox } from '../server/test/support/sandbox';
-import { launchBrowser, phonePage, screenshot } from './browser';
+import type { TestStack } from '../server/test/support/harness';
+import { phonePage, screenshot } from './browser';
+import { defaultH5Dir, startStorefront, type StorefrontStack } from './storefront-stack';
 
-const h5Dir = path.resolve(__dirname, '../miniapp/dist/h5');
+const h5Dir = defaultH5Dir;
 
-let sandbox: RunningSandbox;
 let stack: TestStack;
 let browser: Browser;
+let storefront: StorefrontStack;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(h5Dir, 'index.html')))
-    throw new Error('build the H5 storefront first (npm run build:h5 -w @chatmall/miniapp)');
-  sandbox = await startSandbox();
-  stack = await startStack({ config: testConfig({ STOREFRONT_DIR: h5Dir, WECHAT_API_BASE: sandbox.url }) });
-  browser = await launchBrowser();
+  storefront = await startStorefront(h5Dir);
+  ({ stack, browser } = storefront);
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  await sandbox?.close();
-});
+afterAll(async () => storefront?.close());
 
 /** A screenshot once the page's slide-in transition has settled. */
 async function shot(page: Page, name: string): Promise<void> {

@@ -6,34 +6,24 @@
  * empty or malformed phone before sending anything, and edits a saved address; the "me" page
  * shows the member-since date in China time. Screenshots go to test-results/e2e/.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chinaDate } from '../shared/src/time';
-import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
-import { startSandbox, type RunningSandbox } from '../server/test/support/sandbox';
-import { launchBrowser, phonePage, screenshot } from './browser';
+import type { TestStack } from '../server/test/support/harness';
+import { phonePage, screenshot } from './browser';
+import { defaultH5Dir, startStorefront, type StorefrontStack } from './storefront-stack';
 
 // E2E_H5_DIR: a build made elsewhere (another checkout of the storefront); the workspace's by default.
-const h5Dir = process.env.E2E_H5_DIR ?? path.resolve(__dirname, '../miniapp/dist/h5');
+const h5Dir = process.env.E2E_H5_DIR ?? defaultH5Dir;
 
-let sandbox: RunningSandbox;
 let stack: TestStack;
 let browser: Browser;
+let storefront: StorefrontStack;
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(h5Dir, 'index.html')))
-    throw new Error('build the H5 storefront first (npm run build:h5 -w @chatmall/miniapp)');
-  sandbox = await startSandbox();
-  stack = await startStack({ config: testConfig({ STOREFRONT_DIR: h5Dir, WECHAT_API_BASE: sandbox.url }) });
-  browser = await launchBrowser();
+  storefront = await startStorefront(h5Dir);
+  ({ stack, browser } = storefront);
 }, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-  await sandbox?.close();
-});
+afterAll(async () => storefront?.close());
 
 /** A screenshot once the page's slide-in transition has settled. */
 async function shot(page: Page, name: string): Promise<void> {

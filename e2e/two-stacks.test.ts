@@ -13,6 +13,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { alive, descendants } from './processes';
 import { derivedKeys } from '@chatmall/config';
 
 const root = path.resolve(__dirname, '..');
@@ -26,32 +27,6 @@ const sandboxUrl = (p: Ports) => `http://127.0.0.1:${p.SANDBOX_PORT}`;
 const dataDir = (p: Ports) => path.join(root, `.data/stack-${p.API_PORT}`);
 const redisFiles = (p: Ports) =>
   ['', '.log', '.pid'].map((ext) => path.join(root, `.data/services/redis-${p.REDIS_PORT}${ext}`));
-
-function descendants(pid: number): number[] {
-  const rows = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number));
-  const out: number[] = [];
-  const walk = (p: number) => {
-    for (const [child, parent] of rows) {
-      if (parent !== p) continue;
-      out.push(child);
-      walk(child);
-    }
-  };
-  walk(pid);
-  return out;
-}
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const redisUp = (port: string) => {
   try {
