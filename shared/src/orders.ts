@@ -150,14 +150,9 @@ export const refundStatusLabel: Record<RefundStatus, string> = {
 
 /** What the buyer sees of a refund: ABNORMAL is the merchant's problem, so it reads as still refunding. */
 export const buyerRefundStatusLabel: Record<RefundStatus, string> = {
+  ...refundStatusLabel,
   REQUESTED: '待处理 Pending',
-  APPROVED: '已同意 Approved',
-  PROCESSING: '退款中 Refunding',
-  ABNORMAL: '退款中 Refunding',
-  SUCCESS: '已退款 Refunded',
-  REJECTED: '已拒绝 Rejected',
-  CLOSED: '退款关闭 Closed',
-  WITHDRAWN: '已撤销 Withdrawn',
+  ABNORMAL: refundStatusLabel.PROCESSING,
 };
 
 /** Order states in which the buyer may ask for money back (申请退款 / 售后). */

@@ -10,17 +10,10 @@ import type { DataSource } from 'typeorm';
 import { withTx } from '../../../kernel/tx';
 import { OrderLineEntity } from '../order-line.entity';
 import { OrderEntity, type AddressSnapshot } from '../order.entity';
+import type { OrderLineFacts } from '../order.service';
 
-export interface DemoOrderLine {
-  id: string;
-  skuId: string;
-  productId: string;
-  name: string;
-  specValues: string[];
-  image: string;
-  unitPrice: number;
-  quantity: number;
-}
+/** A demo line is a line as bought, like any other. */
+export type DemoOrderLine = OrderLineFacts;
 
 export interface DemoOrder {
   id: string;
