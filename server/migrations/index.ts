@@ -8,6 +8,7 @@ import { AfterSalesAndReviews1764201600000 } from './1764201600000-after-sales-a
 import { UniqueKeys1764288000000 } from './1764288000000-unique-keys';
 import { AuthHardening1764374400000 } from './1764374400000-auth-hardening';
 import { Dashboard1764547200000 } from './1764547200000-dashboard';
+import { OrderShipped1764633600000 } from './1764633600000-order-shipped';
 
 export const migrations = [
   Catalog1763769600000,
@@ -19,4 +20,5 @@ export const migrations = [
   UniqueKeys1764288000000,
   AuthHardening1764374400000,
   Dashboard1764547200000,
+  OrderShipped1764633600000,
 ];

@@ -16,7 +16,7 @@ import { startStack, type TestStack } from './support/harness';
 import { api, makeBuyer, makeStaff } from './support/people';
 
 let stack: TestStack;
-let owner: { auth: { authorization: string } };
+let owner: { id: string; auth: { authorization: string } };
 let from: string;
 let to: string;
 
@@ -41,6 +41,10 @@ async function expected(first: string, last: string) {
     last,
   ]);
   const [placed] = await q(`SELECT COUNT(*) AS count FROM orders WHERE ${chinaDay('created_at')} BETWEEN ? AND ?`, [
+    first,
+    last,
+  ]);
+  const [shipped] = await q(`SELECT COUNT(*) AS count FROM orders WHERE ${chinaDay('shipped_at')} BETWEEN ? AND ?`, [
     first,
     last,
   ]);
@@ -73,6 +77,7 @@ async function expected(first: string, last: string) {
       averageOrderValue: n(paid.orders) ? Math.round(n(paid.amount) / n(paid.orders)) : 0,
     },
     placed: n(placed.count),
+    shipped: n(shipped.count),
     top: top.map((t) => ({ productId: t.product_id, units: n(t.units), revenue: n(t.revenue) })),
     daily: new Map(
       daily.map((d) => [d.day as string, { orders: n(d.orders), amount: n(d.amount), buyers: n(d.buyers) }]),
@@ -89,7 +94,9 @@ async function expectDashboardMatchesSql() {
     const want = await expected(o.from, o.to);
     expect(o.to).toBe(dayOf(new Date()));
     expect(o.kpis).toMatchObject(want.kpis);
-    expect(o.ordersByStatus.find((s: { status: string }) => s.status === 'PENDING_PAYMENT').count).toBe(want.placed);
+    const reached = (status: string) => o.ordersByStatus.find((s: { status: string }) => s.status === status).count;
+    expect(reached('PENDING_PAYMENT')).toBe(want.placed);
+    expect(reached('SHIPPED')).toBe(want.shipped);
     expect(
       o.topProducts.map((t: { productId: string; units: number; revenue: number }) => ({
         productId: t.productId,
@@ -181,6 +188,35 @@ it('the same order.paid delivered twice, or racing, counts once', async () => {
     false,
     true,
   ]);
+  await expectDashboardMatchesSql();
+});
+
+it('shipping publishes order.shipped, counted once on the day it shipped however often it arrives', async () => {
+  const { orders, dashboard } = stack.app.services;
+  const buyer = await makeBuyer(stack.db, 'shipped');
+  expect(await dashboard.buyerRegistered(buyer.id)).toBe(true);
+  const [sku] = await publishedSkus(stack.db.manager);
+  const order = await orders.place(noTx, buyer.id, {
+    clientKey: newId('order'),
+    items: [{ skuId: sku.skuId, quantity: 1 }],
+    addressId: buyer.addressId,
+  });
+  await dashboard.orderPlaced(order.id);
+  expect(await orders.markPaid(noTx, order.orderNo, order.price.payable, new Date())).toEqual({ ok: true });
+  await dashboard.orderPaid(order.orderNo);
+  const before = (await dashboard.today()).ordersByStatus.find((s) => s.status === 'SHIPPED')?.count ?? 0;
+
+  const actor = { kind: 'staff', staffId: owner.id, role: 'owner', sessionId: 'test' } as const;
+  await orders.ship(noTx, actor, order.id, '顺丰速运', 'SF1234567890');
+  const events = (await stack.db.query(
+    `SELECT payload FROM outbox_events WHERE topic = 'order.shipped' AND event_key = ?`,
+    [order.id],
+  )) as { payload: string | object }[];
+  expect(events).toHaveLength(1);
+  expect(await Promise.all([dashboard.orderShipped(order.id), dashboard.orderShipped(order.id)])).toContain(false);
+  expect(await dashboard.orderShipped(order.id)).toBe(false);
+  const after = (await dashboard.today()).ordersByStatus.find((s) => s.status === 'SHIPPED')?.count;
+  expect(after).toBe(before + 1);
   await expectDashboardMatchesSql();
 });
 

@@ -43,11 +43,20 @@ export const DashboardDay = z.object({
 export type DashboardDay = z.infer<typeof DashboardDay>;
 
 /**
- * How many orders reached each state in the range (placed = PENDING_PAYMENT). Shipping is not
- * an event, so SHIPPED is not counted here (docs/decisions/0021-dashboard-aggregates.md).
+ * How many orders reached each state in the range (placed = PENDING_PAYMENT), each counted from
+ * its event (docs/decisions/0021-dashboard-aggregates.md).
  */
 export const DashboardStatusCount = z.object({
-  status: z.enum(['PENDING_PAYMENT', 'PAID', 'CLOSED', 'CANCELLED', 'COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED']),
+  status: z.enum([
+    'PENDING_PAYMENT',
+    'PAID',
+    'CLOSED',
+    'CANCELLED',
+    'SHIPPED',
+    'COMPLETED',
+    'PARTIALLY_REFUNDED',
+    'REFUNDED',
+  ]),
   count,
 });
 

@@ -23,6 +23,8 @@ export const domainEvents = {
   'order.closed': z.object({ orderId: z.string(), orderNo: z.string(), buyerId: z.string(), reason: z.string() }),
   /** The buyer cancelled an unpaid order; its stock is back. Key: order id. */
   'order.cancelled': z.object({ orderId: z.string(), orderNo: z.string(), buyerId: z.string() }),
+  /** The merchant shipped the order (carrier and tracking number recorded). Key: order id. */
+  'order.shipped': z.object({ orderId: z.string(), orderNo: z.string(), buyerId: z.string(), carrier: z.string() }),
   /** The buyer confirmed receipt, or the order completed by itself. Key: order id. */
   'order.completed': z.object({ orderId: z.string(), orderNo: z.string(), buyerId: z.string(), auto: z.boolean() }),
   /** Money went back to the buyer. Key: out_refund_no. */

@@ -39,6 +39,9 @@ export class DashboardDayEntity {
   @Column({ name: 'cancelled_orders', type: 'int', default: 0 })
   cancelledOrders!: number;
 
+  @Column({ name: 'shipped_orders', type: 'int', default: 0 })
+  shippedOrders!: number;
+
   @Column({ name: 'completed_orders', type: 'int', default: 0 })
   completedOrders!: number;
 

@@ -35,6 +35,7 @@ export function dashboardModule(
         'dashboard',
         async ({ orderId }) => void (await dashboard.orderEnded('order.cancelled', orderId)),
       );
+      on.on('order.shipped', 'dashboard', async ({ orderId }) => void (await dashboard.orderShipped(orderId)));
       on.on('order.completed', 'dashboard', async ({ orderId }) => void (await dashboard.orderCompleted(orderId)));
       on.on('refund.succeeded', 'dashboard', async (e) => void (await dashboard.refundSucceeded(e)));
       on.on('buyer.registered', 'dashboard', async ({ buyerId }) => void (await dashboard.buyerRegistered(buyerId)));

@@ -46,6 +46,7 @@ const COUNTERS = {
   placedOrders: 'placed_orders',
   closedOrders: 'closed_orders',
   cancelledOrders: 'cancelled_orders',
+  shippedOrders: 'shipped_orders',
   completedOrders: 'completed_orders',
   refundedOrders: 'refunded_orders',
   partiallyRefundedOrders: 'partially_refunded_orders',
@@ -147,6 +148,14 @@ export class DashboardService {
     const f = emptyFacts();
     count(f, topic === 'order.closed' ? 'closedOrders' : 'cancelledOrders');
     return this.apply(`${topic}:${orderId}`, dayOf(o.closedAt), f);
+  }
+
+  async orderShipped(orderId: string): Promise<boolean> {
+    const o = await this.sources.orders.activityOf({ id: orderId });
+    if (!o?.shippedAt) return this.missing('order.shipped', orderId);
+    const f = emptyFacts();
+    count(f, 'shippedOrders');
+    return this.apply(`order.shipped:${orderId}`, dayOf(o.shippedAt), f);
   }
 
   async orderCompleted(orderId: string): Promise<boolean> {
@@ -329,6 +338,10 @@ export class DashboardService {
         if ((o.status === 'CLOSED' || o.status === 'CANCELLED') && (f = on(o.closedAt))) {
           count(f, o.status === 'CLOSED' ? 'closedOrders' : 'cancelledOrders');
           f.keys.push(`${o.status === 'CLOSED' ? 'order.closed' : 'order.cancelled'}:${o.id}`);
+        }
+        if ((f = on(o.shippedAt))) {
+          count(f, 'shippedOrders');
+          f.keys.push(`order.shipped:${o.id}`);
         }
         if ((f = on(o.completedAt))) {
           count(f, 'completedOrders');
@@ -554,6 +567,7 @@ export class DashboardService {
       { status: 'PAID', count: sum('paidOrders') },
       { status: 'CLOSED', count: sum('closedOrders') },
       { status: 'CANCELLED', count: sum('cancelledOrders') },
+      { status: 'SHIPPED', count: sum('shippedOrders') },
       { status: 'COMPLETED', count: sum('completedOrders') },
       { status: 'PARTIALLY_REFUNDED', count: sum('partiallyRefundedOrders') },
       { status: 'REFUNDED', count: sum('refundedOrders') },

@@ -69,6 +69,7 @@ export interface OrderActivity {
   paidAt: Date | null;
   /** Cancelled by the buyer or closed unpaid (which one: `status`). */
   closedAt: Date | null;
+  shippedAt: Date | null;
   completedAt: Date | null;
 }
 
@@ -89,6 +90,7 @@ const activity = (o: OrderEntity): OrderActivity => ({
   createdAt: o.createdAt,
   paidAt: o.paidAt,
   closedAt: o.closedAt,
+  shippedAt: o.shippedAt,
   completedAt: o.completedAt,
 });
 
@@ -336,6 +338,30 @@ export class OrderService {
     };
   }
 
+  /**
+   * Orders waiting to be shipped (paid, or partly refunded, and not shipped), the longest
+   * waiting first: the merchant pages' queue. The cursor is the last id of the previous page.
+   */
+  async awaitingShipment(page: {
+    cursor?: string;
+    limit: number;
+  }): Promise<{ items: Order[]; nextCursor: string | null }> {
+    const qb = this.db
+      .getRepository(OrderEntity)
+      .createQueryBuilder('o')
+      .where('o.status IN (:...statuses)', { statuses: SHIPPABLE })
+      .andWhere('o.shipped_at IS NULL')
+      .orderBy('o.id', 'ASC')
+      .take(page.limit + 1);
+    if (page.cursor) qb.andWhere('o.id > :cursor', { cursor: page.cursor });
+    const rows = await qb.getMany();
+    const items = rows.slice(0, page.limit);
+    return {
+      items: await Promise.all(items.map((o) => this.toDto(o))),
+      nextCursor: rows.length > page.limit ? items[items.length - 1].id : null,
+    };
+  }
+
   async cancel(ctx: Ctx, buyerId: string, id: string, now = new Date()): Promise<Order> {
     const order = await this.db.getRepository(OrderEntity).findOneBy({ id, buyerId });
     if (!order) throw new NotFoundError('Order');
@@ -531,6 +557,7 @@ export class OrderService {
             `only ${SHIPPABLE.join(', ')} orders not yet shipped can.`,
         );
       await recordAudit(tx, actor, 'order.ship', 'order', id, { carrier, trackingNo });
+      await publish(tx, 'order.shipped', id, { orderId: id, orderNo: order.orderNo, buyerId: order.buyerId, carrier });
     });
     return this.get({ id });
   }
@@ -587,8 +614,8 @@ export class OrderService {
   }
 
   /**
-   * A batch of orders with anything in [from, to) — placed, paid, closed or cancelled, or
-   * completed — in id order after `after` (keyset paging: the dashboard's rebuild).
+   * A batch of orders with anything in [from, to) — placed, paid, closed or cancelled,
+   * shipped or completed — in id order after `after` (keyset paging: the dashboard's rebuild).
    */
   async activityBetween(from: Date, to: Date, after: string | null, limit: number): Promise<OrderActivity[]> {
     const within = And(MoreThanOrEqual(from), LessThan(to));
@@ -597,6 +624,7 @@ export class OrderService {
       { ...id, createdAt: within },
       { ...id, paidAt: within },
       { ...id, closedAt: within },
+      { ...id, shippedAt: within },
       { ...id, completedAt: within },
     ];
     const rows = await this.db.getRepository(OrderEntity).find({ where, order: { id: 'ASC' }, take: limit });
