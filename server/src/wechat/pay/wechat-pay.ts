@@ -39,7 +39,8 @@ export class WechatPayKeysUnavailableError extends Error {
   }
 }
 
-function material(setting: string, value: string): string {
+/** A setting's value, or the contents of the file a `file:<path>` value names. */
+export function material(setting: string, value: string): string {
   if (!value.startsWith('file:')) return value;
   const file = value.slice('file:'.length);
   try {
