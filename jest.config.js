@@ -20,7 +20,7 @@ const base = {
 };
 
 /** @type {import('jest').Config} */
-module.exports = {
+const config = {
   projects: [
     { ...base, displayName: 'shared', testMatch: ['<rootDir>/shared/test/**/*.test.ts'] },
     {
@@ -38,3 +38,21 @@ module.exports = {
     { ...base, displayName: 'weapp', testMatch: ['<rootDir>/miniapp/test/weapp/**/*.test.ts'] },
   ],
 };
+
+// `jest --selectProjects server server/test/x.test.ts` reads the file as one more project
+// name and would run the whole project. Test files named on the command line (in any
+// position) narrow each project to those of them it owns, so that command runs one file.
+const path = require('node:path');
+const micromatch = require('micromatch');
+const named = process.argv
+  .filter((a) => /\.test\.tsx?$/.test(a))
+  .map((a) => path.relative(__dirname, path.resolve(a)).split(path.sep).join('/'));
+if (named.length) {
+  for (const project of config.projects) {
+    const own = project.testMatch.map((g) => g.replace('<rootDir>/', ''));
+    const files = named.filter((f) => micromatch.isMatch(f, own));
+    project.testMatch = files.length ? files.map((f) => `<rootDir>/${f}`) : ['<rootDir>/.no-tests-named-here'];
+  }
+}
+
+module.exports = config;
