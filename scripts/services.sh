@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # Private MariaDB and Redis for chatmall's tests and `npm start`, from Debian's packages.
 #
-#   scripts/services.sh up [mariadb] [redis]     install when missing, start (idempotent)
-#   scripts/services.sh down [mariadb] [redis]   stop only the instances this script started
+#   scripts/services.sh up [mariadb] [redis] [cluster]    install when missing, start (idempotent)
+#   scripts/services.sh down [mariadb] [redis] [cluster]  stop only the instances this script started
 #   scripts/services.sh start|stop SERVICE       same as up/down for one service
 #   scripts/services.sh status                   one line per service
-#   scripts/services.sh env                      DATABASE_URL / REDIS_URL for the private servers
+#   scripts/services.sh env                      DATABASE_URL / REDIS_URL / REDIS_CLUSTER_NODES
 #
 # Data, sockets, pid files and logs live under .data/services/; ports are private
 # (MARIADB_PORT, default 13306; REDIS_PORT, default 16379). A Redis on another port
 # (REDIS_PORT=16401 …, a second `npm start` stack) has its own files (redis-16401.*), so it
-# runs beside the default one; `down redis` stops the one on REDIS_PORT. A system-wide
-# MariaDB or Redis is never touched.
+# runs beside the default one; `down redis` stops the one on REDIS_PORT. `cluster` is a
+# three-node Redis Cluster (no replicas) on REDIS_CLUSTER_PORT and the two ports after it
+# (default 17001–17003), where the red-envelope grab script is proven to run unchanged.
+# A system-wide MariaDB or Redis is never touched.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,6 +25,8 @@ HOME_REDIS_PORT="$(cat "$DIR/redis.port" 2>/dev/null || echo 16379)"
 REDIS_PORT="${REDIS_PORT:-$HOME_REDIS_PORT}"
 # The default Redis keeps the names redis.pid, redis/, redis.log; any other port gets its own.
 if [ "$REDIS_PORT" = "$HOME_REDIS_PORT" ]; then REDIS_NAME=redis; else REDIS_NAME="redis-$REDIS_PORT"; fi
+REDIS_CLUSTER_PORT="${REDIS_CLUSTER_PORT:-17001}"
+CLUSTER_PORTS=("$REDIS_CLUSTER_PORT" "$((REDIS_CLUSTER_PORT + 1))" "$((REDIS_CLUSTER_PORT + 2))")
 DB_USER=chatmall
 DB_PASS=chatmall
 DB_NAMES=(chatmall_test chatmall_dev)
@@ -100,6 +104,47 @@ redis_up() {
   echo "redis: running on 127.0.0.1:$REDIS_PORT (data $DIR/$n)"
 }
 
+cluster_ok() { redis-cli -p "${CLUSTER_PORTS[0]}" cluster info 2>/dev/null | grep -q 'cluster_state:ok'; }
+
+cluster_up() {
+  command -v redis-server >/dev/null || bash "$ROOT/scripts/ensure-packages.sh" redis-server
+  local p started=0
+  for p in "${CLUSTER_PORTS[@]}"; do
+    if alive "$DIR/cluster-$p.pid"; then continue; fi
+    refuse_foreign_port "redis cluster node" "$p" REDIS_CLUSTER_PORT
+    mkdir -p "$DIR/cluster/$p"
+    # Node ids and slots live in nodes.conf: a restarted node rejoins its cluster by itself.
+    redis-server --port "$p" --bind 127.0.0.1 --dir "$DIR/cluster/$p" --pidfile "$DIR/cluster-$p.pid" \
+      --daemonize yes --logfile "$DIR/cluster-$p.log" --cluster-enabled yes \
+      --cluster-config-file nodes.conf --cluster-node-timeout 3000 --appendonly yes --save "" >/dev/null
+    started=1
+  done
+  for p in "${CLUSTER_PORTS[@]}"; do
+    if ! wait_until 20 redis-cli -p "$p" ping; then
+      echo "redis cluster: node $p did not start; see $DIR/cluster-$p.log" >&2; exit 1
+    fi
+  done
+  # A fresh set of nodes (no slots anywhere) is joined into one cluster covering all slots.
+  if ! wait_until $((started ? 10 : 2)) cluster_ok; then
+    if [ "$(redis-cli -p "${CLUSTER_PORTS[0]}" cluster info | tr -d '\r' | sed -n 's/^cluster_slots_assigned://p')" = 0 ]; then
+      local nodes=()
+      for p in "${CLUSTER_PORTS[@]}"; do nodes+=("127.0.0.1:$p"); done
+      redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$DIR/cluster-create.log" 2>&1 \
+        || { cat "$DIR/cluster-create.log" >&2; exit 1; }
+    fi
+    if ! wait_until 30 cluster_ok; then
+      echo "redis cluster: not ok; see $DIR/cluster-*.log" >&2
+      redis-cli -p "${CLUSTER_PORTS[0]}" cluster info >&2 || true; exit 1
+    fi
+  fi
+  echo "redis cluster: running on 127.0.0.1:${CLUSTER_PORTS[0]}-${CLUSTER_PORTS[2]} (data $DIR/cluster)"
+}
+
+cluster_down() {
+  local p
+  for p in "${CLUSTER_PORTS[@]}"; do stop_pidfile "redis cluster node $p" "$DIR/cluster-$p.pid"; done
+}
+
 stop_pidfile() { # name pidfile
   if alive "$2"; then
     local pid; pid="$(cat "$2")"
@@ -121,14 +166,18 @@ case "${1:-}" in
   up|start)
     for s in "${services[@]}"; do "${s}_up"; done ;;
   down|stop)
-    for s in "${services[@]}"; do stop_pidfile "$s" "$(pidfile "$s")"; done ;;
+    for s in "${services[@]}"; do
+      if [ "$s" = cluster ]; then cluster_down; else stop_pidfile "$s" "$(pidfile "$s")"; fi
+    done ;;
   status)
     for s in mariadb redis; do
       if alive "$(pidfile "$s")"; then echo "$s: running (pid $(cat "$(pidfile "$s")"))"; else echo "$s: stopped"; fi
-    done ;;
+    done
+    if alive "$DIR/cluster-${CLUSTER_PORTS[0]}.pid" && cluster_ok; then echo "cluster: running"; else echo "cluster: stopped"; fi ;;
   env)
     echo "DATABASE_URL=mariadb://$DB_USER:$DB_PASS@127.0.0.1:$MARIADB_PORT/chatmall_test"
-    echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT/1" ;;
+    echo "REDIS_URL=redis://127.0.0.1:$REDIS_PORT/1"
+    echo "REDIS_CLUSTER_NODES=127.0.0.1:${CLUSTER_PORTS[0]},127.0.0.1:${CLUSTER_PORTS[1]},127.0.0.1:${CLUSTER_PORTS[2]}" ;;
   *)
     sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
