@@ -2,11 +2,12 @@
  * Pricing as pure functions: the server is authoritative, and the storefront previews the
  * checkout with the same code. Every amount is integer fen.
  *
- * Extension points: `adjustments` are applied in order after line totals — member prices,
- * coupons, points and balance each become one adjustment provider in later issues.
+ * This file holds the line and shipping basics and `priceOrder`, the cart's and today's
+ * orders' price. The full checkout in the DESIGN.md order (member discount, coupon, shipping,
+ * points, balance, WeChat Pay) is `priceCheckout` in `./checkout.ts`.
  */
 import { z } from 'zod';
-import { Fen } from './money';
+import { Fen } from '../money';
 
 export interface PricedLine {
   skuId: string;

@@ -1,0 +1,5 @@
+export * from './basics';
+export * from './allocate';
+export * from './member';
+export * from './coupons';
+export * from './checkout';
