@@ -271,9 +271,20 @@ describe('the merchant’s view of the money', () => {
     const summary = await api(p.apiUrl, 'GET', `/api/admin/reconciliation?date=${today}`, owner.auth);
     expect(summary.status).toBe(200);
     // Each difference is listed: the dropped one, and the earlier payment for a closed order.
-    expect(summary.body.mismatches).toContainEqual({ orderNo: gap.orderNo, ours: 'OPEN', wechat: 'SUCCESS' });
+    expect(summary.body.mismatches).toContainEqual({
+      kind: 'payment',
+      orderId: gap.id,
+      orderNo: gap.orderNo,
+      outRefundNo: null,
+      ours: 'OPEN',
+      wechat: 'SUCCESS',
+      oursAmount: gap.price.payable,
+      wechatAmount: gap.price.payable,
+    });
     expect(summary.body.mismatches.map((m: { orderNo: string }) => m.orderNo)).not.toContain(order.orderNo);
-    expect(summary.body.wechat.paidCount - summary.body.ours.paidCount).toBe(summary.body.mismatches.length);
+    expect(summary.body.wechat.paidCount - summary.body.ours.paidCount).toBe(
+      summary.body.mismatches.filter((m: { kind: string }) => m.kind === 'payment').length,
+    );
     expect((await api(p.apiUrl, 'GET', `/api/admin/reconciliation?date=yesterday`, owner.auth)).status).toBe(400);
   });
 });

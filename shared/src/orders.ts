@@ -196,7 +196,9 @@ export const RefundLineInput = z.object({
  */
 export const RequestRefund = z
   .object({
-    amount: Fen.max(MAX_ORDER_TOTAL, 'must be at most ¥99,999.99').refine((v) => v > 0, 'must be more than 0').optional(),
+    amount: Fen.max(MAX_ORDER_TOTAL, 'must be at most ¥99,999.99')
+      .refine((v) => v > 0, 'must be more than 0')
+      .optional(),
     lines: z.array(RefundLineInput).min(1, 'must name at least one line').max(50).optional(),
     reasonCode: RefundReasonCode.default('OTHER'),
     reason: z.string().trim().max(80).default(''),
@@ -291,6 +293,25 @@ export const ReconciliationSummary = z.object({
   date: z.string(),
   ours: z.object({ paidCount: z.number().int(), paidAmount: Fen }),
   wechat: z.object({ paidCount: z.number().int(), paidAmount: Fen }),
-  /** Orders where our records and WeChat Pay disagree. */
-  mismatches: z.array(z.object({ orderNo: z.string(), ours: z.string(), wechat: z.string() })),
+  /** Refunds requested that day and sent to WeChat Pay: settled per our records vs per WeChat Pay. */
+  refunds: z.object({
+    ours: z.object({ count: z.number().int(), amount: Fen }),
+    wechat: z.object({ count: z.number().int(), amount: Fen }),
+  }),
+  /** Payments and refunds where our records and WeChat Pay disagree. */
+  mismatches: z.array(
+    z.object({
+      kind: z.enum(['payment', 'refund']),
+      orderId: z.string(),
+      orderNo: z.string(),
+      /** The refund's number, for a refund; null for a payment. */
+      outRefundNo: z.string().nullable(),
+      /** Our status and WeChat Pay's (`NOT_EXIST` when WeChat Pay has no such trade or refund). */
+      ours: z.string(),
+      wechat: z.string(),
+      /** Amounts in fen as each side has them (WeChat's 0 when it has none). */
+      oursAmount: Fen,
+      wechatAmount: Fen,
+    }),
+  ),
 });

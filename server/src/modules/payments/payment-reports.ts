@@ -1,5 +1,5 @@
 /** What the merchant sees of the money: per order, the notification log, and a daily reconciliation. */
-import { Between, type DataSource } from 'typeorm';
+import { Between, In, type DataSource } from 'typeorm';
 import { NotFoundError } from '../../kernel/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { WechatPayApiError } from '../../wechat/pay/errors';
@@ -63,9 +63,10 @@ export class PaymentReports {
   }
 
   /**
-   * Every payment opened that day (China time) is compared with what WeChat Pay says of it.
-   * One query per payment: fine for a shop's daily volume; a trade-bill download would
-   * replace it for very large shops.
+   * Every payment opened that day (China time) is compared with what WeChat Pay says of it,
+   * and so is every refund requested that day that was sent to WeChat Pay. One query per
+   * payment or refund: fine for a shop's daily volume; a trade-bill download would replace
+   * it for very large shops.
    */
   async reconciliation(date: string) {
     const start = new Date(`${date}T00:00:00+08:00`);
@@ -75,7 +76,16 @@ export class PaymentReports {
       .find({ where: { createdAt: Between(start, end) }, order: { id: 'ASC' } });
     const ours = { paidCount: 0, paidAmount: 0 };
     const wechat = { paidCount: 0, paidAmount: 0 };
-    const mismatches: { orderNo: string; ours: string; wechat: string }[] = [];
+    const mismatches: {
+      kind: 'payment' | 'refund';
+      orderId: string;
+      orderNo: string;
+      outRefundNo: string | null;
+      ours: string;
+      wechat: string;
+      oursAmount: number;
+      wechatAmount: number;
+    }[] = [];
     for (const p of payments) {
       const oursPaid = p.status === 'PAID';
       if (oursPaid) {
@@ -98,8 +108,57 @@ export class PaymentReports {
         wechat.paidAmount += total;
       }
       if (oursPaid !== wechatPaid || (wechatPaid && total !== p.amount))
-        mismatches.push({ orderNo: p.outTradeNo, ours: p.status, wechat: state });
+        mismatches.push({
+          kind: 'payment',
+          orderId: p.orderId,
+          orderNo: p.outTradeNo,
+          outRefundNo: null,
+          ours: p.status,
+          wechat: state,
+          oursAmount: p.amount,
+          wechatAmount: total,
+        });
     }
-    return { date, ours, wechat, mismatches };
+
+    // Refunds: only those handed to WeChat Pay (a request still waiting, rejected or withdrawn holds no money).
+    const refundRows = await this.db.getRepository(RefundEntity).find({
+      where: { createdAt: Between(start, end), status: In(['PROCESSING', 'ABNORMAL', 'SUCCESS', 'CLOSED']) },
+      order: { id: 'ASC' },
+    });
+    const refunds = { ours: { count: 0, amount: 0 }, wechat: { count: 0, amount: 0 } };
+    for (const r of refundRows) {
+      const oursDone = r.status === 'SUCCESS';
+      if (oursDone) {
+        refunds.ours.count++;
+        refunds.ours.amount += r.amount;
+      }
+      let state: string;
+      let amount = 0;
+      try {
+        const answer = await this.wechatPay.client.queryRefund(r.outRefundNo);
+        state = answer.status;
+        amount = answer.amount.refund;
+      } catch (err) {
+        if (!(err instanceof WechatPayApiError && err.code === 'RESOURCE_NOT_EXISTS')) throw err;
+        state = 'NOT_EXIST';
+      }
+      const wechatDone = state === 'SUCCESS';
+      if (wechatDone) {
+        refunds.wechat.count++;
+        refunds.wechat.amount += amount;
+      }
+      if (oursDone !== wechatDone || (wechatDone && amount !== r.amount))
+        mismatches.push({
+          kind: 'refund',
+          orderId: r.orderId,
+          orderNo: r.orderNo,
+          outRefundNo: r.outRefundNo,
+          ours: r.status,
+          wechat: state,
+          oursAmount: r.amount,
+          wechatAmount: amount,
+        });
+    }
+    return { date, ours, wechat, refunds, mismatches };
   }
 }
