@@ -7,6 +7,7 @@ export * from './catalog';
 export * from './catalog-admin';
 export * from './auth';
 export * from './pricing';
+export * from './red-envelope';
 export * from './shop';
 export * from './commerce';
 export * from './orders';
