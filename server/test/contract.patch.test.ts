@@ -140,6 +140,25 @@ const fixtures: Record<string, PatchFixture> = {
       shipping: { flatFee: 1200 },
     },
   },
+  updateStaff: {
+    who: 'owner',
+    async create() {
+      const s = await ok(
+        call('owner', 'POST', '/api/admin/staff', {
+          username: `patch_staff_${++n}`,
+          displayName: '补丁店员',
+          role: 'clerk',
+          password: 'patch-password-1',
+        }),
+      );
+      return { id: (s as { id: string }).id };
+    },
+    async read({ id }) {
+      const list = (await ok(call('owner', 'GET', '/api/admin/staff'))) as { items: { id: string }[] };
+      return list.items.find((s) => s.id === id) as Record<string, unknown>;
+    },
+    alternate: { role: 'marketer', disabled: true },
+  },
   updateCartLine: {
     who: 'buyer',
     async create() {

@@ -1,16 +1,23 @@
 /** Who is calling: buyers (mini-program sessions) and staff (the merchant's console). */
 import { z } from 'zod';
+import { patchOf } from './schema';
 
 export const StaffRole = z.enum(['owner', 'marketer', 'clerk']);
 export type StaffRole = z.infer<typeof StaffRole>;
 
 /** Who may call an endpoint. Checked in one place on the server, before validation. */
-export type Access = { kind: 'public' } | { kind: 'buyer' } | { kind: 'staff'; roles: readonly StaffRole[] };
+export type Access =
+  | { kind: 'public' }
+  | { kind: 'buyer' }
+  | { kind: 'staff'; roles: readonly StaffRole[] }
+  /** A buyer session whose WeChat is bound to an active staff member of one of the roles (the mini-program's merchant pages). */
+  | { kind: 'boundStaff'; roles: readonly StaffRole[] };
 
 export const access = {
   public: { kind: 'public' } as const,
   buyer: { kind: 'buyer' } as const,
   staff: (...roles: StaffRole[]) => ({ kind: 'staff', roles }) as const,
+  boundStaff: (...roles: StaffRole[]) => ({ kind: 'boundStaff', roles }) as const,
 };
 
 export const SessionTokens = z.object({
@@ -53,12 +60,37 @@ export type StaffMember = z.infer<typeof StaffMember>;
 
 export const StaffLoginResponse = SessionTokens.extend({ staff: StaffMember });
 
+/** A staff member's password: the one rule for adding a member and for the owner's reset. */
+export const StaffPassword = z.string().min(10, 'must be at least 10 characters').max(200);
+
 export const CreateStaffRequest = z.object({
   username: z.string().regex(/^[a-z0-9_.-]{3,32}$/, 'must be 3–32 lower-case letters, digits, _ . or -'),
   displayName: z.string().trim().min(1).max(64),
   role: StaffRole,
-  password: z.string().min(10, 'must be at least 10 characters').max(200),
+  password: StaffPassword,
 });
+
+/** A staff account as the owner manages it (never its password or hash). */
+export const StaffAccount = StaffMember.extend({
+  disabled: z.boolean(),
+  /** Locked after repeated wrong passwords until then (UTC ISO-8601); null when not locked. */
+  lockedUntil: z.string().nullable(),
+  /** The last password sign-in (UTC ISO-8601); null when never signed in. */
+  lastSignInAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type StaffAccount = z.infer<typeof StaffAccount>;
+export const StaffList = z.object({ items: z.array(StaffAccount) });
+
+/**
+ * The owner changes a member's role or disables/enables them: exactly the fields named.
+ * Either ends the member's sessions (a role change included, so no token outlives it).
+ */
+export const StaffUpdate = patchOf(z.object({ role: StaffRole, disabled: z.boolean() }));
+export type StaffUpdate = z.input<typeof StaffUpdate>;
+
+/** The owner sets a member's new password (the same rule as when adding them). */
+export const ResetStaffPassword = z.object({ password: StaffPassword });
 
 export const AuditEntry = z.object({
   id: z.string(),

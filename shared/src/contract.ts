@@ -8,7 +8,11 @@ import {
   access,
   AuditPage,
   CreateStaffRequest,
+  ResetStaffPassword,
+  StaffAccount,
+  StaffList,
   StaffMember,
+  StaffUpdate,
   BuyerLoginRequest,
   BuyerLoginResponse,
   RefreshRequest,
@@ -34,6 +38,7 @@ import {
   AdminProductPage,
   AdminSku,
   CategoryCreate,
+  CategoryOrder,
   CategoryUpdate,
   MediaUploaded,
   ProductCreate,
@@ -72,7 +77,21 @@ import {
   RequestRefund,
   ShipOrderRequest,
 } from './orders';
-import { PriceBreakdown } from './pricing';
+import { CheckoutPrice } from './pricing';
+import {
+  ClaimableCouponList,
+  ClaimCouponRequest,
+  ClaimCouponResult,
+  BuyerCoupon,
+  CouponTemplate,
+  CouponTemplateInput,
+  CouponTemplateListQuery,
+  CouponTemplatePage,
+  CouponTemplatePatch,
+  StaffIssueCouponRequest,
+  WalletPage,
+  WalletQuery,
+} from './coupons';
 import {
   AdminReview,
   AdminReviewPage,
@@ -89,6 +108,15 @@ import {
 import { ShopProfile, ShopSettings, ShopSettingsPatch } from './shop';
 import { CalendarDate } from './schema';
 import { DashboardOverview, DashboardRange, DashboardToday } from './dashboard';
+import {
+  BindWechatRequest,
+  MerchantMe,
+  MerchantShipQueue,
+  MerchantShipQueueQuery,
+  WechatBindingCode,
+  WechatBindingStatus,
+} from './merchant';
+import { CredentialCheckResult } from './credentials';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -293,15 +321,17 @@ export const contract = {
   previewCheckout: endpoint({
     method: 'POST',
     path: '/api/checkout/preview',
-    summary: 'The price breakdown the buyer would pay, at current prices',
+    summary:
+      'The checkout priced as placing it would (current prices, the coupon asked for or the best one): every coupon of the buyer judged, with why an inapplicable one does not apply (差 ¥12.00 可用); a coupon asked for that does not apply is a 400 on body.couponId',
     access: access.buyer,
     body: CheckoutPreviewRequest,
-    response: PriceBreakdown,
+    response: CheckoutPrice,
   }),
   createOrder: endpoint({
     method: 'POST',
     path: '/api/orders',
-    summary: 'Place an order (idempotent on clientKey); reserves stock',
+    summary:
+      'Place an order (idempotent on clientKey); reserves stock and locks its coupon (couponId, coupon: none, or the best one) in one transaction; a coupon that does not apply is a 400, one already in use a 409, on body.couponId',
     access: access.buyer,
     body: CreateOrderRequest,
     response: Order,
@@ -434,6 +464,49 @@ export const contract = {
     response: Order,
   }),
 
+  // Coupons, buyer side (docs/decisions/0024-coupons.md) ------------------------------
+  claimCentre: endpoint({
+    method: 'GET',
+    path: '/api/coupon-centre',
+    summary: 'The claim centre (领券中心): published claimable coupons with stock left, and how many of each the buyer holds',
+    access: access.buyer,
+    response: ClaimableCouponList,
+  }),
+  productCoupons: endpoint({
+    method: 'GET',
+    path: '/api/products/:id/coupons',
+    summary: 'Claimable coupons that cover this product (whole shop, the product, or its category)',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: ClaimableCouponList,
+  }),
+  claimCoupon: endpoint({
+    method: 'POST',
+    path: '/api/coupon-templates/:id/claim',
+    summary:
+      'Claim one coupon of a published claimable template (idempotent on requestKey); 409 when none is left or the buyer is at the limit',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: ClaimCouponRequest,
+    response: ClaimCouponResult,
+  }),
+  myCoupons: endpoint({
+    method: 'GET',
+    path: '/api/coupons',
+    summary: 'The buyer’s wallet (我的优惠券): usable (soonest to expire first), used or expired, with source and validity',
+    access: access.buyer,
+    query: WalletQuery,
+    response: WalletPage,
+  }),
+  getMyCoupon: endpoint({
+    method: 'GET',
+    path: '/api/coupons/:id',
+    summary: 'One of the buyer’s coupons (another buyer’s answers 404)',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: BuyerCoupon,
+  }),
+
   // Merchant console ----------------------------------------------------------------
   staffLogin: endpoint({
     method: 'POST',
@@ -552,6 +625,32 @@ export const contract = {
     access: access.staff('owner'),
     body: CreateStaffRequest,
     response: StaffMember,
+  }),
+  listStaff: endpoint({
+    method: 'GET',
+    path: '/api/admin/staff',
+    summary: 'Every staff account: role, disabled, sign-in lock, last sign-in (owner only)',
+    access: access.staff('owner'),
+    response: StaffList,
+  }),
+  updateStaff: endpoint({
+    method: 'PATCH',
+    path: '/api/admin/staff/:id',
+    summary:
+      'Change a member’s role or disable/enable them; ends their sessions; never oneself, never the last enabled owner (owner only; audited)',
+    access: access.staff('owner'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: StaffUpdate,
+    response: StaffAccount,
+  }),
+  resetStaffPassword: endpoint({
+    method: 'POST',
+    path: '/api/admin/staff/:id/password',
+    summary: 'Set a member’s new password; ends their sessions and lifts a sign-in lock (owner only; audited)',
+    access: access.staff('owner'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: ResetStaffPassword,
+    response: StaffAccount,
   }),
   unlockStaff: endpoint({
     method: 'POST',
@@ -694,6 +793,15 @@ export const contract = {
     body: CategoryUpdate,
     response: Category,
   }),
+  reorderCategories: endpoint({
+    method: 'PUT',
+    path: '/api/admin/categories/order',
+    summary:
+      'Put the shelf in a new order in one change: every category once, first shown first (409 when the list is not the current set)',
+    access: access.staff('owner', 'marketer'),
+    body: CategoryOrder,
+    response: CategoryList,
+  }),
   deleteCategory: endpoint({
     method: 'DELETE',
     path: '/api/admin/categories/:id',
@@ -709,6 +817,69 @@ export const contract = {
       'Upload one image as the raw request body (Content-Type image/png, jpeg, webp or gif; at most MEDIA_MAX_UPLOAD_BYTES); answers its URL',
     access: access.staff('owner', 'marketer'),
     response: MediaUploaded,
+  }),
+
+  // Merchant console: coupon templates (owner and marketer; every change audited;
+  // docs/decisions/0024-coupons.md).
+  adminListCouponTemplates: endpoint({
+    method: 'GET',
+    path: '/api/admin/coupon-templates',
+    summary: 'Coupon templates, newest first, optionally by status, with issued and used counts',
+    access: access.staff('owner', 'marketer'),
+    query: CouponTemplateListQuery,
+    response: CouponTemplatePage,
+  }),
+  adminGetCouponTemplate: endpoint({
+    method: 'GET',
+    path: '/api/admin/coupon-templates/:id',
+    summary: 'One coupon template',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: CouponTemplate,
+  }),
+  createCouponTemplate: endpoint({
+    method: 'POST',
+    path: '/api/admin/coupon-templates',
+    summary: 'Create a coupon template as a draft (benefit, scope, validity, stock, per-buyer limit)',
+    access: access.staff('owner', 'marketer'),
+    body: CouponTemplateInput,
+    response: CouponTemplate,
+  }),
+  updateCouponTemplate: endpoint({
+    method: 'PATCH',
+    path: '/api/admin/coupon-templates/:id',
+    summary:
+      'Change exactly the fields named; coupons already issued keep their terms; totalStock may not go below issued (409)',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: CouponTemplatePatch,
+    response: CouponTemplate,
+  }),
+  publishCouponTemplate: endpoint({
+    method: 'POST',
+    path: '/api/admin/coupon-templates/:id/publish',
+    summary: 'Start issuing (a draft, or a stopped template again)',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: CouponTemplate,
+  }),
+  stopCouponTemplate: endpoint({
+    method: 'POST',
+    path: '/api/admin/coupon-templates/:id/stop',
+    summary: 'Stop issuing; coupons buyers already hold stay usable',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: CouponTemplate,
+  }),
+  staffIssueCoupon: endpoint({
+    method: 'POST',
+    path: '/api/admin/coupon-templates/:id/issue',
+    summary:
+      'Give one coupon of a published template to a buyer (idempotent on requestKey); counts against stock and the per-buyer limit',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: StaffIssueCouponRequest,
+    response: BuyerCoupon,
   }),
 
   // Merchant console: the dashboard, read from daily aggregate rows only
@@ -728,6 +899,109 @@ export const contract = {
     summary: 'Today’s numbers (China time) for every staff role, the counter included',
     access: access.staff('owner', 'marketer', 'clerk'),
     response: DashboardToday,
+  }),
+
+  // Merchant console: the credential check (owner only; audited). Each configured WeChat
+  // credential is tried against WeChat; the answer names what is wrong, never a secret.
+  checkCredentials: endpoint({
+    method: 'POST',
+    path: '/api/admin/credentials/check',
+    summary:
+      'Try the official account, mini-program and WeChat Pay credentials against WeChat: OK or what is wrong, in words',
+    access: access.staff('owner'),
+    response: CredentialCheckResult,
+  }),
+
+  // A staff member's WeChat identity (docs/decisions/0023-staff-wechat-binding.md): the
+  // console issues a one-time code, the mini-program's merchant bind page consumes it.
+  getWechatBinding: endpoint({
+    method: 'GET',
+    path: '/api/admin/me/wechat-binding',
+    summary: 'Whether the signed-in staff member’s WeChat is bound',
+    access: access.staff('owner', 'marketer', 'clerk'),
+    response: WechatBindingStatus,
+  }),
+  issueWechatBindingCode: endpoint({
+    method: 'POST',
+    path: '/api/admin/me/wechat-binding',
+    summary:
+      'A one-time 8-digit code (10 minutes) and the mini-program page that binds with it; an earlier code stops working (audited)',
+    access: access.staff('owner', 'marketer', 'clerk'),
+    response: WechatBindingCode,
+  }),
+  unbindWechat: endpoint({
+    method: 'DELETE',
+    path: '/api/admin/me/wechat-binding',
+    summary: 'Unbind the signed-in staff member’s WeChat (audited)',
+    access: access.staff('owner', 'marketer', 'clerk'),
+    response: WechatBindingStatus,
+  }),
+
+  // The mini-program's merchant pages (pkg-merchant): the buyer's session, authorised by
+  // the staff member bound to that WeChat, with the same roles as the console's endpoints.
+  merchantMe: endpoint({
+    method: 'GET',
+    path: '/api/merchant/me',
+    summary: 'Whether this WeChat is bound to an active staff member (and whose): {bound:false} for any other buyer',
+    access: access.buyer,
+    response: MerchantMe,
+  }),
+  bindMerchant: endpoint({
+    method: 'POST',
+    path: '/api/merchant/binding',
+    summary: 'Bind this WeChat to the staff member whose one-time code it is (the code works once; audited)',
+    access: access.buyer,
+    body: BindWechatRequest,
+    response: MerchantMe,
+  }),
+  merchantToday: endpoint({
+    method: 'GET',
+    path: '/api/merchant/today',
+    summary: 'Today’s numbers (as dashboardToday)',
+    access: access.boundStaff('owner', 'marketer', 'clerk'),
+    response: DashboardToday,
+  }),
+  merchantShipQueue: endpoint({
+    method: 'GET',
+    path: '/api/merchant/orders/to-ship',
+    summary: 'Paid orders not yet shipped, the longest waiting first',
+    access: access.boundStaff('owner', 'clerk'),
+    query: MerchantShipQueueQuery,
+    response: MerchantShipQueue,
+  }),
+  merchantShipOrder: endpoint({
+    method: 'POST',
+    path: '/api/merchant/orders/:id/ship',
+    summary: 'Ship a paid order with carrier and tracking number (as shipOrder; audited as the bound staff member)',
+    access: access.boundStaff('owner', 'clerk'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: ShipOrderRequest,
+    response: Order,
+  }),
+  merchantRefundRequests: endpoint({
+    method: 'GET',
+    path: '/api/merchant/refunds',
+    summary: 'Refund requests waiting for an answer, newest first (as adminListRefunds with status REQUESTED)',
+    access: access.boundStaff('owner', 'clerk'),
+    response: RefundList,
+  }),
+  merchantApproveRefund: endpoint({
+    method: 'POST',
+    path: '/api/merchant/refunds/:id/approve',
+    summary: 'Approve a refund (as approveRefund)',
+    access: access.boundStaff('owner'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: ApproveRefund,
+    response: Refund,
+  }),
+  merchantRejectRefund: endpoint({
+    method: 'POST',
+    path: '/api/merchant/refunds/:id/reject',
+    summary: 'Reject a refund request with a reason (as rejectRefund)',
+    access: access.boundStaff('owner'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: RejectRefund,
+    response: Refund,
   }),
 } as const;
 

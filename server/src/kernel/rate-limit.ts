@@ -69,6 +69,12 @@ export class RateLimit {
     await this.shared.block(key, secondsToBlock);
   }
 
+  /** How much longer the key is refused, in ms (0 when it is not refused now). */
+  async refusedForMs(key: string): Promise<number> {
+    const res = await this.shared.get(key);
+    return res && res.consumedPoints > this.rule.points ? Math.max(0, res.msBeforeNext) : 0;
+  }
+
   /** Forgets the key everywhere: in Redis and in this process's fallback. */
   async reset(key: string): Promise<void> {
     await Promise.all([this.shared.delete(key), this.local.delete(key)]);

@@ -2,13 +2,12 @@ import { contract } from '@chatmall/shared';
 import type Koa from 'koa';
 import type { DataSource } from 'typeorm';
 import type { ContractRouter } from '../../http/contract-router';
-import { ConflictError, NotFoundError } from '../../kernel/errors';
+import { NotFoundError } from '../../kernel/errors';
 import { newestFirst } from '../../kernel/pagination';
 import type { Ctx } from '../../kernel/tx';
 import { AuditLogEntity } from './audit-log.entity';
-import { recordAudit } from './audit.service';
 import { BuyerEntity } from './buyer.entity';
-import { StaffEntity } from './staff.entity';
+import type { StaffService } from './staff.service';
 import type { LoginService, SignInCtx } from './login.service';
 
 /** The sign-in context: the request's, plus the client address (behind a proxy in production: `app.proxy`). */
@@ -31,18 +30,21 @@ export function authRoutes(router: ContractRouter, deps: { db: DataSource; login
   });
 }
 
-export function staffRoutes(router: ContractRouter, deps: { db: DataSource; logins: LoginService }): void {
-  router.handle(contract.createStaff, async ({ principal, body }) => {
-    const exists = await deps.db.getRepository(StaffEntity).existsBy({ username: body.username });
-    if (exists)
-      throw new ConflictError('That username is taken.', [{ path: 'body.username', message: 'is already taken' }]);
-    const staff = await deps.logins.createStaff(body);
-    await recordAudit(deps.db.manager, principal, 'staff.create', 'staff', staff.id, {
-      username: staff.username,
-      role: staff.role,
-    });
+export function staffRoutes(
+  router: ContractRouter,
+  deps: { db: DataSource; logins: LoginService; staff: StaffService },
+): void {
+  router.handle(contract.listStaff, async () => ({ items: await deps.staff.list() }));
+  router.handle(contract.createStaff, async ({ principal, body, ctx }) => {
+    const staff = await deps.staff.create(ctx, principal, body);
     return { id: staff.id, username: staff.username, displayName: staff.displayName, role: staff.role };
   });
+  router.handle(contract.updateStaff, async ({ principal, params, body, ctx }) =>
+    deps.staff.update(ctx, principal, params.id, body),
+  );
+  router.handle(contract.resetStaffPassword, async ({ principal, params, body, ctx }) =>
+    deps.staff.resetPassword(ctx, principal, params.id, body.password),
+  );
   router.handle(contract.unlockStaff, async ({ principal, params, ctx }) =>
     deps.logins.unlockStaff(ctx, principal, params.id),
   );

@@ -116,6 +116,15 @@ export class SessionService {
     await this.db.getRepository(SessionEntity).update({ id: sessionId }, { revokedAt: new Date() });
   }
 
+  /** Ends every session of one buyer or staff member (disabled, role changed, password reset). */
+  async revokeSubject(ctx: Ctx, subjectKind: 'buyer' | 'staff', subjectId: string, now = new Date()): Promise<number> {
+    return execute(
+      ctx.tx ?? this.db.manager,
+      'UPDATE sessions SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL',
+      [now, subjectKind, subjectId],
+    );
+  }
+
   /** Ends every session of a family (the sign-in and everything refreshed from it). */
   async revokeFamily(familyId: string, reason: string, now = new Date(), ctx: Ctx = noTx): Promise<number> {
     const n = await execute(

@@ -160,6 +160,15 @@ export class SignInThrottle {
     await this.staffAccounts.reset(accountKey({ username }));
   }
 
+  /** Until when a staff member's account is locked (by id, or by their name), or null. */
+  async staffLockedUntil(staffId: string, username: string, now = Date.now()): Promise<Date | null> {
+    const ms = Math.max(
+      await this.staffAccounts.refusedForMs(accountKey({ staffId })),
+      await this.staffAccounts.refusedForMs(accountKey({ username })),
+    );
+    return ms > 0 ? new Date(now + ms) : null;
+  }
+
   /** A buyer's code exchange: generous, per address. */
   async buyerLogin(ip: string | undefined): Promise<void> {
     if (!ip) return;
