@@ -15,6 +15,7 @@ import {
   couponTimeRefusal,
   couponTitle,
   inCouponScope,
+  percentOffInZhe,
   type UsableCoupon,
 } from './coupons';
 import { type LevelBenefits, type MemberAtCheckout, pointsBlock, type PointsRule } from './member';
@@ -164,11 +165,6 @@ function shippingFor(
   return { shippingFee: rule.flatFee, shippingWhy: 'charged' };
 }
 
-/** 95折 for 5 percent off. */
-function zhe(percentOff: number): string {
-  return `${(100 - percentOff) / 10}折`;
-}
-
 /** The most a coupon can ever take off: its amount, or its cap (a percent without a cap has none). */
 function faceValue(coupon: UsableCoupon): number {
   const b = coupon.benefit;
@@ -190,6 +186,11 @@ function better(a: Option, b: Option): number {
   return a.coupon.id < b.coupon.id ? -1 : a.coupon.id > b.coupon.id ? 1 : 0;
 }
 
+/**
+ * Prices a checkout. A coupon the buyer picked that does not apply (or is not theirs) is a
+ * refusal with its reason, not an exception; a malformed `choice` throws a ZodError and an
+ * overflowing line a RangeError, as the caller validates its input before pricing.
+ */
 export function priceCheckout(input: CheckoutInput): CheckoutResult {
   const { lines, shipping, now } = input;
   const member = input.member ?? null;
@@ -286,7 +287,7 @@ export function priceCheckout(input: CheckoutInput): CheckoutResult {
   if (memberDiscount > 0 && level)
     adjustments.push({
       kind: 'member_discount',
-      label: `会员折扣 Member discount · ${level.levelName} ${zhe(level.discountPercent)}`,
+      label: `会员折扣 Member discount · ${level.levelName} ${percentOffInZhe(level.discountPercent)}`,
       amount: -memberDiscount,
     });
   if (chosen.coupon)

@@ -90,7 +90,7 @@ function yuan(fen: number): string {
 }
 
 /** 20 percent off reads 8折 in China, 15 off reads 8.5折. */
-function zhe(percentOff: number): string {
+export function percentOffInZhe(percentOff: number): string {
   return `${(100 - percentOff) / 10}折`;
 }
 
@@ -103,7 +103,9 @@ export function couponTitle(benefit: CouponBenefit): string {
       return `无门槛减${yuan(benefit.amountOff)} (¥${yuan(benefit.amountOff)} off)`;
     case 'percent_off': {
       const zh = [
-        benefit.threshold > 0 ? `满${yuan(benefit.threshold)}享${zhe(benefit.percentOff)}` : zhe(benefit.percentOff),
+        benefit.threshold > 0
+          ? `满${yuan(benefit.threshold)}享${percentOffInZhe(benefit.percentOff)}`
+          : percentOffInZhe(benefit.percentOff),
         benefit.maxOff !== null ? ` 最高减${yuan(benefit.maxOff)}` : '',
       ].join('');
       const en = [
