@@ -24,6 +24,8 @@ export const idPrefixes = {
   refund: 'rf',
   review: 'rev',
   buyerUpload: 'upl',
+  couponTemplate: 'cpt',
+  coupon: 'cpn',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

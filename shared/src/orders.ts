@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { SkuId } from './catalog';
 import { Quantity, Address } from './commerce';
 import { Fen, MAX_ORDER_TOTAL } from './money';
-import { PriceBreakdown } from './pricing';
+import { PriceBreakdown, type CouponChoice } from './pricing';
 
 export const OrderStatus = z.enum([
   'PENDING_PAYMENT',
@@ -53,16 +53,42 @@ export const orderStatusLabel: Record<OrderStatus, string> = {
 
 export const OrderLineInput = z.object({ skuId: SkuId, quantity: Quantity });
 
-export const CreateOrderRequest = z.object({
-  /** Chosen by the client once per checkout; a retry with the same key returns the same order. */
-  clientKey: z.string().regex(/^[\w-]{8,64}$/, 'must be 8–64 letters, digits, _ or -'),
-  items: z.array(OrderLineInput).min(1, 'must have at least one item').max(50),
-  addressId: z.string().min(1),
-  note: z.string().max(200).optional(),
+/**
+ * Which coupon the buyer asks for at checkout: `couponId` (one of their usable coupons), or
+ * `coupon: 'none'`; neither means the best one for this cart. The server re-prices: the
+ * request is only a wish, and a coupon that does not apply is a 400 naming `body.couponId`.
+ */
+const CouponRequest = z.object({
+  couponId: z.string().min(1).max(40).optional(),
+  coupon: z.enum(['best', 'none']).optional(),
 });
+function oneCouponChoice(v: z.output<typeof CouponRequest>, ctx: z.RefinementCtx): void {
+  if (v.couponId && v.coupon === 'none')
+    ctx.addIssue({ code: 'custom', path: ['coupon'], message: "must not be 'none' when couponId names a coupon" });
+}
+
+export const CreateOrderRequest = z
+  .object({
+    /** Chosen by the client once per checkout; a retry with the same key returns the same order. */
+    clientKey: z.string().regex(/^[\w-]{8,64}$/, 'must be 8–64 letters, digits, _ or -'),
+    items: z.array(OrderLineInput).min(1, 'must have at least one item').max(50),
+    addressId: z.string().min(1),
+    note: z.string().max(200).optional(),
+    ...CouponRequest.shape,
+  })
+  .superRefine(oneCouponChoice);
 export type CreateOrderRequest = z.input<typeof CreateOrderRequest>;
 
-export const CheckoutPreviewRequest = z.object({ items: z.array(OrderLineInput).min(1).max(50) });
+export const CheckoutPreviewRequest = z
+  .object({ items: z.array(OrderLineInput).min(1).max(50), ...CouponRequest.shape })
+  .superRefine(oneCouponChoice);
+export type CheckoutPreviewRequest = z.input<typeof CheckoutPreviewRequest>;
+
+/** The coupon checkout should use, as the request names it: `couponId`, `'none'`, or (neither) the best. */
+export function couponChoiceOf(req: { couponId?: string; coupon?: 'best' | 'none' }): CouponChoice {
+  if (req.couponId) return { couponId: req.couponId };
+  return req.coupon ?? 'best';
+}
 
 export const OrderLine = z.object({
   /** The line's own id: what an after-sales request or a review names. */
@@ -85,6 +111,8 @@ export const Order = z.object({
   status: OrderStatus,
   lines: z.array(OrderLine),
   price: PriceBreakdown,
+  /** The coupon the order used (locked until paid, released if it closes), and what it took off. */
+  coupon: z.object({ couponId: z.string(), discount: Fen }).nullable(),
   address: Address.omit({ id: true, isDefault: true }),
   note: z.string(),
   /** Unpaid orders close at this time and their stock returns. */

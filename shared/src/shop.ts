@@ -31,6 +31,8 @@ export type ShopProfile = z.infer<typeof ShopProfile>;
 
 /** The whole settings record, as the owner sees it. */
 export const ShopSettings = ShopProfile.extend({
+  /** A fully refunded order gives its coupon back to the buyer, if the coupon is still valid. Default true. */
+  restoreCouponOnFullRefund: z.boolean(),
   /** When the settings last changed (UTC ISO-8601). */
   updatedAt: z.string(),
 });
@@ -49,6 +51,7 @@ export const ShopSettingsPatch = z.strictObject({
   shipping: z
     .strictObject({ flatFee: ShippingRule.shape.flatFee.optional(), freeOver: ShippingRule.shape.freeOver.optional() })
     .optional(),
+  restoreCouponOnFullRefund: z.boolean().optional(),
 });
 export type ShopSettingsPatch = z.input<typeof ShopSettingsPatch>;
 

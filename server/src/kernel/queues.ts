@@ -17,6 +17,8 @@ export const queueNames = {
   events: '{events}',
   /** Payment reconciliation with WeChat Pay, and refunds. */
   payments: '{payments}',
+  /** Coupon expiry and the day-before reminder. */
+  coupons: '{coupons}',
 } as const;
 export type QueueName = keyof typeof queueNames;
 
@@ -26,6 +28,7 @@ const jobDefaults: Record<QueueName, DefaultJobOptions> = {
   orders: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
   events: { removeOnComplete: 5000, removeOnFail: 10000, attempts: 12, backoff: { type: 'exponential', delay: 1000 } },
   payments: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  coupons: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
 };
 
 // BullMQ types its connection as its own bundled ioredis; ours is the same major version.

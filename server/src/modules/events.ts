@@ -39,6 +39,18 @@ export const domainEvents = {
   }),
   /** A buyer signed in for the first time. Key: buyer id. */
   'buyer.registered': z.object({ buyerId: z.string() }),
+  /**
+   * A buyer's usable coupon ends within a day (published once per coupon, by the coupons
+   * module's sweep): a reminder the campaign module may send. Key: coupon id.
+   */
+  'coupon.expiring': z.object({
+    couponId: z.string(),
+    buyerId: z.string(),
+    templateId: z.string(),
+    title: z.string(),
+    benefitText: z.string(),
+    validUntil: iso,
+  }),
   /** WeChat Pay took money for an order we had already closed; it goes back. Key: order number. */
   'payment.paid-after-close': z.object({ orderNo: z.string(), transactionId: z.string().nullable(), amount: fen }),
 };

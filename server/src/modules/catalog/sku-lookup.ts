@@ -6,6 +6,8 @@ import { SkuEntity } from './sku.entity';
 export interface SkuView {
   skuId: string;
   productId: string;
+  /** The product's category (a coupon's scope may name it). */
+  categoryId: string;
   name: string;
   nameEn: string;
   specValues: string[];
@@ -27,6 +29,7 @@ export async function findSkus(em: EntityManager, skuIds: readonly string[]): Pr
     out.set(s.id, {
       skuId: s.id,
       productId: p.id,
+      categoryId: p.categoryId,
       name: p.name,
       nameEn: p.nameEn,
       specValues: s.specValues,

@@ -42,6 +42,14 @@ export class OrderEntity {
   @Column({ name: 'shipping_fee', type: 'int' })
   shippingFee!: number;
 
+  /** The coupon the order used (locked at placement, used when paid, released if it closes). */
+  @Column({ name: 'coupon_id', type: 'varchar', length: 40, nullable: true })
+  couponId!: string | null;
+
+  /** What the coupon took off, in fen (also an adjustment line). */
+  @Column({ name: 'coupon_discount', type: 'int', default: 0 })
+  couponDiscount!: number;
+
   /** What the buyer pays, in fen: the amount a payment must match. */
   @Column({ type: 'int' })
   payable!: number;

@@ -8,13 +8,15 @@ import {
   formatFen,
   MAX_ORDER_TOTAL,
   newId,
-  priceOrder,
+  priceCheckout,
+  type CheckoutPrice,
+  type CouponChoice,
   type CreateOrderRequest,
   type Order,
   type OrderStatus,
   type OrderSummary,
-  type PriceBreakdown,
   type ShippingRule,
+  type UsableCoupon,
 } from '@chatmall/shared';
 import {
   And,
@@ -30,9 +32,9 @@ import {
 } from 'typeorm';
 import type { Config } from '../../kernel/config';
 import { isDuplicateKey, lockForUpdate } from '../../kernel/dialect';
-import { NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
+import { ConflictError, NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
 import { newestFirst } from '../../kernel/pagination';
-import { managerOf, withTx, type Ctx } from '../../kernel/tx';
+import { managerOf, withTx, type Ctx, type TxCtx } from '../../kernel/tx';
 import { findBuyerAddress } from '../addresses/address.service';
 import { recordAudit } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
@@ -47,6 +49,23 @@ import { OrderEntity } from './order.entity';
 export interface OrderScheduler {
   scheduleClose(orderId: string, at: Date): Promise<void>;
 }
+
+/**
+ * The coupons an order may use, given by the composition root (the coupons module): the
+ * buyer's coupons to price with, and the lock taken in the order's own transaction so two
+ * orders can never both use one coupon (docs/decisions/0024-coupons.md).
+ */
+export interface CouponLocks {
+  usable(buyerId: string, now: Date): Promise<UsableCoupon[]>;
+  /** false when the coupon is no longer the buyer's to use (another order took it, used, expired). */
+  lock(
+    ctx: TxCtx,
+    a: { couponId: string; buyerId: string; orderId: string; orderNo: string; now: Date },
+  ): Promise<boolean>;
+}
+
+/** A shop without coupons: no coupon to price with, none to lock. */
+const noCoupons: CouponLocks = { usable: async () => [], lock: async () => false };
 
 /** What other modules may know of an order: its identity, owner, state and money. */
 export interface OrderFacts {
@@ -179,10 +198,22 @@ export class OrderService {
     private readonly config: Pick<Config, 'orders'>,
     /** The shop's shipping rule as it stands now (shop settings). */
     private readonly shippingRule: () => Promise<ShippingRule>,
+    private readonly coupons: CouponLocks = noCoupons,
   ) {}
 
-  /** Validates the lines against the live catalog and prices them. */
-  private async priceLines(em: EntityManager, items: readonly ItemInput[]) {
+  /**
+   * Validates the lines against the live catalog and prices them with the shared checkout
+   * pricing (DESIGN.md "Pricing order"): the buyer's coupons judged, the one asked for (or
+   * the best) applied. A coupon asked for that does not apply is a 400 naming `body.couponId`
+   * with the reason in the buyer's words.
+   */
+  private async priceLines(
+    em: EntityManager,
+    buyerId: string,
+    items: readonly ItemInput[],
+    coupon: CouponChoice,
+    now: Date,
+  ) {
     const merged = mergeItems(items);
     const skus = await findSkus(
       em,
@@ -196,26 +227,51 @@ export class OrderService {
     });
     if (problems.length) throw new ValidationError(problems);
     const lines = merged.map((m) => ({ ...m, sku: skus.get(m.skuId) as SkuView }));
-    const price = priceOrder(
-      lines.map((l) => ({ skuId: l.skuId, unitPrice: l.sku.price, quantity: l.quantity })),
-      await this.shippingRule(),
-    );
+    const priced = priceCheckout({
+      lines: lines.map((l) => ({
+        skuId: l.skuId,
+        productId: l.sku.productId,
+        categoryId: l.sku.categoryId,
+        unitPrice: l.sku.price,
+        quantity: l.quantity,
+      })),
+      shipping: await this.shippingRule(),
+      coupons: await this.coupons.usable(buyerId, now),
+      now,
+      choice: { coupon },
+    });
+    if (!priced.ok)
+      throw new ValidationError(
+        [{ path: 'body.couponId', message: priced.refusal.message }],
+        'The coupon asked for cannot be used on this order.',
+      );
+    const price = priced.price;
     // Every stored total fits its column and the storefront's layout (shared/src/money.ts).
-    if (price.payable > MAX_ORDER_TOTAL)
+    if (price.payable > MAX_ORDER_TOTAL || price.itemsTotal > MAX_ORDER_TOTAL)
       throw new ValidationError([
         { path: 'body.items', message: `an order may total at most ${formatFen(MAX_ORDER_TOTAL)}; split it` },
       ]);
     return { lines, price };
   }
 
-  async preview(items: readonly ItemInput[]): Promise<PriceBreakdown> {
-    return (await this.priceLines(this.db.manager, items)).price;
+  /** The checkout as placing it now would price it, every coupon of the buyer's judged. */
+  async preview(
+    buyerId: string,
+    items: readonly ItemInput[],
+    coupon: CouponChoice = 'best',
+    now = new Date(),
+  ): Promise<CheckoutPrice> {
+    return (await this.priceLines(this.db.manager, buyerId, items, coupon, now)).price;
   }
 
   async place(
     ctx: Ctx,
     buyerId: string,
-    req: Required<Pick<CreateOrderRequest, 'clientKey' | 'items' | 'addressId'>> & { note?: string },
+    req: Required<Pick<CreateOrderRequest, 'clientKey' | 'items' | 'addressId'>> & {
+      note?: string;
+      /** The coupon asked for; the best for the cart when absent. */
+      coupon?: CouponChoice;
+    },
     now = new Date(),
   ): Promise<Order> {
     const existing = await this.db.getRepository(OrderEntity).findOneBy({ buyerId, clientKey: req.clientKey });
@@ -223,7 +279,7 @@ export class OrderService {
 
     const address = await findBuyerAddress(this.db.manager, buyerId, req.addressId);
     if (!address) throw new ValidationError([{ path: 'body.addressId', message: 'no such address' }]);
-    const { lines, price } = await this.priceLines(this.db.manager, req.items);
+    const { lines, price } = await this.priceLines(this.db.manager, buyerId, req.items, req.coupon ?? 'best', now);
 
     const order: OrderEntity = Object.assign(new OrderEntity(), {
       id: newId('order'),
@@ -235,6 +291,8 @@ export class OrderService {
       adjustments: price.adjustments,
       shippingFee: price.shippingFee,
       payable: price.payable,
+      couponId: price.coupon?.couponId ?? null,
+      couponDiscount: price.couponDiscount,
       address: {
         recipient: address.recipient,
         phone: address.phone,
@@ -259,6 +317,18 @@ export class OrderService {
         // The order row first: a concurrent retry with the same client key waits here on
         // the unique index and then fails, instead of reserving stock twice.
         await tx.getRepository(OrderEntity).insert(order);
+        // The coupon before the stock: an order that lost its coupon to another fails before
+        // it queues on the SKU rows.
+        if (order.couponId) {
+          const lockedIt = await this.coupons.lock(
+            { ...ctx, tx },
+            { couponId: order.couponId, buyerId, orderId: order.id, orderNo: order.orderNo, now },
+          );
+          if (!lockedIt)
+            throw new ConflictError('This coupon is no longer available: another order holds it, or it was used.', [
+              { path: 'body.couponId', message: 'is held by another order, used or expired' },
+            ]);
+        }
         await reserveStock(
           tx,
           lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, path: `${l.path}.quantity` })),
@@ -285,6 +355,12 @@ export class OrderService {
           payable: order.payable,
           payBy: order.payBy.toISOString(),
         });
+        // Nothing left to pay (a coupon took it all): paid at placement, through the same event.
+        if (
+          order.payable === 0 &&
+          (await transitionOrder(tx, { id: order.id }, 'PENDING_PAYMENT', 'PAID', { paidAt: now }))
+        )
+          await publish(tx, 'order.paid', order.orderNo, { orderNo: order.orderNo, amount: 0 });
       });
     } catch (err) {
       if (isDuplicateKey(err)) {
@@ -673,6 +749,7 @@ export class OrderService {
       status: o.status,
       lines: lines.map((l) => ({ ...lineFacts(l), lineTotal: l.lineTotal })),
       price: { itemsTotal: o.itemsTotal, adjustments: o.adjustments, shippingFee: o.shippingFee, payable: o.payable },
+      coupon: o.couponId ? { couponId: o.couponId, discount: o.couponDiscount } : null,
       address: o.address,
       note: o.note,
       payBy: o.payBy.toISOString(),

@@ -2,7 +2,7 @@ import type { ShippingRule } from '@chatmall/shared';
 import type { CartService } from '../cart/cart.service';
 import type { AppModule, Kernel } from '../module';
 import { bullOrderScheduler, ORDER_SWEEP_EVERY_MS, orderJobs } from './order.jobs';
-import { OrderService, type OrderScheduler } from './order.service';
+import { OrderService, type CouponLocks, type OrderScheduler } from './order.service';
 import { orderRoutes } from './orders.routes';
 
 /**
@@ -11,10 +11,15 @@ import { orderRoutes } from './orders.routes';
  */
 export function ordersModule(
   k: Kernel,
-  deps: { cart: CartService; shippingRule: () => Promise<ShippingRule> },
+  deps: {
+    cart: CartService;
+    shippingRule: () => Promise<ShippingRule>;
+    /** The coupons module's checkout side: coupons to price with, and the lock at placement. */
+    couponLocks?: CouponLocks;
+  },
   opts: { scheduler?: OrderScheduler } = {},
 ) {
-  const orders = new OrderService(k.db, k.config, deps.shippingRule);
+  const orders = new OrderService(k.db, k.config, deps.shippingRule, deps.couponLocks);
   // Opened on first use: only the worker's events consumer schedules closes.
   const scheduler = opts.scheduler ?? {
     scheduleClose: (id, at) => bullOrderScheduler(k.queue('orders')).scheduleClose(id, at),

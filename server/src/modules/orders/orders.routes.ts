@@ -1,12 +1,14 @@
-import { contract } from '@chatmall/shared';
+import { contract, couponChoiceOf } from '@chatmall/shared';
 import type { ContractRouter } from '../../http/contract-router';
 import type { CartService } from '../cart/cart.service';
 import type { OrderService } from './order.service';
 
 export function orderRoutes(router: ContractRouter, orders: OrderService, cart: CartService): void {
-  router.handle(contract.previewCheckout, async ({ body }) => orders.preview(body.items));
+  router.handle(contract.previewCheckout, async ({ principal, body }) =>
+    orders.preview(principal.buyerId, body.items, couponChoiceOf(body)),
+  );
   router.handle(contract.createOrder, async ({ ctx, principal, body }) => {
-    const order = await orders.place(ctx, principal.buyerId, body);
+    const order = await orders.place(ctx, principal.buyerId, { ...body, coupon: couponChoiceOf(body) });
     // What was ordered leaves the cart (best effort: the order stands either way).
     await cart
       .removeOrdered(

@@ -26,6 +26,10 @@ export class ShopSettingsEntity {
   @Column({ name: 'shipping_free_over', type: 'int', nullable: true })
   shippingFreeOver!: number | null;
 
+  /** A fully refunded order gives its coupon back if still valid (docs/decisions/0024-coupons.md). */
+  @Column({ name: 'restore_coupon_on_full_refund', type: 'boolean', default: true })
+  restoreCouponOnFullRefund!: boolean;
+
   @UpdateDateColumn({ name: 'updated_at' })
   updatedAt!: Date;
 }

@@ -25,6 +25,7 @@ export const fallbackShop: Omit<ShopSettings, 'updatedAt'> = {
   logo: null,
   servicePhone: null,
   shipping: defaultShippingRule,
+  restoreCouponOnFullRefund: true,
 };
 
 const DEFAULT_TTL_MS = 5_000;
@@ -42,6 +43,7 @@ const view = (row: ShopSettingsEntity): ShopSettings => ({
   logo: row.logo,
   servicePhone: row.servicePhone,
   shipping: { flatFee: row.shippingFlatFee, freeOver: row.shippingFreeOver },
+  restoreCouponOnFullRefund: Boolean(row.restoreCouponOnFullRefund),
   updatedAt: row.updatedAt.toISOString(),
 });
 
@@ -54,6 +56,7 @@ function columnsOf(patch: z.output<typeof ShopSettingsPatch>): Partial<ShopSetti
   if (patch.servicePhone !== undefined) set.servicePhone = patch.servicePhone;
   if (patch.shipping?.flatFee !== undefined) set.shippingFlatFee = patch.shipping.flatFee;
   if (patch.shipping?.freeOver !== undefined) set.shippingFreeOver = patch.shipping.freeOver;
+  if (patch.restoreCouponOnFullRefund !== undefined) set.restoreCouponOnFullRefund = patch.restoreCouponOnFullRefund;
   return set;
 }
 
@@ -85,7 +88,7 @@ export class ShopSettingsService {
 
   /** What buyers see: the settings without bookkeeping. */
   async profile(): Promise<ShopProfile> {
-    const { updatedAt: _, ...profile } = await this.get();
+    const { updatedAt: _, restoreCouponOnFullRefund: __, ...profile } = await this.get();
     return profile;
   }
 
@@ -142,12 +145,25 @@ export class ShopSettingsService {
 }
 
 /** One `INSERT IGNORE` of the settings row: a row already there (an owner's settings) wins. */
-async function insertIfAbsent(em: EntityManager, s: Omit<ShopSettings, 'updatedAt'>): Promise<boolean> {
+type InitialSettings = Omit<ShopSettings, 'updatedAt' | 'restoreCouponOnFullRefund'> &
+  Partial<Pick<ShopSettings, 'restoreCouponOnFullRefund'>>;
+
+async function insertIfAbsent(em: EntityManager, s: InitialSettings): Promise<boolean> {
   const inserted = await execute(
     em,
     `${insertIgnore(em)} INTO shop_settings` +
-      ' (id, name, name_en, logo, service_phone, shipping_flat_fee, shipping_free_over) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    [SHOP_ID, s.name, s.nameEn, s.logo, s.servicePhone, s.shipping.flatFee, s.shipping.freeOver],
+      ' (id, name, name_en, logo, service_phone, shipping_flat_fee, shipping_free_over, restore_coupon_on_full_refund)' +
+      ' VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    [
+      SHOP_ID,
+      s.name,
+      s.nameEn,
+      s.logo,
+      s.servicePhone,
+      s.shipping.flatFee,
+      s.shipping.freeOver,
+      (s.restoreCouponOnFullRefund ?? true) ? 1 : 0,
+    ],
   );
   return inserted > 0;
 }
@@ -156,6 +172,6 @@ async function insertIfAbsent(em: EntityManager, s: Omit<ShopSettings, 'updatedA
  * Writes the shop's first settings row unless one exists (the demo seed, a setup script).
  * Never overwrites what an owner has set. Resolves to whether it wrote the row.
  */
-export function seedShopSettings(db: DataSource, initial: Omit<ShopSettings, 'updatedAt'>): Promise<boolean> {
+export function seedShopSettings(db: DataSource, initial: InitialSettings): Promise<boolean> {
   return insertIfAbsent(db.manager, initial);
 }
