@@ -87,6 +87,10 @@ export type ProductReviewPage = z.infer<typeof ProductReviewPage>;
 export const AdminReviewQuery = z.object({
   productId: z.string().max(40).optional(),
   hidden: z.enum(['0', '1']).optional(),
+  /** Only reviews of this many stars. */
+  rating: z.enum(['1', '2', '3', '4', '5']).optional(),
+  /** `1`: only reviews with photos (有图); `0`: only those without. */
+  photos: z.enum(['0', '1']).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });

@@ -115,7 +115,13 @@ export class ReviewService {
 
   /** Replaces the review's rating, text, photos and name: once, within 7 days of writing it. */
   /** An edit changes exactly the fields named; the others keep what the buyer wrote first. */
-  async update(ctx: Ctx, buyerId: string, id: string, patch: Partial<ReviewInput>, now = new Date()): Promise<MyReview> {
+  async update(
+    ctx: Ctx,
+    buyerId: string,
+    id: string,
+    patch: Partial<ReviewInput>,
+    now = new Date(),
+  ): Promise<MyReview> {
     await withTx(this.db, ctx, async (ctx) => {
       const { tx } = ctx;
       const r = await this.locked(tx, id);
@@ -187,10 +193,19 @@ export class ReviewService {
     return { rating, items: res.items.map(publicDto), nextCursor: res.nextCursor };
   }
 
-  async adminList(q: { productId?: string; hidden?: boolean; cursor?: string; limit: number }) {
+  async adminList(q: {
+    productId?: string;
+    hidden?: boolean;
+    rating?: number;
+    withPhotos?: boolean;
+    cursor?: string;
+    limit: number;
+  }) {
     const qb = this.db.getRepository(ReviewEntity).createQueryBuilder('r');
     if (q.productId) qb.andWhere('r.product_id = :productId', { productId: q.productId });
     if (q.hidden !== undefined) qb.andWhere('r.hidden = :hidden', { hidden: q.hidden });
+    if (q.rating !== undefined) qb.andWhere('r.rating = :rating', { rating: q.rating });
+    if (q.withPhotos !== undefined) qb.andWhere('r.has_photos = :hasPhotos', { hasPhotos: q.withPhotos });
     const res = await newestFirst(qb, q);
     return { items: res.items.map(adminDto), nextCursor: res.nextCursor };
   }

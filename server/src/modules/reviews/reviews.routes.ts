@@ -20,6 +20,8 @@ export function reviewRoutes(router: ContractRouter, reviews: ReviewService): vo
     reviews.adminList({
       productId: query.productId,
       hidden: query.hidden === undefined ? undefined : query.hidden === '1',
+      rating: query.rating === undefined ? undefined : Number(query.rating),
+      withPhotos: query.photos === undefined ? undefined : query.photos === '1',
       cursor: query.cursor,
       limit: query.limit,
     }),
