@@ -9,6 +9,8 @@ import { UniqueKeys1764288000000 } from './1764288000000-unique-keys';
 import { AuthHardening1764374400000 } from './1764374400000-auth-hardening';
 import { Dashboard1764547200000 } from './1764547200000-dashboard';
 import { OrderShipped1764633600000 } from './1764633600000-order-shipped';
+import { StaffWechatCodes1764648000000 } from './1764648000000-staff-wechat-codes';
+import { Coupons1764720000000 } from './1764720000000-coupons';
 
 export const migrations = [
   Catalog1763769600000,
@@ -21,4 +23,6 @@ export const migrations = [
   AuthHardening1764374400000,
   Dashboard1764547200000,
   OrderShipped1764633600000,
+  StaffWechatCodes1764648000000,
+  Coupons1764720000000,
 ];

@@ -1,7 +1,9 @@
 /**
  * Access rules for every route, generated from the contract table so that a new route
  * cannot be missed: anonymous callers get 401, the wrong kind of caller or role gets 403,
- * and a buyer asking for another buyer's order, cart line or address gets 404.
+ * and a buyer asking for another buyer's order, cart line or address gets 404. The
+ * mini-program's merchant routes (`access.boundStaff`) refuse staff sessions, a buyer whose
+ * WeChat is not bound, and a buyer bound to a staff member of another role.
  */
 import { contract, fillPath, type Endpoint, type StaffRole } from '@chatmall/shared';
 import { startStack, type TestStack } from './support/harness';
@@ -21,12 +23,22 @@ let stack: TestStack;
 let buyerA: TestBuyer;
 let buyerB: TestBuyer;
 const staff = {} as Record<StaffRole, { auth: { authorization: string } }>;
+/** Buyers whose WeChat is bound (through the binding API) to a staff member of each role. */
+const boundBuyer = {} as Record<StaffRole, TestBuyer>;
 
 beforeAll(async () => {
   stack = await startStack();
   buyerA = await makeBuyer(stack.db, 'alice');
   buyerB = await makeBuyer(stack.db, 'bob');
   for (const r of roles) staff[r] = await makeStaff(stack.db, r);
+  for (const r of roles) {
+    // Their own staff members: the generated checks below unbind the members in `staff`.
+    const member = await makeStaff(stack.db, r);
+    boundBuyer[r] = await makeBuyer(stack.db, `bound_${r}`);
+    const { body: issued } = await api(stack.baseUrl, 'POST', '/api/admin/me/wechat-binding', member.auth);
+    const bound = await api(stack.baseUrl, 'POST', '/api/merchant/binding', boundBuyer[r].auth, { code: issued.code });
+    expect(bound.body).toEqual({ bound: true, staff: { displayName: r, role: r } });
+  }
 }, 60_000);
 afterAll(async () => stack?.close());
 
@@ -60,6 +72,19 @@ describe.each(endpoints.filter(([, e]) => e.access.kind !== 'public'))('%s', (_n
         expect([401, 403]).not.toContain((await api(stack.baseUrl, e.method, samplePath(e), staff[r].auth)).status);
     });
   }
+});
+
+describe.each(endpoints.filter(([, e]) => e.access.kind === 'boundStaff'))('%s (merchant pages)', (_name, e) => {
+  const allowed = e.access.kind === 'boundStaff' ? e.access.roles : [];
+  it(`answers 403 to staff sessions, an unbound buyer and WeChats bound to roles other than ${allowed.join('/')}`, async () => {
+    const status = async (auth: { authorization: string }) =>
+      (await api(stack.baseUrl, e.method, samplePath(e), auth)).status;
+    for (const r of roles) expect([r, await status(staff[r].auth)]).toEqual([r, 403]);
+    expect(await status(buyerA.auth)).toBe(403);
+    for (const r of roles.filter((x) => !allowed.includes(x)))
+      expect([r, await status(boundBuyer[r].auth)]).toEqual([r, 403]);
+    for (const r of allowed) expect([401, 403]).not.toContain(await status(boundBuyer[r].auth));
+  });
 });
 
 describe('one buyer cannot reach another buyer’s things', () => {

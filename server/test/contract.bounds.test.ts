@@ -24,10 +24,15 @@ describe('every integer field in the contract', () => {
 });
 
 let stack: TestStack;
-let auth: { buyer: Record<string, string>; owner: Record<string, string> };
+let auth: { buyer: Record<string, string>; owner: Record<string, string>; boundOwner: Record<string, string> };
 beforeAll(async () => {
   stack = await startStack();
-  auth = { buyer: (await makeBuyer(stack.db, 'bounds')).auth, owner: (await makeStaff(stack.db, 'owner')).auth };
+  const owner = await makeStaff(stack.db, 'owner');
+  // The merchant pages' routes: a buyer session whose WeChat is bound to an owner.
+  const ownersPhone = await makeBuyer(stack.db, 'bounds_owner');
+  const { body: issued } = await api(stack.baseUrl, 'POST', '/api/admin/me/wechat-binding', owner.auth);
+  await api(stack.baseUrl, 'POST', '/api/merchant/binding', ownersPhone.auth, { code: issued.code });
+  auth = { buyer: (await makeBuyer(stack.db, 'bounds')).auth, owner: owner.auth, boundOwner: ownersPhone.auth };
 }, 60_000);
 afterAll(async () => stack?.close());
 
@@ -53,7 +58,7 @@ async function sendOne(f: FieldInfo, value: unknown) {
   for (const m of e.path.matchAll(/:(\w+)/g)) params[m[1]] = placeholder(e, m[1]);
   if (f.part === 'params') params[String(f.path[0])] = String(value);
   const query = f.part === 'query' ? (objectAt(f.path, value) as Record<string, unknown>) : {};
-  const who = e.access.kind === 'buyer' ? auth.buyer : e.access.kind === 'staff' ? auth.owner : undefined;
+  const who = { public: undefined, buyer: auth.buyer, staff: auth.owner, boundStaff: auth.boundOwner }[e.access.kind];
   const body = f.part === 'body' ? objectAt(f.path, value) : e.method === 'GET' ? undefined : {};
   return api(stack.baseUrl, e.method, fillPath(e.path, params) + queryString(query), who, body);
 }

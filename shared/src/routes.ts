@@ -10,6 +10,7 @@ import type { OrderStatus } from './orders';
 export const subpackageRoots = {
   order: 'pkg-order',
   member: 'pkg-member',
+  merchant: 'pkg-merchant',
 } as const;
 
 export const pagePaths = {
@@ -29,6 +30,11 @@ export const pagePaths = {
   // pkg-member
   favourites: 'pkg-member/pages/favourites/index',
   addresses: 'pkg-member/pages/addresses/index',
+  // pkg-merchant: a bound staff member's pages (docs/decisions/0023-staff-wechat-binding.md)
+  merchantBind: 'pkg-merchant/pages/bind/index',
+  merchantHome: 'pkg-merchant/pages/home/index',
+  merchantShip: 'pkg-merchant/pages/ship/index',
+  merchantRefunds: 'pkg-merchant/pages/refunds/index',
 } as const;
 
 export type PageName = keyof typeof pagePaths;
@@ -54,6 +60,11 @@ export interface PageQueries {
   review: { order: string; line: string };
   favourites: undefined;
   addresses: undefined;
+  /** The console's QR code opens this page with its one-time code. */
+  merchantBind: { code?: string };
+  merchantHome: undefined;
+  merchantShip: undefined;
+  merchantRefunds: undefined;
 }
 
 /** Arguments after the page name: none, an optional query, or a required one. */

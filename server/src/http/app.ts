@@ -15,7 +15,7 @@ import type { Config } from '../kernel/config';
 import type { ErrorMappingOptions } from '../kernel/errors';
 import type { Logger } from '../kernel/logger';
 import type { AppModule } from '../modules/module';
-import { ContractRouter, type Authenticate } from './contract-router';
+import { ContractRouter, type Authenticate, type ResolveBoundStaff } from './contract-router';
 import { errorMiddleware } from './middleware/errors';
 import { readBody } from './middleware/body';
 import { requestContextMiddleware } from './middleware/request-context';
@@ -31,6 +31,8 @@ export function createHttpApp(deps: {
   log: Logger;
   modules: readonly AppModule[];
   authenticate: Authenticate;
+  /** The staff member bound to a buyer's WeChat (the mini-program's merchant pages). */
+  boundStaff?: ResolveBoundStaff;
   errors?: ErrorMappingOptions;
 }): HttpApp {
   const { config } = deps;
@@ -38,7 +40,7 @@ export function createHttpApp(deps: {
   app.silent = true; // errors are logged by the error middleware, once
 
   const system = new Router();
-  const api = new ContractRouter(deps.authenticate);
+  const api = new ContractRouter(deps.authenticate, deps.boundStaff);
   for (const m of deps.modules) {
     m.systemRoutes?.(system);
     m.routes?.(api);

@@ -4,21 +4,24 @@
  * entry's zod schemas (400 with field paths), and the response is parsed through the
  * response schema, so a handler can neither accept nor leak anything off-contract.
  */
-import type { Access, Endpoint } from '@chatmall/shared';
+import type { Access, Endpoint, IsDownload } from '@chatmall/shared';
 import type Koa from 'koa';
 import Router from 'koa-router';
 import type { z } from 'zod';
 import { ForbiddenError, UnauthenticatedError, ValidationError } from '../kernel/errors';
 import type { Ctx } from '../kernel/tx';
+import { sendDownload, type DownloadBody } from './download';
 import { jsonBodyOf } from './middleware/body';
-import type { BuyerPrincipal, Principal, StaffPrincipal } from '../modules/auth/principal';
+import type { BoundStaffPrincipal, BuyerPrincipal, Principal, StaffPrincipal } from '../modules/auth/principal';
 
 /** What the caller is, given the endpoint's access rule. */
 type PrincipalFor<A extends Access> = A extends { kind: 'buyer' }
   ? BuyerPrincipal
   : A extends { kind: 'staff' }
     ? StaffPrincipal
-    : Principal | null;
+    : A extends { kind: 'boundStaff' }
+      ? BoundStaffPrincipal
+      : Principal | null;
 
 export interface HandlerInput<E extends Endpoint> {
   params: z.output<E['params']>;
@@ -31,10 +34,16 @@ export interface HandlerInput<E extends Endpoint> {
   http: Koa.Context;
 }
 
-export type Handler<E extends Endpoint> = (input: HandlerInput<E>) => Promise<z.input<E['response']>>;
+/** A JSON endpoint answers its response schema's input; a download endpoint a file to stream. */
+export type Handler<E extends Endpoint> = (
+  input: HandlerInput<E>,
+) => Promise<IsDownload<E> extends true ? DownloadBody : z.input<E['response']>>;
 
 /** Resolves a bearer token to a principal (null when absent, unknown or expired). */
 export type Authenticate = (token: string) => Promise<Principal | null>;
+
+/** The active staff member bound to a buyer's WeChat (null when none): `access.boundStaff` routes. */
+export type ResolveBoundStaff = (buyer: BuyerPrincipal) => Promise<BoundStaffPrincipal | null>;
 
 function parsePart<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
@@ -50,7 +59,7 @@ function parsePart<S extends z.ZodType>(schema: S, value: unknown, where: string
 export function checkAccess(access: Access, principal: Principal | null): void {
   if (access.kind === 'public') return;
   if (!principal) throw new UnauthenticatedError();
-  if (access.kind === 'buyer' && principal.kind !== 'buyer')
+  if ((access.kind === 'buyer' || access.kind === 'boundStaff') && principal.kind !== 'buyer')
     throw new ForbiddenError('This is for buyers signed in to the storefront.');
   if (access.kind === 'staff') {
     if (principal.kind !== 'staff') throw new ForbiddenError('This is for the shop’s staff.');
@@ -59,11 +68,30 @@ export function checkAccess(access: Access, principal: Principal | null): void {
   }
 }
 
+/**
+ * `access.boundStaff`: after `checkAccess` (a buyer session), the staff member bound to that
+ * WeChat, who must be active and hold one of the roles, exactly as in the console.
+ */
+export async function boundStaffFor(
+  access: Extract<Access, { kind: 'boundStaff' }>,
+  buyer: BuyerPrincipal,
+  resolve: ResolveBoundStaff,
+): Promise<BoundStaffPrincipal> {
+  const staff = await resolve(buyer);
+  if (!staff) throw new ForbiddenError('This WeChat is not bound to an active staff member.');
+  if (!access.roles.includes(staff.role))
+    throw new ForbiddenError(`This needs one of the roles: ${access.roles.join(', ')}.`);
+  return staff;
+}
+
 export class ContractRouter {
   readonly router = new Router();
   readonly bound: Endpoint[] = [];
 
-  constructor(private readonly authenticate: Authenticate = async () => null) {}
+  constructor(
+    private readonly authenticate: Authenticate = async () => null,
+    private readonly resolveBoundStaff: ResolveBoundStaff = async () => null,
+  ) {}
 
   handle<E extends Endpoint>(endpoint: E, handler: Handler<E>): void {
     this.bound.push(endpoint);
@@ -75,6 +103,10 @@ export class ContractRouter {
       if (token && !principal && endpoint.access.kind !== 'public')
         throw new UnauthenticatedError('The session has expired; sign in again.');
       checkAccess(endpoint.access, principal);
+      const caller =
+        endpoint.access.kind === 'boundStaff'
+          ? await boundStaffFor(endpoint.access, principal as BuyerPrincipal, this.resolveBoundStaff)
+          : principal;
       const params = parsePart<E['params']>(endpoint.params, ctx.params ?? {}, 'params');
       const query = parsePart<E['query']>(endpoint.query, { ...ctx.query }, 'query');
       // No body reads as `{}`; a JSON `null` body is a body, and the schema refuses it (400).
@@ -84,10 +116,11 @@ export class ContractRouter {
         params,
         query,
         body,
-        principal: principal as PrincipalFor<E['access']>,
+        principal: caller as PrincipalFor<E['access']>,
         ctx: { requestId: ctx.state.requestId as string | undefined },
         http: ctx,
       });
+      if (endpoint.download) return sendDownload(ctx, endpoint.download, result as DownloadBody);
       ctx.status = 200;
       ctx.body = endpoint.response.parse(result);
     });

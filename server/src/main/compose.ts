@@ -16,15 +16,19 @@ import { createRedis, type Redis } from '../kernel/redis';
 import type { MediaStorage } from '../kernel/storage';
 import { addressesModule } from '../modules/addresses/addresses.module';
 import { authModule } from '../modules/auth/auth.module';
+import { wechatBindingModule } from '../modules/auth/wechat-binding.module';
 import type { LoginCodeExchanger } from '../modules/auth/login.service';
 import { miniProgramFor } from '../modules/auth/wechat-login';
 import { cartModule } from '../modules/cart/cart.module';
 import { catalogModule } from '../modules/catalog/catalog.module';
+import { couponsModule } from '../modules/coupons/coupons.module';
+import { credentialsModule } from '../modules/credentials/credentials.module';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
 import { Subscribers } from '../modules/events';
 import { favouritesModule } from '../modules/favourites/favourites.module';
 import { healthModule } from '../modules/health/health.module';
 import { mediaModule } from '../modules/media/media.module';
+import { merchantModule } from '../modules/merchant/merchant.module';
 import type { AppModule, Kernel } from '../modules/module';
 import { officialAccountModule } from '../modules/official-account/oa.module';
 import { ordersModule } from '../modules/orders/orders.module';
@@ -83,7 +87,15 @@ export function compose(deps: ComposeDeps) {
   const shopName = async () => (await shop.services.settings.get()).name;
   const shippingRule = async () => (await shop.services.settings.get()).shipping;
   const cart = cartModule(kernel, { shippingRule });
-  const orders = ordersModule(kernel, { cart: cart.services.cart, shippingRule }, { scheduler: deps.orderScheduler });
+  const coupons = couponsModule(kernel, {
+    restoreOnFullRefund: async () => (await shop.services.settings.get()).restoreCouponOnFullRefund,
+    registeredAt: (buyerId) => auth.services.buyers.registeredAt(buyerId),
+  });
+  const orders = ordersModule(
+    kernel,
+    { cart: cart.services.cart, shippingRule, couponLocks: coupons.services.coupons },
+    { scheduler: deps.orderScheduler },
+  );
   const payments = paymentsModule(
     kernel,
     {
@@ -98,6 +110,7 @@ export function compose(deps: ComposeDeps) {
   const reviews = reviewsModule(kernel, { orders: orders.services.orders, buyerMedia: media.services.buyerMedia });
   const catalog = catalogModule(kernel, { ratings: reviews.services.reviews.ratingsOf });
   const dashboard = dashboardModule(kernel, { ...orders.services, ...payments.services, ...auth.services });
+  const wechatBinding = wechatBindingModule(kernel);
   const modules: AppModule[] = [
     health,
     officialAccountModule(kernel, { shopName }),
@@ -109,9 +122,13 @@ export function compose(deps: ComposeDeps) {
     favouritesModule(kernel),
     addressesModule(kernel),
     orders,
+    coupons,
     payments,
     reviews,
     dashboard,
+    wechatBinding,
+    merchantModule(kernel, { ...orders.services, ...payments.services, ...dashboard.services }),
+    credentialsModule(kernel),
   ];
 
   const subscribers = new Subscribers();
@@ -123,6 +140,7 @@ export function compose(deps: ComposeDeps) {
     log,
     modules,
     authenticate: (token) => sessions.resolve(token),
+    boundStaff: (buyer) => wechatBinding.services.wechatBinding.boundStaff(buyer),
     // A duplicate key names the request field that holds it (a SKU's spec key is its place in `skus`).
     errors: { uniqueFields: uniqueKeyFields(db), fieldAliases: { specKey: 'skus' } },
   });
@@ -138,10 +156,12 @@ export function compose(deps: ComposeDeps) {
       ...catalog.services,
       ...cart.services,
       ...orders.services,
+      ...coupons.services,
       ...payments.services,
       ...media.services,
       ...reviews.services,
       ...dashboard.services,
+      ...wechatBinding.services,
     },
     /** Closes the queues this composition opened (the runtime's database and Redis are the caller's). */
     async close() {

@@ -15,11 +15,15 @@ import { SkuEntity } from './catalog/sku.entity';
 import { FavouriteEntity } from './favourites/favourite.entity';
 import { OrderLineEntity } from './orders/order-line.entity';
 import { OrderEntity } from './orders/order.entity';
+import { CouponTemplateEntity } from './coupons/coupon-template.entity';
+import { CouponEntity } from './coupons/coupon.entity';
+import { CouponHoldingEntity } from './coupons/coupon-holding.entity';
 import { ShopSettingsEntity } from './shop/shop-settings.entity';
 import { BuyerUploadEntity } from './media/buyer-upload.entity';
 import { ProductRatingEntity } from './reviews/product-rating.entity';
 import { ReviewEntity } from './reviews/review.entity';
 import { BuyerSessionKeyEntity } from './auth/buyer-session-key.entity';
+import { StaffWechatCodeEntity } from './auth/staff-wechat-code.entity';
 import {
   DashboardAppliedEntity,
   DashboardBuyerEntity,
@@ -52,10 +56,14 @@ export const entities = [
   ReviewEntity,
   ProductRatingEntity,
   BuyerSessionKeyEntity,
+  StaffWechatCodeEntity,
   DashboardDayEntity,
   DashboardHourEntity,
   DashboardProductEntity,
   DashboardBuyerEntity,
   DashboardGapEntity,
   DashboardAppliedEntity,
+  CouponTemplateEntity,
+  CouponEntity,
+  CouponHoldingEntity,
 ];

@@ -7,3 +7,6 @@ export type Principal =
 
 export type BuyerPrincipal = Extract<Principal, { kind: 'buyer' }>;
 export type StaffPrincipal = Extract<Principal, { kind: 'staff' }>;
+
+/** A merchant-page request (`access.boundStaff`): the staff member bound to the buyer's WeChat, acting through the buyer's session. */
+export type BoundStaffPrincipal = StaffPrincipal & { buyerId: string };
