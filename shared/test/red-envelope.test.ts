@@ -38,6 +38,15 @@ describe('red-envelope split: examples', () => {
     expect(new Set(shares).size).toBeGreaterThan(20); // actually random, not near-equal
   });
 
+  it('a source that always draws the lowest, or the highest, still leaves a last share within both bounds', () => {
+    const pack = { budget: 1000, shares: 10, mode: 'random' as const, minimumShare: 1 };
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+    // Lowest: the early shares take the minimum until the rest would need more than 2× the mean each.
+    expect(sorted(splitRedEnvelope(pack, lowest))).toEqual([1, 1, 1, 1, 1, 195, 200, 200, 200, 200]);
+    // Highest: each share takes twice the mean of what is left, and the last is the minimum.
+    expect(sorted(splitRedEnvelope(pack, highest))).toEqual([1, 22, 45, 67, 89, 111, 133, 155, 177, 200]);
+  });
+
   it('random with no room to vary gives everyone the minimum', () => {
     expect(splitRedEnvelope({ budget: 300, shares: 3, mode: 'random', minimumShare: 100 }, seededRandomInt(2))).toEqual(
       [100, 100, 100],
