@@ -157,8 +157,11 @@ it('the owner adds a clerk, disables them (their open console returns to sign-in
   await clerk.context.close();
 
   // A marketer locked by wrong passwords shows 锁定; the owner unlocks them.
+  let locked = 0;
   for (let i = 0; i < 10; i++)
-    await api(stack.baseUrl, 'POST', '/api/admin/login', {}, { username: 'yunying', password: 'wrong' });
+    locked = (await api(stack.baseUrl, 'POST', '/api/admin/login', {}, { username: 'yunying', password: 'wrong' }))
+      .status;
+  expect(locked).toBe(429);
   await o.reload();
   await row(o, 'yunying').getByText('锁定 Locked').waitFor();
   await row(o, 'xiao.li')
