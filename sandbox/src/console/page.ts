@@ -49,6 +49,11 @@ function resultBody(r: ConsoleResult): string {
   const b = (r.body ?? {}) as Record<string, unknown>;
   const parts: string[] = [];
   if (typeof b.error === 'string') parts.push(`<p class="bad">${escapeHtml(b.error)}</p>`);
+  // A scanned QR code that opens a mini-program page: a link to it in the H5 build.
+  if (typeof b.h5Url === 'string' && /^https?:\/\//.test(b.h5Url))
+    parts.push(
+      `<p>打开的页面 Opens <a href="${escapeHtml(b.h5Url)}">${escapeHtml(String(b.opens ?? b.h5Url))}</a></p>`,
+    );
   if (typeof b.errcode === 'number' && b.errcode !== 0) {
     parts.push(`<p class="bad">errcode <b>${b.errcode}</b>: ${escapeHtml(String(b.errmsg ?? ''))}</p>`);
   }

@@ -106,6 +106,29 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
         // The plaintext goes to the console only: a client gets it by having its server decrypt.
         answerSimulation(c, mpEncrypt(key, JSON.stringify(payload)), { detail: payload });
       });
+      /**
+       * The user scans a code (WeChat's scanner, or the mini-program's wx.scanCode): what the
+       * scan reads, and, for a QR code holding one of this mini-program's pages (the console's
+       * staff binding code, a table QR), the page it opens: `opens` for the mini-program,
+       * `h5Url` for the H5 build the merchant server serves.
+       */
+      router.post('/sandbox/mp/users/:openid/scan', async (c: Koa.Context) => {
+        const b = await readBody(c);
+        const content = String(b.content ?? '').trim();
+        if (!openidOk(c.params.openid) || !content || content.length > 2048) {
+          answerSimulation(c, { error: 'content: what the code holds (1–2048 characters)' }, { status: 400 });
+          return;
+        }
+        const page = /^\/?((?:pages|pkg-[\w-]+)\/[\w\-/]+(?:\?[^#\s]*)?)$/.exec(content)?.[1] ?? null;
+        answerSimulation(c, {
+          scanType: 'QR_CODE',
+          charSet: 'utf-8',
+          result: content,
+          path: page,
+          opens: page ? `/${page}` : null,
+          h5Url: page ? `${ctx.merchantBaseUrl.replace(/\/$/, '')}/#/${page}` : null,
+        });
+      });
       /** The user taps "allow" on a subscribe-message prompt (one message per consent). */
       router.post('/sandbox/mp/users/:openid/subscribe-consent', async (c: Koa.Context) => {
         const b = await readBody(c);
@@ -138,6 +161,7 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
 <form method="post" action="/sandbox/mp/users/${user}/login"><button>登录 wx.login (发一个 code issue a code)</button></form>
 <form method="post" action="/sandbox/mp/users/${user}/group-share"><select name="api"><option>getGroupEnterInfo</option><option>getShareInfo</option></select>
 <label>群 Group <input name="groupId" value="tGroupSandbox0001" size="16"></label><button>打开群分享 Open a group share</button></form>
+<form method="post" action="/sandbox/mp/users/${user}/scan"><label>码的内容 Code content <input name="content" placeholder="pkg-merchant/pages/bind/index?code=12345678" required size="36"></label><button>扫码 Scan</button></form>
 <form method="post" action="/sandbox/mp/users/${user}/subscribe-consent"><label>模板 Template <input name="templateId" placeholder="tmpl_order_paid" required size="18"></label><button>允许订阅消息 Allow a subscribe message</button></form>
 </div>`,
       };
