@@ -68,6 +68,13 @@ export function favouritesUrl(): string {
 export function addressesUrl(): string {
   return pageUrl('addresses');
 }
+/** The merchant pages (pkg-merchant) of a staff member whose WeChat is bound; `bind` takes the console's code. */
+export function merchantUrl(page: 'merchantHome' | 'merchantShip' | 'merchantRefunds'): string {
+  return pageUrl(page);
+}
+export function merchantBindUrl(code?: string): string {
+  return pageUrl('merchantBind', { code });
+}
 /** Tab pages are reached with switchTab, others with navigateTo. */
 export function tabUrl(route: (typeof tabs)[number]['route']): string {
   return `/${route}`;

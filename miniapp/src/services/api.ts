@@ -1,7 +1,7 @@
 /**
  * The storefront's one request wrapper: the shared typed client over Taro.request (wx.request
  * in the mini-program, fetch in H5), plus the buyer's session. Buyer routes (the contract's
- * `access.buyer`) carry the access token; the wrapper signs the buyer in when there is no
+ * `access.buyer`, and the merchant pages' `access.boundStaff`) carry the access token; the wrapper signs the buyer in when there is no
  * session, refreshes a token about to expire, and on a 401 refreshes (or signs in again)
  * and retries once. Pages show errors with `errorMessage` / `showError`.
  */
@@ -141,7 +141,8 @@ function withSession<F extends (req: never) => Promise<unknown>>(call: F): F {
 export const api: ApiClient = Object.fromEntries(
   (Object.keys(contract) as EndpointName[]).map((name) => [
     name,
-    contract[name].access.kind === 'buyer' ? withSession(raw[name]) : raw[name],
+    // The merchant pages (`boundStaff`) ride on the buyer's session too.
+    ['buyer', 'boundStaff'].includes(contract[name].access.kind) ? withSession(raw[name]) : raw[name],
   ]),
 ) as ApiClient;
 

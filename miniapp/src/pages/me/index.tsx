@@ -1,12 +1,12 @@
 import { useCallback, useState } from 'react';
 import Taro, { useDidShow } from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
-import { chinaDate, orderStatusLabel, type Buyer, type OrderStatus } from '@chatmall/shared';
+import { chinaDate, orderStatusLabel, type Buyer, type MerchantMe, type OrderStatus } from '@chatmall/shared';
 import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
 import { useShop } from '../../services/shop';
 import { syncCartBadgeOnShow } from '../../services/cart-badge';
-import { addressesUrl, favouritesUrl, ordersUrl } from '../../routes';
+import { addressesUrl, favouritesUrl, merchantUrl, ordersUrl } from '../../routes';
 import './index.css';
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; buyer: Buyer };
@@ -21,6 +21,8 @@ const shortcuts: { status: OrderStatus; icon: string }[] = [
 
 export default function MePage() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
+  // Whether this WeChat is a staff member's (the merchant entry); quietly absent when unknown.
+  const [merchant, setMerchant] = useState<MerchantMe>({ bound: false });
   const shop = useShop();
 
   const fetchMe = useCallback(async () => {
@@ -28,7 +30,9 @@ export default function MePage() {
       setLoad({ status: 'ready', buyer: await api.me({}) });
     } catch (err) {
       setLoad({ status: 'error', message: errorMessage(err) });
+      return;
     }
+    setMerchant(await api.merchantMe({}).catch((): MerchantMe => ({ bound: false })));
   }, []);
 
   useDidShow(() => {
@@ -84,6 +88,12 @@ export default function MePage() {
           <Text className="me-link__text">收货地址 Addresses</Text>
           <Text className="muted">›</Text>
         </View>
+        {merchant.bound && (
+          <View className="me-link me-link--merchant" onClick={() => go(merchantUrl('merchantHome'))}>
+            <Text className="me-link__text">商家后台 Merchant</Text>
+            <Text className="muted">{merchant.staff.displayName} ›</Text>
+          </View>
+        )}
         {shop?.servicePhone && (
           <View
             className="me-link me-link--service"

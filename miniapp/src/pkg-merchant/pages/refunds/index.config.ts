@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '退款申请',
+  enablePullDownRefresh: true,
+});
