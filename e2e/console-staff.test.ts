@@ -177,6 +177,26 @@ it('the owner adds a clerk, disables them (their open console returns to sign-in
       .status,
   ).toBe(200);
 
+  // The list's loading and error states, then a retry that loads it.
+  await o.route('**/api/admin/staff', async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.fulfill({
+      status: 503,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        code: 'DEPENDENCY_UNAVAILABLE',
+        message: 'The database is unavailable; try again shortly.',
+      }),
+    });
+  });
+  await o.reload();
+  await o.locator('.state-loading').waitFor();
+  await o.locator('.state-error', { hasText: '服务暂时不可用' }).waitFor();
+  await screenshot(o, 'console-staff-error');
+  await o.unroute('**/api/admin/staff');
+  await o.locator('.state-error').getByRole('button', { name: /重试/ }).click();
+  await row(o, 'xiao.li').waitFor();
+
   // A role change asks first, then shows the new tag.
   await row(o, 'xiao.li').locator('.change-role').click();
   await o.locator('.ant-dropdown-menu-item', { hasText: '运营 Marketer' }).click();
