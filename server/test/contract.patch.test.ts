@@ -138,6 +138,38 @@ const fixtures: Record<string, PatchFixture> = {
       logo: '/media/demo/shop_logo_2.svg',
       servicePhone: '021-55556666',
       shipping: { flatFee: 1200 },
+      restoreCouponOnFullRefund: false,
+    },
+  },
+  updateCouponTemplate: {
+    who: 'owner',
+    async create() {
+      const t = await ok(
+        call('owner', 'POST', '/api/admin/coupon-templates', {
+          title: `补丁券${++n}`,
+          benefit: { kind: 'amount_off', amountOff: 1000, threshold: 9900 },
+          scope: { type: 'shop' },
+          validity: { kind: 'days', days: 7 },
+          totalStock: 100,
+          perBuyerLimit: 1,
+          stacksWithMemberDiscount: false,
+          claimable: true,
+        }),
+      );
+      return { id: (t as { id: string }).id };
+    },
+    async read({ id }) {
+      return (await ok(call('owner', 'GET', `/api/admin/coupon-templates/${id}`))) as Record<string, unknown>;
+    },
+    alternate: {
+      title: '改过的券',
+      benefit: { kind: 'percent_off', percentOff: 10, maxOff: 2000, threshold: 0 },
+      scope: { type: 'categories', categoryIds: ['cat_greentea'] },
+      validity: { kind: 'window', from: '2026-12-01T00:00:00.000Z', until: '2026-12-31T16:00:00.000Z' },
+      totalStock: 500,
+      perBuyerLimit: 3,
+      stacksWithMemberDiscount: true,
+      claimable: false,
     },
   },
   updateStaff: {

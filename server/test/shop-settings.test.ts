@@ -23,6 +23,7 @@ const seeded = {
   logo: '/media/demo/shop_logo.svg',
   servicePhone: '400-800-1234',
   shipping: { flatFee: 1000, freeOver: 9900 },
+  restoreCouponOnFullRefund: true,
 };
 
 let stack: TestStack;

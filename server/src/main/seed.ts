@@ -12,6 +12,7 @@ import { SessionService } from '../modules/auth/session.service';
 import { StaffEntity } from '../modules/auth/staff.entity';
 import { createDataSource } from './data-source';
 import { seedDemoShop } from '../modules/catalog/seed/demo-shop';
+import { seedDemoCoupons } from '../modules/coupons/seed/demo-coupons';
 import { seedDemoHistory } from '../modules/dashboard/seed/demo-history';
 import { composeOffline } from './offline';
 
@@ -27,6 +28,8 @@ async function main() {
         ? `seeded demo shop: ${result.categories} categories, ${result.products} products, ${result.skus} SKUs`
         : 'demo shop already seeded',
     );
+    // A claim centre with something in it (never overwrites a marketer's changes).
+    await seedDemoCoupons(db);
     // ~90 days of orders so the dashboard has something to show (only into a shop without orders).
     const app = composeOffline(config, db);
     try {

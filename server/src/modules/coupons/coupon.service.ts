@@ -60,6 +60,8 @@ export const issueRefusalMessage: Record<IssueRefusal, string> = {
 export interface CheckoutCoupons {
   /** The buyer's unused coupons (usable now or later), soonest to expire first. */
   usable(buyerId: string, now: Date): Promise<UsableCoupon[]>;
+  /** Where one of the buyer's coupons stands as of `now`; null when it is not theirs. */
+  stateOf(buyerId: string, couponId: string, now: Date): Promise<CouponStatus | null>;
   /**
    * Locks one of the buyer's usable, valid coupons for an order, in the order's transaction;
    * false when it is not (another order holds it, it was used, expired, or is not theirs).
@@ -345,6 +347,11 @@ export class CouponService implements CheckoutCoupons {
       validFrom: c.validFrom.toISOString(),
       validUntil: c.validUntil.toISOString(),
     }));
+  }
+
+  async stateOf(buyerId: string, couponId: string, now: Date): Promise<CouponStatus | null> {
+    const c = await this.db.getRepository(CouponEntity).findOneBy({ id: couponId, buyerId });
+    return c ? statusAt(c, now) : null;
   }
 
   async lock(

@@ -8,6 +8,7 @@ import {
   formatFen,
   MAX_ORDER_TOTAL,
   newId,
+  couponRefusals,
   priceCheckout,
   type CheckoutPrice,
   type CouponChoice,
@@ -57,6 +58,8 @@ export interface OrderScheduler {
  */
 export interface CouponLocks {
   usable(buyerId: string, now: Date): Promise<UsableCoupon[]>;
+  /** Where one of the buyer's coupons stands (null: no such coupon of theirs), to say why it cannot be used. */
+  stateOf(buyerId: string, couponId: string, now: Date): Promise<'USABLE' | 'LOCKED' | 'USED' | 'EXPIRED' | null>;
   /** false when the coupon is no longer the buyer's to use (another order took it, used, expired). */
   lock(
     ctx: TxCtx,
@@ -65,7 +68,12 @@ export interface CouponLocks {
 }
 
 /** A shop without coupons: no coupon to price with, none to lock. */
-const noCoupons: CouponLocks = { usable: async () => [], lock: async () => false };
+const noCoupons: CouponLocks = { usable: async () => [], stateOf: async () => null, lock: async () => false };
+
+const couponTaken = () =>
+  new ConflictError('This coupon is no longer available: another order holds it, or it was used.', [
+    { path: 'body.couponId', message: 'is held by another order or already used' },
+  ]);
 
 /** What other modules may know of an order: its identity, owner, state and money. */
 export interface OrderFacts {
@@ -240,6 +248,13 @@ export class OrderService {
       now,
       choice: { coupon },
     });
+    if (!priced.ok && priced.refusal.code === 'NOT_YOURS') {
+      // Not among the usable ones: held by another order or used is a conflict, not bad input.
+      const state = await this.coupons.stateOf(buyerId, priced.couponId, now);
+      if (state === 'LOCKED' || state === 'USED') throw couponTaken();
+      if (state === 'EXPIRED')
+        throw new ValidationError([{ path: 'body.couponId', message: couponRefusals.expired().message }]);
+    }
     if (!priced.ok)
       throw new ValidationError(
         [{ path: 'body.couponId', message: priced.refusal.message }],
@@ -324,10 +339,7 @@ export class OrderService {
             { ...ctx, tx },
             { couponId: order.couponId, buyerId, orderId: order.id, orderNo: order.orderNo, now },
           );
-          if (!lockedIt)
-            throw new ConflictError('This coupon is no longer available: another order holds it, or it was used.', [
-              { path: 'body.couponId', message: 'is held by another order, used or expired' },
-            ]);
+          if (!lockedIt) throw couponTaken();
         }
         await reserveStock(
           tx,
