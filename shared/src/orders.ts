@@ -142,6 +142,8 @@ export const OrderListQuery = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(50).default(20),
 });
+/** The CSV export takes adminListOrders' filters (not its paging: the file holds every match). */
+export const OrderExportQuery = OrderListQuery.pick({ status: true });
 export const OrderPage = z.object({ items: z.array(OrderSummary), nextCursor: z.string().nullable() });
 
 export const ShipOrderRequest = z.object({

@@ -3,6 +3,7 @@ import type { CartService } from '../cart/cart.service';
 import type { AppModule, Kernel } from '../module';
 import { bullOrderScheduler, ORDER_SWEEP_EVERY_MS, orderJobs } from './order.jobs';
 import { OrderService, type CouponLocks, type OrderScheduler } from './order.service';
+import { OrderExport, orderExportRoutes } from './order-export';
 import { orderRoutes } from './orders.routes';
 
 /**
@@ -27,7 +28,11 @@ export function ordersModule(
   return {
     name: 'orders',
     services: { orders },
-    routes: (api) => orderRoutes(api, orders, deps.cart),
+    routes: (api) => {
+      // Before orderRoutes: `/api/admin/orders/:id` would otherwise take `export.csv` as an id.
+      orderExportRoutes(api, k.db, new OrderExport(k.db));
+      orderRoutes(api, orders, deps.cart);
+    },
     jobs: [
       {
         queue: 'orders',
