@@ -9,6 +9,8 @@
  * - Disabling, a role change and a password reset end the member's sessions in the same
  *   transaction: their access and refresh tokens stop working at once.
  * - Every change is audited in its transaction; the audit row never holds a password.
+ *
+ * `docs/decisions/0025-staff-management.md`.
  */
 import { newId, type StaffAccount, type StaffRole, type StaffUpdate } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
