@@ -6,6 +6,7 @@ import { useApiQuery } from '../../api/hooks';
 import { CursorPager, useCursorPages } from '../../components/cursor-pages';
 import { FilterTags } from '../../components/filter-tags';
 import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
+import { ExportButton } from './ExportButton';
 import { statusColor } from './order-status';
 
 const PAGE_SIZE = 20;
@@ -30,7 +31,7 @@ export default function OrderListPage() {
 
   return (
     <>
-      <PageHeader zh="订单管理" en="Orders" />
+      <PageHeader zh="订单管理" en="Orders" extra={<ExportButton status={status} />} />
       <Card>
         <FilterTags
           className="order-status-filter"
