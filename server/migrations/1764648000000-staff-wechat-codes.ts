@@ -1,7 +1,7 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { createdAt } from './helpers';
 
-/** One-time codes that bind a staff member's WeChat (docs/decisions/0023-staff-wechat-binding.md). */
+/** One-time codes that bind a staff member's WeChat (docs/decisions/0026-staff-wechat-binding.md). */
 export class StaffWechatCodes1764648000000 implements MigrationInterface {
   name = 'StaffWechatCodes1764648000000';
 

@@ -1,6 +1,6 @@
 /**
  * A staff member's WeChat binding and the mini-program's merchant routes
- * (docs/decisions/0023-staff-wechat-binding.md): a code works once (also when two WeChats
+ * (docs/decisions/0026-staff-wechat-binding.md): a code works once (also when two WeChats
  * race for it), expires, is replaced by the next; one WeChat binds one staff member (409);
  * the merchant routes act with the bound member's current role, and refuse an unbound buyer
  * and a disabled member's WeChat (403); a bound clerk ships from the queue, audited as the clerk.

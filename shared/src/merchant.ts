@@ -1,6 +1,6 @@
 /**
  * A staff member's WeChat identity and the mini-program's merchant pages
- * (docs/decisions/0023-staff-wechat-binding.md). A staff member asks the console for a
+ * (docs/decisions/0026-staff-wechat-binding.md). A staff member asks the console for a
  * one-time code, opens the merchant bind page in the mini-program (scanning the QR code or
  * typing the digits), and from then on that WeChat opens the merchant pages with the staff
  * member's role.

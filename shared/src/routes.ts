@@ -30,7 +30,7 @@ export const pagePaths = {
   // pkg-member
   favourites: 'pkg-member/pages/favourites/index',
   addresses: 'pkg-member/pages/addresses/index',
-  // pkg-merchant: a bound staff member's pages (docs/decisions/0023-staff-wechat-binding.md)
+  // pkg-merchant: a bound staff member's pages (docs/decisions/0026-staff-wechat-binding.md)
   merchantBind: 'pkg-merchant/pages/bind/index',
   merchantHome: 'pkg-merchant/pages/home/index',
   merchantShip: 'pkg-merchant/pages/ship/index',

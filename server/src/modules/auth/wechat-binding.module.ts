@@ -4,7 +4,7 @@ import { WechatBindingService } from './wechat-binding.service';
 
 /**
  * A staff member's WeChat identity: the console's code and unbind, the mini-program's bind
- * and "am I a staff member" (docs/decisions/0023-staff-wechat-binding.md). Part of the auth
+ * and "am I a staff member" (docs/decisions/0026-staff-wechat-binding.md). Part of the auth
  * folder because it writes the staff table's `openid`; a module of its own so the merchant
  * pages can depend on it alone.
  */

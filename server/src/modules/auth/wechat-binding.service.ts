@@ -1,5 +1,5 @@
 /**
- * A staff member's WeChat identity (docs/decisions/0023-staff-wechat-binding.md).
+ * A staff member's WeChat identity (docs/decisions/0026-staff-wechat-binding.md).
  *
  * The console issues a one-time code: 8 random digits from node:crypto, working for ten
  * minutes, kept only as its SHA-256 (one row per staff member, so a new code replaces the

@@ -6,7 +6,7 @@ import type { RefundService } from '../payments/refund.service';
 
 /**
  * The mini-program's merchant pages (pkg-merchant) for a staff member whose WeChat is bound
- * (docs/decisions/0023-staff-wechat-binding.md). Authorised by the contract router
+ * (docs/decisions/0026-staff-wechat-binding.md). Authorised by the contract router
  * (`access.boundStaff`: the bound, active member's role, as in the console); every action
  * is the owning module's own service call, audited as that staff member.
  */
