@@ -30,6 +30,8 @@ const config = {
       testPathIgnorePatterns: ['/faults/', '/fixtures/architecture-bad/'],
     },
     { ...base, displayName: 'sandbox', testMatch: ['<rootDir>/sandbox/test/**/*.test.ts'] },
+    // The console's pure logic (the product editor's SKU matrix); its pages are covered by e2e.
+    { ...base, displayName: 'console', testMatch: ['<rootDir>/console/test/**/*.test.ts'] },
     { ...base, displayName: 'faults', testMatch: ['<rootDir>/server/test/faults/**/*.test.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.test.ts'] },
     // The storefront's build settings (pure, plus one refused build that stops before compiling).

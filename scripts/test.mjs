@@ -75,7 +75,7 @@ async function main() {
   await check('lint', 'npm', ['run', '--silent', 'lint']);
 
   if (up === 0) {
-    await jest('unit-integration', ['--selectProjects', 'shared', 'server', 'sandbox', 'miniapp'], env);
+    await jest('unit-integration', ['--selectProjects', 'shared', 'server', 'sandbox', 'miniapp', 'console'], env);
     // Fault tests stop and restart MariaDB and Redis, so they run alone.
     await jest('faults', ['--selectProjects', 'faults', '--runInBand'], env);
   }

@@ -17,9 +17,10 @@ export interface ConsolePage {
   component: LazyExoticComponent<ComponentType>;
 }
 
-export type MenuGroup = 'data' | 'orders' | 'settings';
+export type MenuGroup = 'data' | 'catalog' | 'orders' | 'settings';
 export const menuGroups: Record<MenuGroup, { zh: string; en: string }> = {
   data: { zh: '数据', en: 'Data' },
+  catalog: { zh: '商品', en: 'Catalog' },
   orders: { zh: '订单', en: 'Orders' },
   settings: { zh: '设置', en: 'Settings' },
 };
@@ -30,6 +31,28 @@ export const consolePages: ConsolePage[] = [
     menu: { group: 'data', zh: '经营概况', en: 'Dashboard' },
     access: { any: ['dashboardOverview', 'dashboardToday'] },
     component: lazy(() => import('./pages/dashboard/DashboardPage')),
+  },
+  {
+    path: 'catalog/products',
+    menu: { group: 'catalog', zh: '商品管理', en: 'Products' },
+    access: { all: ['adminListProducts', 'adminGetProduct'] },
+    component: lazy(() => import('./pages/catalog/ProductListPage')),
+  },
+  {
+    path: 'catalog/products/new',
+    access: { all: ['createProduct', 'uploadImage'] },
+    component: lazy(() => import('./pages/catalog/ProductEditPage')),
+  },
+  {
+    path: 'catalog/products/:id',
+    access: { all: ['adminGetProduct', 'updateProduct', 'uploadImage'] },
+    component: lazy(() => import('./pages/catalog/ProductEditPage')),
+  },
+  {
+    path: 'catalog/categories',
+    menu: { group: 'catalog', zh: '商品分类', en: 'Categories' },
+    access: { all: ['createCategory', 'updateCategory', 'deleteCategory', 'reorderCategories'] },
+    component: lazy(() => import('./pages/catalog/CategoriesPage')),
   },
   {
     path: 'orders',

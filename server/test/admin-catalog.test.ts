@@ -81,6 +81,51 @@ describe('categories', () => {
   });
 });
 
+describe('the shelf order of categories', () => {
+  const shelf = async () =>
+    ((await call('GET', '/api/categories')).body.items as { id: string; position: number }[]).map((c) => c.id);
+  const reorders = () =>
+    stack.db.getRepository(AuditLogEntity).find({ where: { action: 'category.reorder' }, order: { id: 'ASC' } });
+
+  it('a marketer puts the whole shelf in a new order in one call; buyers see it and one audit entry has from and to', async () => {
+    const before = await shelf();
+    const after = [before[before.length - 1], ...before.slice(0, -1)].reverse();
+    const entries = (await reorders()).length;
+    const res = await call('PUT', '/api/admin/categories/order', marketer.auth, { ids: after });
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((c: { id: string; position: number }) => [c.id, c.position])).toEqual(
+      after.map((id, i) => [id, i]),
+    );
+    expect(await shelf()).toEqual(after);
+    const log = await reorders();
+    expect(log).toHaveLength(entries + 1);
+    expect(log[log.length - 1]).toMatchObject({ actorId: marketer.id, detail: { from: before, to: after } });
+
+    // The same order again changes nothing and writes nothing.
+    expect((await call('PUT', '/api/admin/categories/order', owner.auth, { ids: after })).status).toBe(200);
+    expect(await reorders()).toHaveLength(entries + 1);
+  });
+
+  it.each([
+    ['leaves a category out', (ids: string[]) => ids.slice(1), 409],
+    ['names a category that does not exist', (ids: string[]) => [...ids.slice(1), 'cat_nosuchthing'], 409],
+    ['names a category twice', (ids: string[]) => [...ids, ids[0]], 400],
+  ])('a list that %s is refused naming body.ids and the shelf stays as it was', async (_what, change, status) => {
+    const before = await shelf();
+    const entries = (await reorders()).length;
+    const res = await call('PUT', '/api/admin/categories/order', owner.auth, { ids: change([...before].reverse()) });
+    expect(res.status).toBe(status);
+    expect(res.body.fields.map((f: { path: string }) => f.path)).toContain('body.ids');
+    expect(await shelf()).toEqual(before);
+    expect(await reorders()).toHaveLength(entries);
+  });
+
+  it('a clerk may not reorder the shelf (403)', async () => {
+    const res = await call('PUT', '/api/admin/categories/order', clerk.auth, { ids: await shelf() });
+    expect(res.status).toBe(403);
+  });
+});
+
 describe('products', () => {
   it('a new product stays hidden from buyers until published, and hides again when unpublished', async () => {
     const created = await call('POST', '/api/admin/products', marketer.auth, jasmine);

@@ -28,6 +28,8 @@ export const StockLevel = z
 
 const Position = z.number({ error: 'must be a whole number' }).int('must be a whole number').min(0).max(1_000_000);
 
+const unique = (values: readonly string[]) => new Set(values).size === values.length;
+
 // Categories --------------------------------------------------------------------------
 
 const categoryFields = { name: text(64), nameEn: text(64), icon: ImageUrl.or(z.literal('')), position: Position };
@@ -41,10 +43,19 @@ export const CategoryUpdate = z
   .object(categoryFields)
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'give at least one field to change' });
+/**
+ * The whole shelf in its new order, as a drag in the console leaves it: every category once.
+ * A list that is not the shop's current set (one added or deleted meanwhile) is refused (409).
+ */
+export const CategoryOrder = z.object({
+  ids: z
+    .array(CategoryId)
+    .min(1, 'must name every category')
+    .max(500, 'must have at most 500 categories')
+    .refine((ids) => unique(ids), 'must not repeat a category'),
+});
 
 // Specs and SKUs ----------------------------------------------------------------------
-
-const unique = (values: readonly string[]) => new Set(values).size === values.length;
 
 export const SpecDimensionInput = z.object({
   name: text(16),

@@ -44,6 +44,10 @@ export function problemText(err: unknown): string {
 
 const zhPatterns: [RegExp, (m: RegExpExecArray) => string][] = [
   [/must not be blank|>=1 character|at least 1 character/i, () => '不能为空'],
+  [/must not repeat/i, () => '不能重复'],
+  [/must have at least one value/i, () => '请至少添加一个值'],
+  [/must have at least one SKU/i, () => '至少需要一个规格组合'],
+  [/is already taken/i, () => '已被占用'],
   [/at most (\d+) characters|<=(\d+) characters/i, (m) => `最多 ${m[1] ?? m[2]} 个字符`],
   [/phone number/i, () => '请填写电话号码'],
   [/\/media\/|http\(s\) URL/i, () => '图片地址无效'],

@@ -25,10 +25,15 @@ export function catalogAdminRoutes(router: ContractRouter, admin: CatalogAdminSe
   router.handle(contract.adjustSkuStock, async ({ ctx, principal, params, body }) =>
     admin.adjustStock(ctx, principal, params.skuId, body),
   );
-  router.handle(contract.createCategory, async ({ ctx, principal, body }) => admin.createCategory(ctx, principal, body));
+  router.handle(contract.createCategory, async ({ ctx, principal, body }) =>
+    admin.createCategory(ctx, principal, body),
+  );
   router.handle(contract.updateCategory, async ({ ctx, principal, params, body }) =>
     admin.updateCategory(ctx, principal, params.id, body),
   );
+  router.handle(contract.reorderCategories, async ({ ctx, principal, body }) => ({
+    items: await admin.reorderCategories(ctx, principal, body.ids),
+  }));
   router.handle(contract.deleteCategory, async ({ ctx, principal, params }) => ({
     items: await admin.deleteCategory(ctx, principal, params.id),
   }));

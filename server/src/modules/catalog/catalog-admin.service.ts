@@ -16,6 +16,7 @@ import {
 import type { z } from 'zod';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../kernel/errors';
+import { lockForUpdate } from '../../kernel/dialect';
 import { withTx, type Ctx } from '../../kernel/tx';
 import { recordAudit } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
@@ -72,7 +73,12 @@ export class CatalogAdminService {
     });
   }
 
-  async updateCategory(ctx: Ctx, actor: StaffPrincipal, id: string, input: Out<typeof CategoryUpdate>): Promise<Category> {
+  async updateCategory(
+    ctx: Ctx,
+    actor: StaffPrincipal,
+    id: string,
+    input: Out<typeof CategoryUpdate>,
+  ): Promise<Category> {
     return withTx(this.db, ctx, async ({ tx }) => {
       const repo = tx.getRepository(CategoryEntity);
       const before = await repo.findOneBy({ id });
@@ -80,6 +86,32 @@ export class CatalogAdminService {
       await repo.update({ id }, input);
       await recordAudit(tx, actor, 'category.update', 'category', id, changes(before, input));
       return categoryView({ ...before, ...input } as CategoryEntity);
+    });
+  }
+
+  /**
+   * The shelf in the order given, in one transaction and one audit entry. The list must be
+   * exactly the current categories: a console that missed an addition or a deletion is told
+   * to reload (409) instead of leaving a category out of place. The same order again writes
+   * nothing.
+   */
+  async reorderCategories(ctx: Ctx, actor: StaffPrincipal, ids: readonly string[]): Promise<Category[]> {
+    return withTx(this.db, ctx, async ({ tx }) => {
+      const rows = await lockForUpdate(
+        tx.getRepository(CategoryEntity).createQueryBuilder('c').orderBy('c.position', 'ASC').addOrderBy('c.id', 'ASC'),
+      ).getMany();
+      const byId = new Map(rows.map((c) => [c.id, c]));
+      const stale = ids.length !== rows.length || ids.some((id) => !byId.has(id));
+      if (stale)
+        throw new ConflictError('The categories changed since the list was read; reload and try again.', [
+          { path: 'body.ids', message: `must name each of the ${rows.length} current categories once` },
+        ]);
+      const before = rows.map((c) => c.id);
+      const moved = ids.filter((id, i) => byId.get(id)!.position !== i);
+      if (moved.length === 0) return rows.map(categoryView); // already in this order
+      for (const id of moved) await tx.getRepository(CategoryEntity).update({ id }, { position: ids.indexOf(id) });
+      await recordAudit(tx, actor, 'category.reorder', 'shelf', 'categories', { from: before, to: [...ids] });
+      return ids.map((id, i) => categoryView({ ...byId.get(id)!, position: i }));
     });
   }
 
@@ -173,7 +205,12 @@ export class CatalogAdminService {
     return this.getProduct(id);
   }
 
-  async updateProduct(ctx: Ctx, actor: StaffPrincipal, id: string, input: Out<typeof ProductUpdate>): Promise<AdminProduct> {
+  async updateProduct(
+    ctx: Ctx,
+    actor: StaffPrincipal,
+    id: string,
+    input: Out<typeof ProductUpdate>,
+  ): Promise<AdminProduct> {
     return withTx(this.db, ctx, async ({ tx }) => {
       // Touching the row first takes its lock (MySQL row lock, SQLite write lock), so two
       // editors of one product are serialised rather than interleaving their SKU sets.
@@ -305,7 +342,12 @@ export class CatalogAdminService {
   }
 
   /** Adds or takes off units in one conditional update: it never lands below zero. */
-  async adjustStock(ctx: Ctx, actor: StaffPrincipal, skuId: string, input: Out<typeof SkuStockAdjust>): Promise<AdminSku> {
+  async adjustStock(
+    ctx: Ctx,
+    actor: StaffPrincipal,
+    skuId: string,
+    input: Out<typeof SkuStockAdjust>,
+  ): Promise<AdminSku> {
     return withTx(this.db, ctx, async ({ tx }) => {
       const result = await tx
         .createQueryBuilder()
