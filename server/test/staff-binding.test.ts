@@ -115,6 +115,12 @@ describe('the one-time code', () => {
     const status = await call('GET', '/api/admin/me/wechat-binding', owner.auth);
     expect(status.body.bound).toBe(true);
     expect(Date.parse(status.body.boundAt)).toBeGreaterThan(Date.now() - 60_000);
+    // The owner's staff list says whose WeChat is bound.
+    const listed = (await call('GET', '/api/admin/staff', owner.auth)).body.items as {
+      id: string;
+      wechatBound: boolean;
+    }[];
+    expect([clerk.id, owner.id].map((id) => listed.find((m) => m.id === id)?.wechatBound)).toEqual([false, true]);
     const actions = (await stack.db.getRepository(AuditLogEntity).findBy({ actorId: clerk.id })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['staff.wechat-bind', 'staff.wechat-unbind']));
   });

@@ -102,6 +102,7 @@ describe('the staff list', () => {
       disabled: false,
       lockedUntil: null,
       lastSignInAt: null,
+      wechatBound: false,
       createdAt: expect.any(String),
     });
     await signedIn(c.username, c.password);

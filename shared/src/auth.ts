@@ -77,6 +77,8 @@ export const StaffAccount = StaffMember.extend({
   lockedUntil: z.string().nullable(),
   /** The last password sign-in (UTC ISO-8601); null when never signed in. */
   lastSignInAt: z.string().nullable(),
+  /** Whether a WeChat is bound (the mini-program's merchant pages; docs/decisions/0026-staff-wechat-binding.md). */
+  wechatBound: z.boolean(),
   createdAt: z.string(),
 });
 export type StaffAccount = z.infer<typeof StaffAccount>;

@@ -155,7 +155,20 @@ function StaffTable({ items, onReset }: { items: StaffAccount[]; onReset: (s: St
           width: 120,
           render: (_, s) => formatChinaTime(s.createdAt, 'date'),
         },
-        // A "微信 WeChat" column (whether the member's WeChat is bound) goes here with the binding work.
+        {
+          title: <Bi zh="微信" en="WeChat" />,
+          width: 110,
+          render: (_, s) =>
+            s.wechatBound ? (
+              <Tag className="staff-wechat-bound" color="success">
+                已绑定 Bound
+              </Tag>
+            ) : (
+              <Typography.Text type="secondary" className="staff-wechat-unbound">
+                未绑定 None
+              </Typography.Text>
+            ),
+        },
         {
           title: <Bi zh="操作" en="Actions" />,
           render: (_, s) => {

@@ -174,6 +174,7 @@ export class StaffService {
       disabled: !s.active,
       lockedUntil: lockedUntil?.toISOString() ?? null,
       lastSignInAt: lastSignIn?.createdAt.toISOString() ?? null,
+      wechatBound: s.openid !== null,
       createdAt: s.createdAt.toISOString(),
     };
   }
