@@ -117,6 +117,16 @@ import {
   WechatBindingStatus,
 } from './merchant';
 import { CredentialCheckResult } from './credentials';
+import {
+  CreateRedEnvelopePackRequest,
+  RedEnvelopeGrabResult,
+  RedEnvelopeOpenRequest,
+  RedEnvelopePack,
+  RedEnvelopePackDetail,
+  RedEnvelopePackListQuery,
+  RedEnvelopePackPage,
+  RedEnvelopeView,
+} from './red-envelopes';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -1002,6 +1012,78 @@ export const contract = {
     params: z.object({ id: z.string().min(1).max(40) }),
     body: RejectRefund,
     response: Refund,
+  }),
+  // Group red-envelope packs (docs/decisions/0025-red-envelopes.md)
+  createRedEnvelopePack: endpoint({
+    method: 'POST',
+    path: '/api/admin/red-envelopes',
+    summary:
+      'Create a red-envelope pack: budget split into shares at once (persisted, sum exact), each share a coupon of the design; audited',
+    access: access.staff('owner', 'marketer'),
+    body: CreateRedEnvelopePackRequest,
+    response: RedEnvelopePack,
+  }),
+  merchantCreateRedEnvelopePack: endpoint({
+    method: 'POST',
+    path: '/api/merchant/red-envelopes',
+    summary: 'Create a red-envelope pack from the merchant pages (as createRedEnvelopePack)',
+    access: access.boundStaff('owner', 'marketer'),
+    body: CreateRedEnvelopePackRequest,
+    response: RedEnvelopePack,
+  }),
+  adminListRedEnvelopePacks: endpoint({
+    method: 'GET',
+    path: '/api/admin/red-envelopes',
+    summary: 'Red-envelope packs, newest first, with grabbed, orders and GMV',
+    access: access.staff('owner', 'marketer'),
+    query: RedEnvelopePackListQuery,
+    response: RedEnvelopePackPage,
+  }),
+  adminGetRedEnvelopePack: endpoint({
+    method: 'GET',
+    path: '/api/admin/red-envelopes/:id',
+    summary:
+      'One pack with its numbers: funded, grabbed, used, returned, left, orders, GMV, share links and share tree',
+    access: access.staff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: RedEnvelopePackDetail,
+  }),
+  merchantGetRedEnvelopePack: endpoint({
+    method: 'GET',
+    path: '/api/merchant/red-envelopes/:id',
+    summary: 'One pack with its numbers, for the merchant pages (as adminGetRedEnvelopePack)',
+    access: access.boundStaff('owner', 'marketer'),
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: RedEnvelopePackDetail,
+  }),
+  getRedEnvelope: endpoint({
+    method: 'GET',
+    path: '/api/red-envelopes/:id',
+    summary:
+      'The pack’s page: amounts grabbed, everyone’s grabs (luckiest marked), the buyer’s own grab and coupon, and their state',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    response: RedEnvelopeView,
+  }),
+  openRedEnvelope: endpoint({
+    method: 'POST',
+    path: '/api/red-envelopes/:id/open',
+    summary:
+      'The page opened from a share card: records the share (sharer → group → pack), decrypts the group with the buyer’s session key, answers the page with its state',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: RedEnvelopeOpenRequest,
+    response: RedEnvelopeView,
+  }),
+  grabRedEnvelope: endpoint({
+    method: 'POST',
+    path: '/api/red-envelopes/:id/grab',
+    summary:
+      'Grab a share (one Redis script: dedupe, group check, pop, record); answers the amount at once, the coupon follows; 429 with Retry-After when too fast',
+    access: access.buyer,
+    params: z.object({ id: z.string().min(1).max(40) }),
+    body: RedEnvelopeOpenRequest,
+    response: RedEnvelopeGrabResult,
   }),
 } as const;
 

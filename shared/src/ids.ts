@@ -26,6 +26,7 @@ export const idPrefixes = {
   buyerUpload: 'upl',
   couponTemplate: 'cpt',
   coupon: 'cpn',
+  redEnvelopePack: 'rp',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

@@ -8,6 +8,7 @@ export * from './catalog-admin';
 export * from './auth';
 export * from './pricing';
 export * from './red-envelope';
+export * from './red-envelopes';
 export * from './shop';
 export * from './commerce';
 export * from './orders';

@@ -99,10 +99,20 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
         }
         const groupId = String(b.groupId ?? 'tGroupSandbox0001');
         const watermark = { appid: app.appId, timestamp: Math.floor(Date.now() / 1000) };
+        // chat_type: 3 a WeChat group (the default), 4 a WeCom interconnected group; 1 and 2 are
+        // single chats, which carry a room id and no group id.
+        const chatType = [1, 2, 3, 4].includes(Number(b.chatType)) ? Number(b.chatType) : 3;
+        const single = chatType <= 2;
         const payload =
           b.api === 'getShareInfo'
             ? { openGId: groupId, watermark }
-            : { opengid: groupId, open_single_roomid: '', group_openid: c.params.openid, chat_type: 1, watermark };
+            : {
+                opengid: single ? '' : groupId,
+                open_single_roomid: single ? `room_${groupId}` : '',
+                group_openid: single ? '' : c.params.openid,
+                chat_type: chatType,
+                watermark,
+              };
         // The plaintext goes to the console only: a client gets it by having its server decrypt.
         answerSimulation(c, mpEncrypt(key, JSON.stringify(payload)), { detail: payload });
       });

@@ -36,6 +36,13 @@ export const ConfigSchema = z.object({
   REDIS_PORT: port,
   REDIS_DB: z.coerce.number().int().min(0).max(15),
   QUEUE_PREFIX: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only'),
+  // Red-envelope grab scripts on a Redis Cluster (host:port,…); empty: on REDIS_URL like the rest.
+  RED_ENVELOPE_REDIS_CLUSTER: z.union([
+    z.literal(''),
+    z.string().regex(/^[\w.-]+:\d+(,[\w.-]+:\d+)*$/, 'must be host:port[,host:port…]'),
+  ]),
+  RED_ENVELOPE_GRABS_PER_BUYER_PER_MINUTE: positiveInt,
+  RED_ENVELOPE_GRABS_PER_IP_PER_MINUTE: positiveInt,
   STOREFRONT_DIR: z.string().min(1),
   CONSOLE_DIR: z.string().min(1),
   MEDIA_DIR: z.string().min(1),
@@ -98,7 +105,13 @@ export interface Config {
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
   api: { host: string; port: number; publicBaseUrl: string };
   db: { url: string; poolSize: number; connectTimeoutMs: number };
-  redis: { url: string };
+  redis: {
+    url: string;
+    /** Nodes of the Redis Cluster the red-envelope scripts run on; empty: they use `url`. */
+    redEnvelopeCluster: { host: string; port: number }[];
+  };
+  /** Grab rate limits (429 with Retry-After beyond them). */
+  redEnvelopes: { grabsPerBuyerPerMinute: number; grabsPerIpPerMinute: number };
   queues: { prefix: string };
   storefrontDir: string;
   /** The merchant console's build (console/dist), served at /console/. */
@@ -179,7 +192,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
       poolSize: c.DB_POOL_SIZE,
       connectTimeoutMs: c.DB_CONNECT_TIMEOUT_MS,
     },
-    redis: { url: c.REDIS_URL },
+    redis: {
+      url: c.REDIS_URL,
+      redEnvelopeCluster: c.RED_ENVELOPE_REDIS_CLUSTER
+        ? c.RED_ENVELOPE_REDIS_CLUSTER.split(',').map((n) => {
+            const i = n.lastIndexOf(':');
+            return { host: n.slice(0, i), port: Number(n.slice(i + 1)) };
+          })
+        : [],
+    },
+    redEnvelopes: {
+      grabsPerBuyerPerMinute: c.RED_ENVELOPE_GRABS_PER_BUYER_PER_MINUTE,
+      grabsPerIpPerMinute: c.RED_ENVELOPE_GRABS_PER_IP_PER_MINUTE,
+    },
     queues: { prefix: c.QUEUE_PREFIX },
     storefrontDir: resolve(c.STOREFRONT_DIR),
     consoleDir: resolve(c.CONSOLE_DIR),

@@ -19,6 +19,8 @@ export const queueNames = {
   payments: '{payments}',
   /** Coupon expiry and the day-before reminder. */
   coupons: '{coupons}',
+  /** Red-envelope grabs written to the database with their coupon; reconciliation and expiry. */
+  redEnvelopes: '{red-envelopes}',
 } as const;
 export type QueueName = keyof typeof queueNames;
 
@@ -29,6 +31,13 @@ const jobDefaults: Record<QueueName, DefaultJobOptions> = {
   events: { removeOnComplete: 5000, removeOnFail: 10000, attempts: 12, backoff: { type: 'exponential', delay: 1000 } },
   payments: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
   coupons: { removeOnComplete: 1000, removeOnFail: 5000, attempts: 5, backoff: { type: 'exponential', delay: 1000 } },
+  // A grab's record must land: many tries; the reconciliation replays whatever still misses.
+  redEnvelopes: {
+    removeOnComplete: 5000,
+    removeOnFail: 10000,
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 500 },
+  },
 };
 
 // BullMQ types its connection as its own bundled ioredis; ours is the same major version.

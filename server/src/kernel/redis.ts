@@ -5,12 +5,12 @@
  * then once a minute) and its recovery; without a listener ioredis would print an
  * "Unhandled error event" with a stack trace on every reconnect attempt.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { withTimeout } from './db';
 import type { Logger } from './logger';
 import { reportOutage, reportRecovered } from './outage';
 
-export type { Redis };
+export type { Cluster, Redis };
 
 export function createRedis(url: string, purpose: 'app' | 'queue', log?: Logger): Redis {
   const redis = new Redis(url, {
@@ -34,4 +34,24 @@ export function watchRedis(redis: Redis, log: Logger, source: string): void {
 export async function pingRedis(redis: Redis, timeoutMs: number): Promise<void> {
   const reply = await withTimeout(redis.ping(), timeoutMs, 'redis ping timed out');
   if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
+}
+
+/** Where a Lua script runs: the app's Redis, or a Redis Cluster (keys of one call share a hash tag). */
+export type ScriptRedis = Redis | Cluster;
+
+/**
+ * A Redis Cluster client for scripts whose keys share one hash tag (`rp:{packId}:…`), so each
+ * call lands on one node and runs unchanged. Commands fail fast like the app connection's.
+ */
+export function createRedisCluster(nodes: { host: string; port: number }[], log?: Logger): Cluster {
+  const cluster = new Cluster(nodes, {
+    enableOfflineQueue: true,
+    redisOptions: { connectionName: 'chatmall-cluster', maxRetriesPerRequest: 1, connectTimeout: 2000 },
+    clusterRetryStrategy: (times) => Math.min(times * 200, 2000),
+  });
+  if (log) {
+    cluster.on('error', (err: Error) => reportOutage(log, 'redis', err, { source: 'cluster connection' }));
+    cluster.on('ready', () => reportRecovered(log, 'redis'));
+  }
+  return cluster;
 }

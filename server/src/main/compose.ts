@@ -35,6 +35,7 @@ import { ordersModule } from '../modules/orders/orders.module';
 import type { OrderScheduler } from '../modules/orders/order.service';
 import type { PayNotificationHandler } from '../modules/payments/pay-notify.routes';
 import { paymentsModule } from '../modules/payments/payments.module';
+import { redEnvelopesModule } from '../modules/red-envelopes/red-envelopes.module';
 import { reviewsModule } from '../modules/reviews/reviews.module';
 import { shopModule } from '../modules/shop/shop.module';
 import { WechatPay } from '../wechat/pay/wechat-pay';
@@ -111,6 +112,11 @@ export function compose(deps: ComposeDeps) {
   const catalog = catalogModule(kernel, { ratings: reviews.services.reviews.ratingsOf });
   const dashboard = dashboardModule(kernel, { ...orders.services, ...payments.services, ...auth.services });
   const wechatBinding = wechatBindingModule(kernel);
+  const redEnvelopes = redEnvelopesModule(kernel, {
+    ...coupons.services,
+    buyers: auth.services.buyers,
+    orders: orders.services.orders,
+  });
   const modules: AppModule[] = [
     health,
     officialAccountModule(kernel, { shopName }),
@@ -129,6 +135,7 @@ export function compose(deps: ComposeDeps) {
     wechatBinding,
     merchantModule(kernel, { ...orders.services, ...payments.services, ...dashboard.services }),
     credentialsModule(kernel),
+    redEnvelopes,
   ];
 
   const subscribers = new Subscribers();
@@ -162,10 +169,12 @@ export function compose(deps: ComposeDeps) {
       ...reviews.services,
       ...dashboard.services,
       ...wechatBinding.services,
+      ...redEnvelopes.services,
     },
     /** Closes the queues this composition opened (the runtime's database and Redis are the caller's). */
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
+      await Promise.all(modules.map((m) => m.close?.()));
       queues.clear();
       if (queueConnection) await queueConnection.quit().catch(() => queueConnection?.disconnect());
     },

@@ -19,6 +19,13 @@ import { CouponTemplateEntity } from './coupons/coupon-template.entity';
 import { CouponEntity } from './coupons/coupon.entity';
 import { CouponHoldingEntity } from './coupons/coupon-holding.entity';
 import { ShopSettingsEntity } from './shop/shop-settings.entity';
+import {
+  RedEnvelopeGrabEntity,
+  RedEnvelopeOpenEntity,
+  RedEnvelopeOrderEntity,
+  RedEnvelopePackEntity,
+  RedEnvelopeShareEntity,
+} from './red-envelopes/red-envelope.entity';
 import { BuyerUploadEntity } from './media/buyer-upload.entity';
 import { ProductRatingEntity } from './reviews/product-rating.entity';
 import { ReviewEntity } from './reviews/review.entity';
@@ -66,4 +73,9 @@ export const entities = [
   CouponTemplateEntity,
   CouponEntity,
   CouponHoldingEntity,
+  RedEnvelopePackEntity,
+  RedEnvelopeShareEntity,
+  RedEnvelopeGrabEntity,
+  RedEnvelopeOpenEntity,
+  RedEnvelopeOrderEntity,
 ];

@@ -45,4 +45,6 @@ export interface AppModule<S extends object = object> {
   systemRoutes?(router: Router): void;
   jobs?: JobSet[];
   subscribe?(on: Subscribers): void;
+  /** Closes connections of its own (a Redis Cluster client), when the composition closes. */
+  close?(): Promise<void>;
 }

@@ -1,0 +1,355 @@
+/**
+ * Red-envelope packs in one process against MariaDB and Redis, with the sandbox playing
+ * WeChat (sign-in and group payloads): the split persisted before any grab, the grab and its
+ * coupon, the group rule (issue 14, acceptance 3), expiry returning what is left, new buyers
+ * only, the rate limit, attribution of a paid order, and the page and console views.
+ */
+import { startJobs, type RunningJobs } from '../src/main/jobs';
+import { AuditLogEntity } from '../src/modules/auth/audit-log.entity';
+import { CouponEntity } from '../src/modules/coupons/coupon.entity';
+import { CouponTemplateEntity } from '../src/modules/coupons/coupon-template.entity';
+import {
+  RedEnvelopeGrabEntity,
+  RedEnvelopePackEntity,
+  RedEnvelopeShareEntity,
+} from '../src/modules/red-envelopes/red-envelope.entity';
+import { packKeys } from '../src/modules/red-envelopes/red-envelope.pool';
+import { startStack, testConfig, type TestStack } from './support/harness';
+import { api, makeBuyer, makeStaff } from './support/people';
+import { createPack, makeBuyers, until } from './support/redpack';
+import { startSandbox, type RunningSandbox } from './support/sandbox';
+
+let sandbox: RunningSandbox;
+let stack: TestStack;
+let jobs: RunningJobs;
+let marketer: { auth: { authorization: string } };
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  stack = await startStack({
+    config: testConfig({
+      WECHAT_API_BASE: sandbox.url,
+      RED_ENVELOPE_GRABS_PER_BUYER_PER_MINUTE: '4',
+      RED_ENVELOPE_GRABS_PER_IP_PER_MINUTE: '100000',
+    }),
+  });
+  jobs = await startJobs(stack.app, { only: ['redEnvelopes'] });
+  marketer = await makeStaff(stack.db, 'marketer');
+}, 60_000);
+afterAll(async () => {
+  await jobs?.stop();
+  await stack?.close();
+  await sandbox?.close();
+});
+
+const grabsOf = (packId: string) => stack.db.getRepository(RedEnvelopeGrabEntity).findBy({ packId });
+const grab = (packId: string, auth: Record<string, string>, body: unknown = {}) =>
+  api(stack.baseUrl, 'POST', `/api/red-envelopes/${packId}/grab`, auth, body);
+const open = (packId: string, auth: Record<string, string>, body: unknown = {}) =>
+  api(stack.baseUrl, 'POST', `/api/red-envelopes/${packId}/open`, auth, body);
+
+/** A buyer signed in through WeChat (the sandbox), so the server holds their session key. */
+async function wechatBuyer(openid: string) {
+  const code = (await api(sandbox.url, 'POST', `/sandbox/mp/users/${openid}/login`, {}, {})).body.code;
+  const res = await api(stack.baseUrl, 'POST', '/api/auth/login', {}, { code });
+  expect(res.status).toBe(200);
+  const auth = { authorization: `Bearer ${res.body.accessToken}` };
+  const me = await api(stack.baseUrl, 'GET', '/api/me', auth);
+  return { openid, auth, id: me.body.id as string };
+}
+
+/** What wx.getGroupEnterInfo (or wx.getShareInfo) gives this user in this chat, encrypted. */
+async function groupInfo(openid: string, groupId: string, opts: { chatType?: number; api?: string } = {}) {
+  const res = await api(sandbox.url, 'POST', `/sandbox/mp/users/${openid}/group-share`, {}, { groupId, ...opts });
+  expect(res.status).toBe(200);
+  return { iv: res.body.iv as string, encryptedData: res.body.encryptedData as string };
+}
+
+describe('creating a pack', () => {
+  it('draws the shares and persists them with the pack before any grab: sum = budget, one template of that stock', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, { budget: 12_345, shares: 37, minimumShare: 7 });
+    const shares = await stack.db
+      .getRepository(RedEnvelopeShareEntity)
+      .find({ where: { packId: pack.id }, order: { shareIndex: 'ASC' } });
+    expect(shares.map((s) => s.shareIndex)).toEqual([...Array(37).keys()]);
+    expect(shares.reduce((n, s) => n + s.amount, 0)).toBe(12_345);
+    expect(Math.min(...shares.map((s) => s.amount))).toBeGreaterThanOrEqual(7);
+    expect(await grabsOf(pack.id)).toHaveLength(0);
+    // Loaded into Redis: every share in the pool.
+    expect(await stack.redis.llen(packKeys(pack.id)[1])).toBe(37);
+    const t = await stack.db.getRepository(CouponTemplateEntity).findOneByOrFail({ id: pack.couponTemplateId });
+    expect(t).toMatchObject({ totalStock: 37, perBuyerLimit: 1, status: 'PUBLISHED', issued: 0 });
+    expect(Boolean(t.claimable)).toBe(false);
+    const audit = await stack.db.getRepository(AuditLogEntity).findOneBy({ entityId: pack.id });
+    expect(audit?.action).toBe('red_envelope.create');
+    const row = await stack.db.getRepository(RedEnvelopePackEntity).findOneByOrFail({ id: pack.id });
+    expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThan(23.9 * 3600_000);
+  });
+
+  it('refuses a budget below shares × minimum, naming the field; a buyer may not create', async () => {
+    const res = await api(stack.baseUrl, 'POST', '/api/admin/red-envelopes', marketer.auth, {
+      title: 't',
+      budget: 99,
+      shares: 10,
+      split: 'equal',
+      minimumShare: 10,
+      coupon: {
+        title: 'c',
+        threshold: { kind: 'none' },
+        scope: { type: 'shop' },
+        validity: { kind: 'days', days: 1 },
+      },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.fields.map((f: { path: string }) => f.path)).toContain('body.budget');
+    const buyer = await makeBuyer(stack.db);
+    const denied = await api(stack.baseUrl, 'POST', '/api/admin/red-envelopes', buyer.auth, {});
+    expect(denied.status).toBe(403);
+  });
+});
+
+describe('grabbing', () => {
+  it('answers the amount at once; the job records the grab and issues a coupon worth the share', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, { budget: 1_000, shares: 3, minimumShare: 100 });
+    const [a, b] = await makeBuyers(stack.db, 2, 'grab');
+    const first = await grab(pack.id, a.auth);
+    expect(first.status).toBe(200);
+    expect(first.body.outcome).toBe('GRABBED');
+    const amount = first.body.amount as number;
+    expect(amount).toBeGreaterThanOrEqual(100);
+    // Again: the same amount, nothing more.
+    expect((await grab(pack.id, a.auth)).body).toMatchObject({ outcome: 'ALREADY_GRABBED', amount });
+
+    const [row] = await until(
+      () => grabsOf(pack.id),
+      (rows) => rows.length === 1 && rows[0].couponId !== null,
+    );
+    const coupon = await stack.db.getRepository(CouponEntity).findOneByOrFail({ id: row.couponId! });
+    expect(coupon).toMatchObject({
+      buyerId: a.id,
+      source: 'red_envelope',
+      sourceRef: `${pack.id}:${a.id}`,
+      templateId: pack.couponTemplateId,
+    });
+    expect(coupon.benefit).toEqual({ kind: 'amount_off', amountOff: amount, threshold: amount * 5 });
+
+    await grab(pack.id, b.auth);
+    const view = await api(stack.baseUrl, 'GET', `/api/red-envelopes/${pack.id}`, a.auth);
+    expect(view.status).toBe(200);
+    expect(view.body).toMatchObject({ state: 'ALREADY_GRABBED', grabbedCount: 2, shares: 3, luckiestFinal: false });
+    expect(view.body.mine).toMatchObject({ amount, coupon: { id: coupon.id, status: 'USABLE' } });
+    expect(view.body.grabs).toHaveLength(2);
+    expect(view.body.grabs.filter((g: { luckiest: boolean }) => g.luckiest)).toHaveLength(1);
+    const best = Math.max(...view.body.grabs.map((g: { amount: number }) => g.amount));
+    expect(view.body.grabs.find((g: { luckiest: boolean }) => g.luckiest).amount).toBe(best);
+    expect(view.body.grabs.find((g: { isMe: boolean }) => g.isMe).amount).toBe(amount);
+    expect(view.body.sharePath).toBe(`/pkg-redpack/pages/red-envelope/index?id=${pack.id}&from=${a.id}`);
+  });
+
+  it('answers ALL_GONE once every share is taken, and the page says so', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, { budget: 300, shares: 2, minimumShare: 100 });
+    const buyers = await makeBuyers(stack.db, 3, 'gone');
+    const answers = await Promise.all(buyers.map((b) => grab(pack.id, b.auth)));
+    expect(answers.map((r) => r.body.outcome).sort()).toEqual(['ALL_GONE', 'GRABBED', 'GRABBED']);
+    const loser = buyers[answers.findIndex((r) => r.body.outcome === 'ALL_GONE')];
+    const view = await api(stack.baseUrl, 'GET', `/api/red-envelopes/${pack.id}`, loser.auth);
+    expect(view.body).toMatchObject({ state: 'ALL_GONE', grabbedAmount: 300, luckiestFinal: true, mine: null });
+  });
+
+  it('more than the per-buyer limit a minute answers 429 with Retry-After', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, { budget: 300, shares: 3, minimumShare: 100 });
+    const [b] = await makeBuyers(stack.db, 1, 'fast');
+    const statuses = [];
+    for (let i = 0; i < 5; i++) statuses.push(await grab(pack.id, b.auth));
+    expect(statuses.slice(0, 4).map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(statuses[4].status).toBe(429);
+    const res = await fetch(`${stack.baseUrl}/api/red-envelopes/${pack.id}/grab`, {
+      method: 'POST',
+      headers: { ...b.auth, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('an unknown pack is a 404; a malformed group payload is a 400 naming body.group', async () => {
+    const [b] = await makeBuyers(stack.db, 1, 'bad');
+    expect((await grab('rp_nosuchpack', b.auth)).status).toBe(404);
+    const pack = await createPack(stack.baseUrl, marketer.auth, { budget: 300, shares: 3, minimumShare: 100 });
+    const res = await open(pack.id, b.auth, { group: { iv: 'AAAAAAAAAAAAAAAAAAAAAA==', encryptedData: 'bm90IGl0' } });
+    expect(res.status).toBe(400);
+    expect(res.body.fields[0].path).toBe('body.group');
+  });
+});
+
+describe('group-only packs (acceptance 3)', () => {
+  it('only members of the group it was shared into, and groups they shared it onward to, may grab', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, {
+      budget: 1_000,
+      shares: 10,
+      minimumShare: 50,
+      groupOnly: true,
+    });
+    const alice = await wechatBuyer('oRpAlice0001');
+    const bob = await wechatBuyer('oRpBob00001');
+    const carol = await wechatBuyer('oRpCarol0001');
+    const dave = await wechatBuyer('oRpDave00001');
+
+    // Alice opens it first, in group A (getGroupEnterInfo): group A is the pack's group.
+    const a = await open(pack.id, alice.auth, { group: await groupInfo(alice.openid, 'tGroupA') });
+    expect(a.body.state).toBe('CAN_GRAB');
+    expect((await grab(pack.id, alice.auth, { group: await groupInfo(alice.openid, 'tGroupA') })).body.outcome).toBe(
+      'GRABBED',
+    );
+
+    // Bob, in another group no member shared it into: refused, with the message the page shows.
+    const outsider = await open(pack.id, bob.auth, { group: await groupInfo(bob.openid, 'tGroupB') });
+    expect(outsider.body.state).toBe('GROUP_ONLY');
+    expect(outsider.body.message).toMatch(/仅限分享群内成员领取/);
+    const refused = await grab(pack.id, bob.auth, { group: await groupInfo(bob.openid, 'tGroupB') });
+    expect(refused.body).toMatchObject({ outcome: 'GROUP_ONLY', amount: null });
+    expect(refused.body.message).toMatch(/only for members of the group/);
+    // Claiming to be in group A with someone else's payload does not work: it is decrypted with Bob's key.
+    const forged = await grab(pack.id, bob.auth, { group: await groupInfo(alice.openid, 'tGroupA') });
+    expect(forged.status).toBe(400);
+
+    // Alice shares it onward into group C: Carol, opening there from Alice's card, may grab (old getShareInfo shape).
+    const c = await open(pack.id, carol.auth, {
+      sharer: alice.id,
+      group: await groupInfo(carol.openid, 'tGroupC', { api: 'getShareInfo' }),
+    });
+    expect(c.body.state).toBe('CAN_GRAB');
+    expect(
+      (
+        await grab(pack.id, carol.auth, {
+          sharer: alice.id,
+          group: await groupInfo(carol.openid, 'tGroupC', { api: 'getShareInfo' }),
+        })
+      ).body.outcome,
+    ).toBe('GRABBED');
+    // …and Bob, now opening from group C, too.
+    expect((await grab(pack.id, bob.auth, { group: await groupInfo(bob.openid, 'tGroupC') })).body.outcome).toBe(
+      'GRABBED',
+    );
+
+    // Never from a single chat, nor outside WeChat.
+    const single = await grab(pack.id, dave.auth, {
+      sharer: alice.id,
+      group: await groupInfo(dave.openid, 'tGroupA', { chatType: 1 }),
+    });
+    expect(single.body.outcome).toBe('NOT_FROM_GROUP');
+    expect((await grab(pack.id, dave.auth)).body.outcome).toBe('NOT_FROM_GROUP');
+
+    // The shares were recorded: sharer → group → pack, and who brought whom.
+    await until(
+      () => grabsOf(pack.id),
+      (rows) => rows.length === 3,
+    );
+    const detail = await api(stack.baseUrl, 'GET', `/api/admin/red-envelopes/${pack.id}`, marketer.auth);
+    expect(detail.status).toBe(200);
+    const { stats } = detail.body;
+    expect(stats.grabbed.count).toBe(3);
+    const fromAlice = stats.links.find((l: { sharerId: string | null }) => l.sharerId === alice.id);
+    expect(fromAlice).toMatchObject({ opens: 1, grabs: 1 });
+    const carolNode = stats.tree.find((n: { id: string }) => n.id === carol.id);
+    expect(carolNode.parentId).toBe(alice.id);
+    expect(stats.tree.find((n: { id: string }) => n.id === alice.id)).toMatchObject({ parentId: 'origin', brought: 1 });
+  }, 30_000);
+});
+
+describe('expiry', () => {
+  it('an expired pack refuses grabs and returns its unclaimed shares', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, { budget: 500, shares: 5, minimumShare: 50 });
+    const buyers = await makeBuyers(stack.db, 3, 'exp');
+    for (const b of buyers.slice(0, 2)) expect((await grab(pack.id, b.auth)).body.outcome).toBe('GRABBED');
+    await until(
+      () => grabsOf(pack.id),
+      (rows) => rows.length === 2,
+    );
+    const grabbedAmount = (await grabsOf(pack.id)).reduce((n, g) => n + g.amount, 0);
+
+    // Time passes: the pack's end is now in the past (in the database and in Redis).
+    const past = new Date(Date.now() - 60_000);
+    await stack.db.getRepository(RedEnvelopePackEntity).update({ id: pack.id }, { expiresAt: past });
+    await stack.redis.hset(packKeys(pack.id)[0], 'expiresAt', String(past.getTime()));
+    expect((await grab(pack.id, buyers[2].auth)).body.outcome).toBe('EXPIRED');
+
+    const out = await stack.app.services.redEnvelopes.reconcile(new Date(), 0);
+    expect(out.settled).toBeGreaterThanOrEqual(1);
+    const row = await stack.db.getRepository(RedEnvelopePackEntity).findOneByOrFail({ id: pack.id });
+    expect(row).toMatchObject({ status: 'EXPIRED', returnedShares: 3, returnedAmount: 500 - grabbedAmount });
+    expect(await stack.redis.llen(packKeys(pack.id)[1])).toBe(0);
+    expect((await grab(pack.id, buyers[2].auth)).body.outcome).toBe('EXPIRED');
+    const detail = await api(stack.baseUrl, 'GET', `/api/admin/red-envelopes/${pack.id}`, marketer.auth);
+    expect(detail.body.stats).toMatchObject({
+      funded: { count: 5, amount: 500 },
+      grabbed: { count: 2, amount: grabbedAmount },
+      returned: { count: 3, amount: 500 - grabbedAmount },
+      left: { count: 0, amount: 0 },
+    });
+    const view = await api(stack.baseUrl, 'GET', `/api/red-envelopes/${pack.id}`, buyers[2].auth);
+    expect(view.body).toMatchObject({ state: 'EXPIRED', luckiestFinal: true });
+  });
+});
+
+describe('new buyers only, and attribution of paid orders', () => {
+  it('refuses a buyer with a paid order; a coupon from the pack used on a paid order counts for the pack', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, {
+      budget: 300,
+      shares: 3,
+      minimumShare: 50,
+      newBuyersOnly: true,
+      coupon: {
+        title: '新客红包券',
+        threshold: { kind: 'none' },
+        scope: { type: 'shop' },
+        validity: { kind: 'days', days: 7 },
+      },
+    });
+    const orders = stack.app.services.orders;
+    const veteran = await makeBuyer(stack.db, 'veteran');
+    const paid = await orders.place({}, veteran.id, {
+      clientKey: 'rp-veteran-1',
+      items: [{ skuId: 'sku_dianhong1', quantity: 1 }],
+      addressId: veteran.addressId,
+    });
+    expect(await orders.markPaid({}, paid.orderNo, paid.price.payable, new Date())).toEqual({ ok: true });
+    const refused = await grab(pack.id, veteran.auth);
+    expect(refused.body).toMatchObject({ outcome: 'NOT_NEW_BUYER', amount: null });
+    expect((await open(pack.id, veteran.auth)).body.state).toBe('NOT_NEW_BUYER');
+
+    const newcomer = await makeBuyer(stack.db, 'newcomer');
+    const got = await grab(pack.id, newcomer.auth);
+    expect(got.body.outcome).toBe('GRABBED');
+    const [row] = await until(
+      () => grabsOf(pack.id),
+      (rows) => rows.length === 1 && rows[0].couponId !== null,
+    );
+    const order = await orders.place({}, newcomer.id, {
+      clientKey: 'rp-newcomer-1',
+      items: [{ skuId: 'sku_dianhong1', quantity: 1 }],
+      addressId: newcomer.addressId,
+      coupon: { couponId: row.couponId! },
+    });
+    expect(order.coupon).toEqual({ couponId: row.couponId, discount: got.body.amount });
+    expect(await orders.markPaid({}, order.orderNo, order.price.payable, new Date())).toEqual({ ok: true });
+    // The order.paid subscriber (its effect, run here directly; twice counts once).
+    expect(stack.app.subscribers.subscriptions()['order.paid']).toContain('red-envelope-attribution');
+    expect(await stack.app.services.redEnvelopes.attributeOrder(order.orderNo)).toBe(true);
+    expect(await stack.app.services.redEnvelopes.attributeOrder(order.orderNo)).toBe(false);
+    expect(await stack.app.services.redEnvelopes.attributeOrder(paid.orderNo)).toBe(false);
+
+    const detail = await api(stack.baseUrl, 'GET', `/api/admin/red-envelopes/${pack.id}`, marketer.auth);
+    expect(detail.body.stats).toMatchObject({
+      orders: 1,
+      gmv: order.price.payable,
+      used: { count: 1, amount: got.body.amount },
+    });
+    const list = await api(stack.baseUrl, 'GET', '/api/admin/red-envelopes?limit=50', marketer.auth);
+    expect(list.body.items.find((p: { id: string }) => p.id === pack.id)).toMatchObject({
+      orders: 1,
+      gmv: order.price.payable,
+      grabbed: { count: 1, amount: got.body.amount },
+    });
+  });
+});
