@@ -11,6 +11,7 @@ import { Dashboard1764547200000 } from './1764547200000-dashboard';
 import { OrderShipped1764633600000 } from './1764633600000-order-shipped';
 import { StaffWechatCodes1764648000000 } from './1764648000000-staff-wechat-codes';
 import { Coupons1764720000000 } from './1764720000000-coupons';
+import { OrderLineDiscounts1764723600000 } from './1764723600000-order-line-discounts';
 import { RedEnvelopes1764806400000 } from './1764806400000-red-envelopes';
 
 export const migrations = [
@@ -26,5 +27,6 @@ export const migrations = [
   OrderShipped1764633600000,
   StaffWechatCodes1764648000000,
   Coupons1764720000000,
+  OrderLineDiscounts1764723600000,
   RedEnvelopes1764806400000,
 ];

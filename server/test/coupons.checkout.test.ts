@@ -125,10 +125,21 @@ describe('re-pricing', () => {
   it('an order records its coupon and discount, with the discount among its adjustments', async () => {
     const b = await makeBuyer(stack.db, 'recorder');
     const c = await couponFor(b, { benefit: { kind: 'amount_off', amountOff: 1000, threshold: 9900 } });
-    const res = await order(b, { couponId: c, items: [{ skuId: 'sku_longjing1', quantity: 2 }] });
+    const res = await order(b, {
+      couponId: c,
+      items: [
+        { skuId: 'sku_longjing1', quantity: 1 },
+        { skuId: 'sku_biluochun1', quantity: 1 },
+      ],
+    });
     expect(res.status).toBe(200);
     expect(res.body.coupon).toEqual({ couponId: c, discount: 1000 });
-    expect(res.body.price).toMatchObject({ itemsTotal: 13_600, shippingFee: 0, payable: 12_600 });
+    expect(res.body.price).toMatchObject({ itemsTotal: 12_600, shippingFee: 0, payable: 11_600 });
+    // Each line keeps its share (¥68 and ¥58 of ¥126), for a refund of one line.
+    expect(res.body.lines.map((l: { skuId: string; discount: number }) => [l.skuId, l.discount])).toEqual([
+      ['sku_longjing1', 540],
+      ['sku_biluochun1', 460],
+    ]);
     expect(res.body.price.adjustments).toEqual([
       { kind: 'coupon', label: expect.stringContaining('满99减10'), amount: -1000 },
     ]);
@@ -137,6 +148,7 @@ describe('re-pricing', () => {
     const preview = await api(stack.baseUrl, 'POST', '/api/checkout/preview', b.auth, {
       items: [{ skuId: 'sku_longjing1', quantity: 2 }],
     });
+    expect(preview.body.coupons).toEqual([]);
     expect(preview.body.coupons.map((v: { couponId: string }) => v.couponId)).not.toContain(c);
   });
 });

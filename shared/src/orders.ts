@@ -101,6 +101,8 @@ export const OrderLine = z.object({
   unitPrice: Fen,
   quantity: z.number().int(),
   lineTotal: Fen,
+  /** The line's share of the order's discounts (member discount, coupon): a refund of it returns at most lineTotal − discount. */
+  discount: Fen,
 });
 
 export const Shipment = z.object({ carrier: z.string(), trackingNo: z.string(), shippedAt: z.string() });

@@ -33,4 +33,11 @@ export class OrderLineEntity {
 
   @Column({ name: 'line_total', type: 'int' })
   lineTotal!: number;
+
+  /**
+   * This line's share of the order's discounts (member discount and coupon), in fen, as the
+   * checkout pricing spread them: a refund of the line returns lineTotal − discount at most.
+   */
+  @Column({ type: 'int', default: 0 })
+  discount!: number;
 }

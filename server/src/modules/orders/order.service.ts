@@ -131,6 +131,8 @@ export interface OrderLineFacts {
   image: string;
   unitPrice: number;
   quantity: number;
+  /** The line's share of the order's discounts in fen (0 on lines written before coupons). */
+  discount?: number;
 }
 
 export interface ReviewableLine extends OrderLineFacts {
@@ -149,6 +151,7 @@ const lineFacts = (l: OrderLineEntity): OrderLineFacts => ({
   image: l.image,
   unitPrice: l.unitPrice,
   quantity: l.quantity,
+  discount: l.discount,
 });
 
 const facts = (o: OrderEntity): OrderFacts => ({
@@ -295,6 +298,7 @@ export class OrderService {
     const address = await findBuyerAddress(this.db.manager, buyerId, req.addressId);
     if (!address) throw new ValidationError([{ path: 'body.addressId', message: 'no such address' }]);
     const { lines, price } = await this.priceLines(this.db.manager, buyerId, req.items, req.coupon ?? 'best', now);
+    const lineDiscount = new Map(price.lines.map((l) => [l.skuId, l.memberDiscount + l.couponDiscount]));
 
     const order: OrderEntity = Object.assign(new OrderEntity(), {
       id: newId('order'),
@@ -357,6 +361,7 @@ export class OrderService {
             unitPrice: l.sku.price,
             quantity: l.quantity,
             lineTotal: l.sku.price * l.quantity,
+            discount: lineDiscount.get(l.skuId) ?? 0,
           })),
         );
         // Its subscriber schedules the close when the payment window ends.
@@ -759,7 +764,7 @@ export class OrderService {
       id: o.id,
       orderNo: o.orderNo,
       status: o.status,
-      lines: lines.map((l) => ({ ...lineFacts(l), lineTotal: l.lineTotal })),
+      lines: lines.map((l) => ({ ...lineFacts(l), lineTotal: l.lineTotal, discount: l.discount })),
       price: { itemsTotal: o.itemsTotal, adjustments: o.adjustments, shippingFee: o.shippingFee, payable: o.payable },
       coupon: o.couponId ? { couponId: o.couponId, discount: o.couponDiscount } : null,
       address: o.address,
