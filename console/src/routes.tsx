@@ -17,11 +17,12 @@ export interface ConsolePage {
   component: LazyExoticComponent<ComponentType>;
 }
 
-export type MenuGroup = 'data' | 'catalog' | 'orders' | 'settings';
+export type MenuGroup = 'data' | 'catalog' | 'orders' | 'money' | 'settings';
 export const menuGroups: Record<MenuGroup, { zh: string; en: string }> = {
   data: { zh: '数据', en: 'Data' },
   catalog: { zh: '商品', en: 'Catalog' },
   orders: { zh: '订单', en: 'Orders' },
+  money: { zh: '资金', en: 'Money' },
   settings: { zh: '设置', en: 'Settings' },
 };
 
@@ -72,10 +73,40 @@ export const consolePages: ConsolePage[] = [
     component: lazy(() => import('./pages/refunds/RefundQueuePage')),
   },
   {
+    path: 'reviews',
+    menu: { group: 'orders', zh: '评价管理', en: 'Reviews' },
+    access: { all: ['adminListReviews', 'replyToReview', 'hideReview', 'unhideReview'] },
+    component: lazy(() => import('./pages/reviews/ReviewsPage')),
+  },
+  {
+    path: 'money',
+    menu: { group: 'money', zh: '资金对账', en: 'Money' },
+    access: { all: ['adminReconciliation', 'adminNotificationLog'] },
+    component: lazy(() => import('./pages/money/MoneyPage')),
+  },
+  {
     path: 'settings',
     menu: { group: 'settings', zh: '店铺设置', en: 'Shop settings' },
     access: { all: ['getShopSettings', 'updateShopSettings'] },
     component: lazy(() => import('./pages/settings/ShopSettingsPage')),
+  },
+  {
+    path: 'credentials',
+    menu: { group: 'settings', zh: '凭证检查', en: 'Credentials' },
+    access: { all: ['checkCredentials'] },
+    component: lazy(() => import('./pages/settings/CredentialsPage')),
+  },
+  {
+    path: 'staff',
+    menu: { group: 'settings', zh: '员工', en: 'Staff' },
+    access: { all: ['listStaff', 'createStaff', 'updateStaff', 'resetStaffPassword', 'unlockStaff'] },
+    component: lazy(() => import('./pages/staff/StaffPage')),
+  },
+  {
+    // Reached from the staff member's name in the header (every role binds their own WeChat).
+    path: 'account',
+    access: { all: ['getWechatBinding', 'issueWechatBindingCode', 'unbindWechat'] },
+    component: lazy(() => import('./pages/account/AccountPage')),
   },
   {
     path: 'audit',

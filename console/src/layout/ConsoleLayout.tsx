@@ -64,6 +64,9 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
               <Avatar style={{ background: '#07c160' }}>{current.staff.displayName.slice(0, 1).toUpperCase()}</Avatar>
               <span>{current.staff.displayName}</span>
               <Tag>{roleLabel[current.staff.role]}</Tag>
+              <Button className="my-wechat" type="link" onClick={() => navigate('/account')}>
+                我的微信 My WeChat
+              </Button>
               <Button className="sign-out" onClick={() => session.clear('signed-out')}>
                 退出登录 Sign out
               </Button>

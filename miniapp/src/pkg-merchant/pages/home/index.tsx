@@ -65,7 +65,7 @@ export default function MerchantHomePage() {
     ? [
         { label: '今日成交', en: 'Sales', value: formatFen(k.paidAmount), key: 'sales' },
         { label: '付款订单', en: 'Paid orders', value: String(k.paidOrders), key: 'orders' },
-        { label: '下单买家', en: 'Buyers', value: String(k.buyers), key: 'buyers' },
+        { label: '付款买家', en: 'Paying buyers', value: String(k.buyers), key: 'buyers' },
         { label: '退款', en: 'Refunds', value: formatFen(k.refundAmount), key: 'refunds' },
       ]
     : [];

@@ -1,0 +1,200 @@
+/**
+ * End to end (acceptance 8): a clerk gets a one-time code, the sandbox plays their phone
+ * scanning the console's QR code, the H5 mini-program binds that WeChat, "me" shows
+ * 商家后台 Merchant, and the clerk ships a paid order with carrier and tracking number from the
+ * merchant pages; a refund request shows without answer buttons (only the owner answers). A
+ * different buyer's "me" never shows the entry and the merchant home says it is not bound.
+ * At 375 × 812; screenshots merchant-*.png in test-results/e2e/.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { LoginService } from '../server/src/modules/auth/login.service';
+import { SessionService } from '../server/src/modules/auth/session.service';
+import { OrderEntity } from '../server/src/modules/orders/order.entity';
+import type { TestStack } from '../server/test/support/harness';
+import { api, makeBuyer, type TestBuyer } from '../server/test/support/people';
+import { screenshot } from './browser';
+import { defaultH5Dir, startStorefront, type StorefrontStack } from './storefront-stack';
+
+const h5Dir = process.env.E2E_H5_DIR ?? defaultH5Dir;
+// E2E_CONSOLE_DIR: a console build made elsewhere; the API serves console/dist by default.
+if (process.env.E2E_CONSOLE_DIR) process.env.CONSOLE_DIR = process.env.E2E_CONSOLE_DIR;
+const PASSWORD = 'counter password 1';
+const CLERK_PHONE = 'oH5clerkphone0001';
+const OTHER_PHONE = 'oH5plainbuyer0001';
+
+let storefront: StorefrontStack;
+let stack: TestStack;
+let browser: Browser;
+let customer: TestBuyer;
+
+beforeAll(async () => {
+  storefront = await startStorefront(h5Dir);
+  ({ stack, browser } = storefront);
+  customer = await makeBuyer(stack.db, 'customer');
+}, 60_000);
+afterAll(async () => storefront?.close());
+
+/** A phone whose simulated WeChat user is `openid`, recording page errors and API calls. */
+async function phone(openid: string) {
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 812 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+  });
+  await context.addInitScript((id) => localStorage.setItem('chatmall.h5.openid', JSON.stringify({ data: id })), openid);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  const calls: string[] = [];
+  page.on('request', (req) => {
+    if (req.url().includes('/api/')) calls.push(`${req.method()} ${new URL(req.url()).pathname}`);
+  });
+  return { page, errors, calls };
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(600);
+  await screenshot(page, name);
+}
+
+const field = (page: Page, cls: string) => page.locator(`.${cls} input, input.${cls}`).first();
+const open = (page: Page, route: string) => page.goto(`${stack.baseUrl}/#/${route.replace(/^\//, '')}`);
+
+let n = 0;
+/** A paid order of the customer's (placed through the API, paid as WeChat Pay's notification would). */
+async function paidOrder(): Promise<{ id: string; orderNo: string }> {
+  const placed = await api(stack.baseUrl, 'POST', '/api/orders', customer.auth, {
+    clientKey: `e2e-merchant-${++n}-${Date.now()}`,
+    items: [{ skuId: 'sku_maofeng1', quantity: 1 }],
+    addressId: customer.addressId,
+  });
+  expect(placed.status).toBe(200);
+  const paid = await stack.app.services.orders.markPaid({}, placed.body.orderNo, placed.body.price.payable, new Date());
+  expect(paid).toEqual({ ok: true });
+  return placed.body;
+}
+
+it('a clerk binds their WeChat from the console code, sees 商家后台 in "me", and ships a paid order with carrier and tracking number', async () => {
+  const toShip = await paidOrder();
+  const refunded = await paidOrder();
+  const request = await api(stack.baseUrl, 'POST', `/api/orders/${refunded.id}/refunds`, customer.auth, {
+    amount: 100,
+    reasonCode: 'OTHER',
+    reason: '少了一包',
+  });
+  expect(request.status).toBe(200);
+
+  // The clerk signs in to the console and opens 我的微信 My WeChat from the header.
+  const logins = new LoginService(stack.db, new SessionService(stack.db), {
+    exchange: () => Promise.reject(new Error('unused')),
+  });
+  await logins.createStaff({ username: 'counter', displayName: '小李', role: 'clerk', password: PASSWORD });
+  const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const consolePage = await desk.newPage();
+  await consolePage.goto(`${stack.baseUrl}/console/`);
+  await consolePage.locator('#username').fill('counter');
+  await consolePage.locator('#password').fill(PASSWORD);
+  await consolePage.getByRole('button', { name: '登录 Sign in' }).click();
+  await consolePage.locator('.my-wechat').click();
+  await consolePage.locator('.wechat-binding__unbound').waitFor({ timeout: 15_000 });
+  await consolePage.locator('.wechat-binding__issue').click();
+  const qr = consolePage.locator('.wechat-binding__code');
+  await qr.waitFor();
+  const code = ((await consolePage.locator('.wechat-binding__digits').textContent()) ?? '').replace(/\D/g, '');
+  expect(code).toMatch(/^\d{8}$/);
+  const qrContent = await qr.getAttribute('data-qr');
+  expect(qrContent).toBe(`pkg-merchant/pages/bind/index?code=${code}`);
+  await expect(consolePage.locator('.wechat-binding__countdown').textContent()).resolves.toMatch(
+    /^(10:00|9:5\d) 后失效/,
+  );
+  await consolePage.waitForTimeout(400);
+  await screenshot(consolePage, 'merchant-console-code');
+
+  // The sandbox plays the clerk's phone scanning the QR code: the bind page it opens.
+  const scanned = await fetch(`${storefront.sandbox.url}/sandbox/mp/users/${CLERK_PHONE}/scan`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ content: qrContent }),
+  });
+  const scan = (await scanned.json()) as { opens: string };
+  expect(scan.opens).toBe(`/pkg-merchant/pages/bind/index?code=${code}`);
+
+  const { page, errors, calls } = await phone(CLERK_PHONE);
+  await open(page, scan.opens);
+  await page.locator('.merchant-bind__submit').waitFor({ timeout: 30_000 });
+  await expect(field(page, 'merchant-bind__code').inputValue()).resolves.toBe(code);
+  await shot(page, 'merchant-bind');
+  await page.locator('.merchant-bind__submit').click();
+  await page.locator('.merchant-today').waitFor({ timeout: 15_000 });
+  await expect(page.locator('.merchant-head__title').first().textContent()).resolves.toBe('小李');
+  // The console card turns to bound by itself.
+  await consolePage.locator('.wechat-binding__bound').waitFor({ timeout: 15_000 });
+  expect(await consolePage.locator('.wechat-binding__code').count()).toBe(0);
+  await screenshot(consolePage, 'merchant-console-bound');
+  // A clerk sees what needs doing: orders to ship and refund requests.
+  await page.locator('.merchant-link--merchantShipQueue').waitFor();
+  await page.locator('.merchant-link--merchantRefundRequests').waitFor();
+  await shot(page, 'merchant-home');
+
+  // The "me" tab now carries the entry.
+  await open(page, 'pages/me/index');
+  const entry = page.locator('.me-link--merchant');
+  await entry.waitFor({ timeout: 15_000 });
+  await expect(entry.textContent()).resolves.toContain('商家后台 Merchant');
+  await shot(page, 'merchant-me-entry');
+
+  // Orders to ship: the paid order, shipped with the default carrier and a typed tracking number.
+  await entry.click();
+  await page.locator('.merchant-link--merchantShipQueue').click();
+  const card = page.locator(`#order-${toShip.id}`);
+  await card.waitFor({ timeout: 15_000 });
+  await expect(card.textContent()).resolves.toContain(toShip.orderNo);
+  await card.locator('.merchant-order__ship').click();
+  const tracking = field(page, 'merchant-ship-form__tracking');
+  await tracking.fill('no');
+  const shipCalls = () => calls.filter((c) => c.endsWith(`/api/merchant/orders/${toShip.id}/ship`)).length;
+  await card.locator('.merchant-ship-form__submit').click();
+  await card.locator('.merchant-field__error').waitFor();
+  expect(shipCalls()).toBe(0); // refused on the phone, nothing sent
+  await tracking.fill('SF1234567890');
+  await expect(card.locator('.merchant-ship-form__carrier').textContent()).resolves.toContain('顺丰速运');
+  await shot(page, 'merchant-ship-form');
+  await card.locator('.merchant-ship-form__submit').click();
+  await card.waitFor({ state: 'detached', timeout: 15_000 });
+  expect(shipCalls()).toBe(1);
+  const shipped = await stack.db.getRepository(OrderEntity).findOneByOrFail({ id: toShip.id });
+  expect([shipped.status, shipped.carrier, shipped.trackingNo]).toEqual(['SHIPPED', '顺丰速运', 'SF1234567890']);
+  await shot(page, 'merchant-ship-after');
+
+  // Refund requests: listed, but a clerk is told the owner answers (no buttons).
+  await open(page, 'pkg-merchant/pages/refunds/index');
+  const refundCard = page.locator(`#refund-${request.body.id}`);
+  await refundCard.waitFor({ timeout: 15_000 });
+  await expect(refundCard.locator('.merchant-refund__owner').textContent()).resolves.toContain('需店主处理');
+  expect(await refundCard.locator('.merchant-refund__approve').count()).toBe(0);
+  await shot(page, 'merchant-refunds');
+
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it('a buyer whose WeChat is not bound never sees the merchant entry, and the merchant home says so', async () => {
+  const { page, errors } = await phone(OTHER_PHONE);
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/merchant/me'), { timeout: 30_000 });
+  await open(page, 'pages/me/index');
+  expect((await answered).status()).toBe(200);
+  await page.locator('.me-links').waitFor();
+  await page.waitForTimeout(300);
+  expect(await page.locator('.me-link--merchant').count()).toBe(0);
+  await shot(page, 'merchant-me-unbound');
+
+  await open(page, 'pkg-merchant/pages/home/index');
+  await page.locator('.merchant-home--unbound').waitFor({ timeout: 15_000 });
+  await shot(page, 'merchant-unbound');
+  // And the API refuses it anything merchant.
+  const buyer = await page.evaluate(() => localStorage.getItem('chatmall.session'));
+  const token = (JSON.parse(buyer ?? '{}') as { data?: { accessToken?: string } }).data?.accessToken;
+  expect(token).toBeTruthy();
+  const refused = await api(stack.baseUrl, 'GET', '/api/merchant/orders/to-ship', { authorization: `Bearer ${token}` });
+  expect(refused.status).toBe(403);
+  expect(errors).toEqual([]);
+}, 120_000);
