@@ -52,6 +52,26 @@ const claim = (b: TestBuyer, templateId: string, requestKey = newId('coupon').sl
 
 const template = (id: string) => stack.db.getRepository(CouponTemplateEntity).findOneByOrFail({ id });
 
+describe('demo seed', () => {
+  it('the demo seed publishes three claimable coupons into the demo shop once; seeding again keeps a marketer’s change', async () => {
+    await seedDemoCoupons(stack.db);
+    await api(stack.baseUrl, 'PATCH', '/api/admin/coupon-templates/cpt_demo_full99', owner.auth, {
+      title: '满99减10元',
+    });
+    await seedDemoCoupons(stack.db);
+    const b = await makeBuyer(stack.db, 'demo');
+    const centre = await api(stack.baseUrl, 'GET', '/api/coupon-centre', b.auth);
+    const demo = centre.body.items.filter((i: { templateId: string }) => i.templateId.startsWith('cpt_demo_'));
+    expect(demo.map((i: { title: string; benefitText: string }) => [i.title, i.benefitText]).sort()).toEqual([
+      ['新客无门槛减5', '无门槛减5 (¥5 off)'],
+      ['满99减10元', '满99减10 (¥10 off ¥99+)'],
+      ['绿茶9折', '9折 最高减30 (10% off, up to ¥30)'],
+    ]);
+    const claimed = await claim(b, 'cpt_demo_green90');
+    expect(claimed.status).toBe(200);
+  });
+});
+
 describe('templates', () => {
   it('a marketer creates a draft, edits, publishes and stops it; each step audited; a clerk may not', async () => {
     const res = await api(stack.baseUrl, 'POST', '/api/admin/coupon-templates', marketer.auth, design());
@@ -299,23 +319,5 @@ describe('buyer side', () => {
     } while (cursor);
     expect(seen).toHaveLength(7);
     expect(new Set(seen).size).toBe(7);
-  });
-
-  it('the demo seed publishes three claimable coupons, once, and seeding again keeps a marketer’s change', async () => {
-    await seedDemoCoupons(stack.db);
-    await api(stack.baseUrl, 'PATCH', '/api/admin/coupon-templates/cpt_demo_full99', owner.auth, {
-      title: '满99减10元',
-    });
-    await seedDemoCoupons(stack.db);
-    const b = await makeBuyer(stack.db, 'demo');
-    const centre = await api(stack.baseUrl, 'GET', '/api/coupon-centre', b.auth);
-    const demo = centre.body.items.filter((i: { templateId: string }) => i.templateId.startsWith('cpt_demo_'));
-    expect(demo.map((i: { title: string; benefitText: string }) => [i.title, i.benefitText]).sort()).toEqual([
-      ['新客无门槛减5', '无门槛减5 (¥5 off)'],
-      ['满99减10元', '满99减10 (¥10 off ¥99+)'],
-      ['绿茶9折', '9折 最高减30 (10% off, up to ¥30)'],
-    ]);
-    const claimed = await claim(b, 'cpt_demo_green90');
-    expect(claimed.status).toBe(200);
   });
 });

@@ -5,6 +5,7 @@
  */
 import type { CouponBenefit, CouponScope } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
+import { findProduct } from '../../catalog/sku-lookup';
 import { CouponTemplateEntity } from '../coupon-template.entity';
 
 const demo: {
@@ -45,7 +46,13 @@ const demo: {
   },
 ];
 
+/**
+ * Only into the demo shop (its Longjing is on the shelf) before any coupon exists: a
+ * merchant's own shop, or one whose marketer has started on coupons, gets nothing.
+ */
 export async function seedDemoCoupons(db: DataSource, now = new Date()): Promise<void> {
+  if (!(await findProduct(db.manager, 'prod_longjing'))) return;
+  if ((await db.getRepository(CouponTemplateEntity).count()) > 0) return;
   await db
     .getRepository(CouponTemplateEntity)
     .createQueryBuilder()
