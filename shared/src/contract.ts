@@ -66,6 +66,7 @@ import {
   CheckoutPreviewRequest,
   CreateOrderRequest,
   Order,
+  OrderExportQuery,
   OrderListQuery,
   OrderPage,
   Refund,
@@ -148,7 +149,21 @@ export interface Endpoint<
   query: Q;
   body: B;
   response: R;
+  /**
+   * Set when the answer is a file rather than JSON (a CSV export): the server streams it with
+   * this content type as an attachment, and a client receives it as text (`response`).
+   */
+  download?: Download;
 }
+
+/** A file answer: its content type and the extension of the name it is saved under. */
+export interface Download {
+  contentType: string;
+  extension: string;
+}
+
+/** True for endpoints whose answer is a streamed file (`download` set). */
+export type IsDownload<E> = E extends { download: Download } ? true : false;
 
 const Empty = z.object({});
 
@@ -158,6 +173,7 @@ function endpoint<
   B extends z.ZodType = typeof Empty,
   R extends z.ZodType = z.ZodType,
   A extends Access = typeof access.public,
+  D extends Download | undefined = undefined,
 >(e: {
   method: HttpMethod;
   path: string;
@@ -167,14 +183,16 @@ function endpoint<
   query?: Q;
   body?: B;
   response: R;
-}): Endpoint<P, Q, B, R, A> {
+  download?: D;
+}): Endpoint<P, Q, B, R, A> & { download: D } {
   return {
     access: access.public,
     params: Empty as unknown as P,
     query: Empty as unknown as Q,
     body: Empty as unknown as B,
+    download: undefined,
     ...e,
-  } as Endpoint<P, Q, B, R, A>;
+  } as Endpoint<P, Q, B, R, A> & { download: D };
 }
 
 export const contract = {
@@ -532,6 +550,16 @@ export const contract = {
     access: access.staff('owner', 'clerk'),
     query: OrderListQuery,
     response: OrderPage,
+  }),
+  exportOrders: endpoint({
+    method: 'GET',
+    path: '/api/admin/orders/export.csv',
+    summary:
+      'The orders adminListOrders lists with the same filters, as a CSV file (UTF-8 with BOM, China time, yuan), streamed; audited',
+    access: access.staff('owner', 'clerk'),
+    query: OrderExportQuery,
+    response: z.string(),
+    download: { contentType: 'text/csv; charset=utf-8', extension: 'csv' },
   }),
   adminGetOrder: endpoint({
     method: 'GET',
@@ -922,7 +950,7 @@ export const contract = {
     response: CredentialCheckResult,
   }),
 
-  // A staff member's WeChat identity (docs/decisions/0023-staff-wechat-binding.md): the
+  // A staff member's WeChat identity (docs/decisions/0026-staff-wechat-binding.md): the
   // console issues a one-time code, the mini-program's merchant bind page consumes it.
   getWechatBinding: endpoint({
     method: 'GET',
