@@ -5,7 +5,9 @@
  * live in the URL, so a link shares the view.
  */
 import { chinaDate, formatChinaTime, formatFen } from '@chatmall/shared';
-import { Alert, Button, Card, Col, Input, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Col, DatePicker, Row, Space, Statistic, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import { Link, useSearchParams } from 'react-router';
 import { useApiQuery, type Res } from '../../api/hooks';
 import { FilterTags } from '../../components/filter-tags';
@@ -20,6 +22,7 @@ import {
 } from './money-labels';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+dayjs.locale('zh-cn'); // the date picker's weekdays and months, as antd's zh_CN locale expects
 
 /** `2026-11-30` ± days, on the calendar (no time zone involved). */
 function shiftDate(date: string, days: number): string {
@@ -50,14 +53,15 @@ export default function MoneyPage() {
         extra={
           <Space className="money-date">
             <Button onClick={() => set('date', shiftDate(date, -1))}>‹ 前一天 Previous day</Button>
-            <Input
-              type="date"
+            <DatePicker
               aria-label="对账日期 Date"
               className="money-date-input"
-              value={date}
-              max={today}
-              onChange={(e) => DATE.test(e.target.value) && set('date', e.target.value)}
-              style={{ width: 160 }}
+              allowClear={false}
+              value={dayjs(date)}
+              format="YYYY-MM-DD"
+              disabledDate={(d) => d.format('YYYY-MM-DD') > today}
+              onChange={(d) => d && set('date', d.format('YYYY-MM-DD'))}
+              style={{ width: 150 }}
             />
             <Button disabled={date >= today} onClick={() => set('date', shiftDate(date, 1))}>
               后一天 Next day ›

@@ -214,6 +214,7 @@ export default function ReviewsPage() {
                         </Button>
                         {r.hidden ? (
                           <Button
+                            key="show"
                             size="small"
                             className="unhide-review"
                             loading={unhide.isPending && unhide.variables?.params.id === r.id}
@@ -230,7 +231,7 @@ export default function ReviewsPage() {
                             显示 Show
                           </Button>
                         ) : (
-                          <Button size="small" danger className="hide-review" onClick={() => setHiding(r)}>
+                          <Button key="hide" size="small" danger className="hide-review" onClick={() => setHiding(r)}>
                             隐藏 Hide
                           </Button>
                         )}

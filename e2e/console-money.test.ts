@@ -1,0 +1,268 @@
+/**
+ * End to end in Chromium at 1440 × 900 against the console build served by the API (build
+ * it first: npm run build -w @chatmall/console), with the sandbox playing WeChat and WeChat
+ * Pay. The owner:
+ *
+ * 1. reads today's reconciliation with a paid order, a refunded one and a payment whose
+ *    notification was lost (listed as a difference, its link opens the order), and the Pay
+ *    notification log filtered by outcome;
+ * 2. lists reviews with photos, previews a photo, replies, edits the reply, hides the review
+ *    with a reason (the product page no longer shows it) and shows it again;
+ * 3. runs the credential check (every credential OK against the sandbox);
+ * 4. exports the paid orders as CSV from the orders list (BOM, the orders the list shows).
+ *
+ * Screenshots: test-results/e2e/console-money.png, console-reviews.png, console-credentials.png.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { LoginService } from '../server/src/modules/auth/login.service';
+import { SessionService } from '../server/src/modules/auth/session.service';
+import { OrderEntity } from '../server/src/modules/orders/order.entity';
+import { RefundEntity } from '../server/src/modules/payments/refund.entity';
+import { getJson } from '../server/test/support/harness';
+import { api, makeStaff } from '../server/test/support/people';
+import { startPayStack, waitFor, type PayStack } from '../server/test/support/pay-stack';
+import { launchBrowser, screenshot } from './browser';
+
+jest.setTimeout(120_000);
+const consoleDir = path.resolve(__dirname, '../console/dist');
+const PASSWORD = 'correct horse battery';
+
+let p: PayStack;
+let browser: Browser;
+let owner: { auth: { authorization: string } };
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(consoleDir, 'index.html')))
+    throw new Error('build the console first (npm run build -w @chatmall/console)');
+  p = await startPayStack();
+  const logins = new LoginService(p.stack.db, new SessionService(p.stack.db), {
+    exchange: async () => Promise.reject(new Error('not used')),
+  });
+  await logins.createStaff({ username: 'boss', displayName: '王老板', role: 'owner', password: PASSWORD });
+  owner = await makeStaff(p.stack.db, 'owner');
+  browser = await launchBrowser();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await p?.close();
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+  pageErrors.length = 0;
+});
+
+async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await page.goto(`${p.stack.baseUrl}/console/sign-in`);
+  await page.locator('#username').fill('boss');
+  await page.locator('#password').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录 Sign in' }).click();
+  await page.locator('.console-staff').getByText('王老板').waitFor();
+  return { context, page };
+}
+
+let n = 0;
+async function placeAndPay(skuId: string, quantity = 1) {
+  const placed = await api(p.apiUrl, 'POST', '/api/orders', p.buyer.auth, {
+    clientKey: `e2e-money-${++n}-${Date.now()}`,
+    items: [{ skuId, quantity }],
+    addressId: p.buyer.addressId,
+  });
+  expect(placed.status).toBe(200);
+  const pay = await api(p.apiUrl, 'POST', `/api/orders/${placed.body.id}/pay`, p.buyer.auth);
+  await p.sandboxCall('POST', `/sandbox/pay/prepay/${pay.body.prepayId}/pay`);
+  return placed.body as { id: string; orderNo: string; lines: { id: string; productId: string }[] };
+}
+const orderRow = (id: string) => p.stack.db.getRepository(OrderEntity).findOneByOrFail({ id });
+async function paidOrder(skuId: string, quantity = 1) {
+  const o = await placeAndPay(skuId, quantity);
+  await waitFor(
+    () => orderRow(o.id),
+    (r) => r.status === 'PAID',
+  );
+  return o;
+}
+
+it('money: today’s reconciliation with a refund and a lost notification, and the notification log', async () => {
+  const paid = await paidOrder('sku_longjing1', 2);
+  const refunded = await paidOrder('sku_jinjunmei1', 1);
+  const asked = await api(p.apiUrl, 'POST', `/api/orders/${refunded.id}/refunds`, p.buyer.auth, {
+    amount: 8800,
+    reason: '不想要了',
+  });
+  expect(asked.status).toBe(200);
+  expect(
+    (await api(p.apiUrl, 'POST', `/api/admin/refunds/${asked.body.id}/approve`, owner.auth, { restock: [] })).status,
+  ).toBe(200);
+  await waitFor(
+    () => p.stack.db.getRepository(RefundEntity).findOneByOrFail({ id: asked.body.id }),
+    (r) => r.status === 'SUCCESS',
+  );
+  // WeChat takes this payment, but its notification never reaches us.
+  await p.sandboxCall('POST', '/sandbox/pay/settings', { dropNextNotifications: 1 });
+  const lost = await placeAndPay('sku_mixednuts1');
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await orderRow(lost.id)).status).toBe('PENDING_PAYMENT');
+
+  const { context, page } = await signedIn();
+  await page.locator('.console-menu').getByText('资金对账').click();
+  await page.waitForURL(/\/console\/money$/);
+  const totals = page.locator('.reconciliation-totals');
+  await totals.waitFor();
+  await expect(totals.textContent()).resolves.toContain('¥88.00');
+  await page.locator('.reconciliation-differences').waitFor();
+  const mismatch = page.locator('.mismatch-table tbody tr');
+  await expect(mismatch.count()).resolves.toBe(1);
+  await expect(mismatch.first().textContent()).resolves.toMatch(/待支付 Open.*成功 Success/);
+
+  // The notification log: every applied one, then only the refused (none here).
+  const log = page.locator('.notification-table');
+  await log.waitFor();
+  await expect(log.textContent()).resolves.toContain(paid.orderNo);
+  await page.locator('.notification-outcome-filter').getByText('退款成功 Refund succeeded').click();
+  await page.waitForURL(/outcome=REFUND_SUCCESS/);
+  await page.locator('.notification-table').getByText('REFUND.SUCCESS').first().waitFor();
+  await page.locator('.notification-outcome-filter').getByText('已拒收 Refused').click();
+  await page.locator('.notification-log .state-empty').waitFor();
+  await page.locator('.notification-outcome-filter').getByText('全部 All').click();
+  await page.locator('.notification-table').waitFor();
+  await page.mouse.move(700, 880);
+  await page.waitForTimeout(300);
+  await screenshot(page, 'console-money');
+
+  // A day without business says both sides agree; the difference's link opens its order.
+  await page.getByRole('button', { name: '‹ 前一天 Previous day' }).click();
+  await page.locator('.reconciliation-ok').waitFor();
+  await page.getByRole('button', { name: '今天 Today' }).click();
+  await page.locator('.mismatch-order-link', { hasText: lost.orderNo }).click();
+  await page.waitForURL(new RegExp(`/console/orders/${lost.id}$`));
+  await page.getByText(lost.orderNo).first().waitFor();
+  await context.close();
+});
+
+/** A real PNG (a tea-coloured tile with a number), drawn by the browser, uploaded as the buyer's photo. */
+async function buyerPhoto(label: string, colour: string): Promise<string> {
+  const page = await browser.newPage({ viewport: { width: 240, height: 240 } });
+  await page.setContent(
+    `<body style="margin:0"><div style="width:240px;height:240px;background:${colour};color:#fff;font:bold 64px sans-serif;display:flex;align-items:center;justify-content:center">${label}</div></body>`,
+  );
+  const png = await page.screenshot({ type: 'png' });
+  await page.close();
+  const res = await getJson(`${p.apiUrl}/api/media`, {
+    method: 'POST',
+    headers: { ...p.buyer.auth, 'content-type': 'image/png' },
+    body: png,
+  });
+  expect(res.status).toBe(200);
+  return res.body.url as string;
+}
+
+it('reviews: photos previewed, a reply written and edited, hidden with a reason and shown again', async () => {
+  const o = await paidOrder('sku_dianhong1');
+  expect(
+    (
+      await api(p.apiUrl, 'POST', `/api/admin/orders/${o.id}/ship`, owner.auth, {
+        carrier: '顺丰',
+        trackingNo: 'SF1234567890',
+      })
+    ).status,
+  ).toBe(200);
+  expect((await api(p.apiUrl, 'POST', `/api/orders/${o.id}/confirm-receipt`, p.buyer.auth)).status).toBe(200);
+  const photos = [await buyerPhoto('茶 1', '#8b5a2b'), await buyerPhoto('茶 2', '#3f7d4e')];
+  const written = await api(p.apiUrl, 'POST', '/api/reviews', p.buyer.auth, {
+    orderLineId: o.lines[0].id,
+    rating: 4,
+    content: '汤色红亮，香气不错，包装也很用心。',
+    photos,
+    displayName: '爱喝茶的小王',
+  });
+  expect(written.status).toBe(200);
+  const productId = o.lines[0].productId;
+  const visible = async () =>
+    (await api(p.apiUrl, 'GET', `/api/products/${productId}/reviews`)).body.items.map((r: { id: string }) => r.id);
+
+  const { context, page } = await signedIn();
+  await page.locator('.console-menu').getByText('评价管理').click();
+  await page.locator('.review-photos-filter').getByText('有图 With photos').click();
+  await page.waitForURL(/photos=1/);
+  const row = page.locator('.review-row', { hasText: '汤色红亮' });
+  await row.waitFor();
+  await expect(row.locator('.review-photos img').count()).resolves.toBe(2);
+  await row.locator('.review-photos .ant-image').first().click(); // the hover mask opens the preview
+  await page.locator('.ant-image-preview-img').waitFor();
+  await page.keyboard.press('Escape');
+  await page.locator('.ant-image-preview-img').waitFor({ state: 'hidden' });
+
+  await row.locator('.reply-review').click();
+  await page.locator('textarea#reply').fill('感谢支持！Thank you!');
+  await page.locator('.confirm-reply').click();
+  await row.locator('.review-reply', { hasText: '感谢支持！Thank you!' }).waitFor();
+  await row.getByRole('button', { name: '修改回复 Edit reply' }).click();
+  await expect(page.locator('textarea#reply').inputValue()).resolves.toBe('感谢支持！Thank you!');
+  await page.locator('textarea#reply').fill('感谢支持，欢迎再来！Thanks, come again!');
+  await page.locator('.confirm-reply').click();
+  await row.locator('.review-reply', { hasText: '欢迎再来' }).waitFor();
+  expect((await api(p.apiUrl, 'GET', `/api/products/${productId}/reviews`)).body.items[0].reply).toBe(
+    '感谢支持，欢迎再来！Thanks, come again!',
+  );
+
+  await row.locator('.hide-review').click();
+  await page.locator('input#reason').fill('测试隐藏 Test hide');
+  await page.locator('.confirm-hide').click();
+  await row.getByText('已隐藏 Hidden').waitFor();
+  expect(await visible()).not.toContain(written.body.id);
+  await page.mouse.move(700, 880);
+  await page.waitForFunction(() => !document.querySelector('.ant-message-notice'), undefined, { timeout: 10_000 });
+  await screenshot(page, 'console-reviews');
+
+  await row.locator('.unhide-review').click();
+  await row.getByText('展示中 Shown').waitFor();
+  expect(await visible()).toContain(written.body.id);
+  await context.close();
+});
+
+it('credential check: every credential OK against the sandbox', async () => {
+  const { context, page } = await signedIn();
+  await page.locator('.console-menu').getByText('凭证检查').click();
+  await page.waitForURL(/\/console\/credentials$/);
+  await page.getByText('尚未检查').waitFor();
+  await page.locator('.run-credential-check').click();
+  await page.locator('.credential-summary', { hasText: '全部凭证正常' }).waitFor();
+  await expect(page.locator('.credential-results .credential-ok').count()).resolves.toBe(5);
+  await page.locator('.credential-officialAccount', { hasText: p.stack.config.wechat.oa.appId }).waitFor();
+  await expect(page.locator('.credential-results').textContent()).resolves.not.toContain(
+    p.stack.config.wechat.oa.secret,
+  );
+  await page.mouse.move(700, 880);
+  await screenshot(page, 'console-credentials');
+  await context.close();
+});
+
+it('export: 导出 CSV on the orders list downloads the filtered orders with a BOM', async () => {
+  const { context, page } = await signedIn();
+  await page.locator('.console-menu').getByText('订单管理').click();
+  await page.locator('.order-status-filter').getByText('待发货 Paid').click();
+  await page.waitForURL(/status=PAID/);
+  await page.locator('.orders-table').waitFor();
+  const listed = await page.locator('.orders-table .order-link').allTextContents();
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator('.export-orders').click()]);
+  expect(file.suggestedFilename()).toMatch(/^orders-PAID-\d{4}-\d{2}-\d{2}\.csv$/);
+  const bytes = fs.readFileSync((await file.path())!);
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  const text = bytes.toString('utf8');
+  expect(text.split('\n')[0]).toContain('订单号 Order no.');
+  for (const orderNo of listed) expect(text).toContain(orderNo);
+  await page.getByText('已导出').waitFor();
+  await context.close();
+});
