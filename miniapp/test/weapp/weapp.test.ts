@@ -2,7 +2,7 @@
  * `npm test` boots the weapp bundle, not only the H5 one: the bundle scripts/test.mjs built
  * (a release build with CHATMALL_API_BASE=https://shop.example.com/) runs in
  * miniprogram-simulate — WeChat's own wcc/wcsc compilers and its component framework — and
- * renders home, product and cart with data from the real API; wx.request is answered by the
+ * renders home, product and cart with data from the real API (and the merchant subpackage for a bound WeChat); wx.request is answered by the
  * API only for the request domain the bundle was built for, wx.login by the sandbox.
  * Decision: docs/decisions/0019-weapp-bundle-in-miniprogram-simulate.md.
  */
@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startStack, testConfig, type TestStack } from '../../../server/test/support/harness';
 import { startSandbox, type RunningSandbox } from '../../../server/test/support/sandbox';
+import { api, makeStaff } from '../../../server/test/support/people';
 import { WeappSimulator } from './simulator';
 
 const root = path.resolve(__dirname, '../../dist/weapp');
@@ -144,6 +145,47 @@ describe('the weapp bundle in miniprogram-simulate', () => {
     cart.show();
     await cart.waitForText('明前西湖龙井');
     cart.close();
+  }, 30_000);
+
+  it('opens the merchant subpackage: "me" shows 商家后台 only once this WeChat is bound to a staff member', async () => {
+    const until = async (ok: () => boolean) => {
+      const deadline = Date.now() + 10_000;
+      while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    };
+    const asked = () => sim.requests.filter((r) => r.url.endsWith('/api/merchant/me')).length;
+    const before = asked();
+    const me = sim.open('pages/me/index');
+    await me.waitForText('收货地址');
+    await until(() => asked() > before);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(me.text()).not.toContain('商家后台');
+    me.close();
+
+    // The bind page (a subpackage page) renders with the console's code in its query.
+    const clerk = await makeStaff(stack.db, 'clerk');
+    const issued = await api(stack.baseUrl, 'POST', '/api/admin/me/wechat-binding', clerk.auth);
+    const bind = sim.open('pkg-merchant/pages/bind/index', { code: issued.body.code });
+    await bind.waitForText('绑定码 Code');
+    bind.close();
+    // This WeChat binds (as the page's button does), then the merchant home and the entry show.
+    const session = sim.storage.get('chatmall.session') as { accessToken: string };
+    const bound = await api(
+      stack.baseUrl,
+      'POST',
+      '/api/merchant/binding',
+      {
+        authorization: `Bearer ${session.accessToken}`,
+      },
+      { code: issued.body.code },
+    );
+    expect(bound.body.bound).toBe(true);
+    const home = sim.open('pkg-merchant/pages/home/index');
+    await home.waitForText('今日数据 Today');
+    expect(home.text()).toContain('待发货订单');
+    home.close();
+    const again = sim.open('pages/me/index');
+    await again.waitForText('商家后台 Merchant');
+    again.close();
   }, 30_000);
 
   it('sent every request to the built request domain, which the API answered', () => {
