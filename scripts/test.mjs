@@ -62,10 +62,12 @@ async function main() {
   const t0 = Date.now();
   if ((await ensureDependencies()) !== 0) record('npm ci', false);
 
-  log('services: private MariaDB and Redis');
-  const wasRunning = /running/.test(runSync('bash', ['scripts/services.sh', 'status']).stdout ?? '');
-  const up = await run('bash', ['scripts/services.sh', 'up']);
-  record('services up (MariaDB, Redis)', up === 0);
+  log('services: private MariaDB, Redis and a three-node Redis Cluster (the red-envelope scripts)');
+  const status = runSync('bash', ['scripts/services.sh', 'status']).stdout ?? '';
+  const wasRunning = /^(mariadb|redis): running/m.test(status);
+  const clusterWasRunning = /^cluster: running/m.test(status);
+  const up = await run('bash', ['scripts/services.sh', 'up', 'mariadb', 'redis', 'cluster']);
+  record('services up (MariaDB, Redis, Redis Cluster)', up === 0);
   const browserOk = (await run('bash', ['scripts/ensure-packages.sh', 'chromium', 'fonts-wqy-microhei'])) === 0;
   record('browser installed (chromium, fonts-wqy-microhei)', browserOk);
 
@@ -128,7 +130,9 @@ async function main() {
   // Leave the machine as we found it: stop the servers this run started (keep them with
   // CHATMALL_KEEP_SERVICES=1 to save a second on the next run).
   if (up === 0 && !wasRunning && !process.env.CHATMALL_KEEP_SERVICES)
-    await run('bash', ['scripts/services.sh', 'down']);
+    await run('bash', ['scripts/services.sh', 'down', 'mariadb', 'redis']);
+  if (up === 0 && !clusterWasRunning && !process.env.CHATMALL_KEEP_SERVICES)
+    await run('bash', ['scripts/services.sh', 'down', 'cluster']);
 
   log(`finished in ${Math.round((Date.now() - t0) / 1000)} s; screenshots in test-results/e2e/`);
   if (failures.length) {

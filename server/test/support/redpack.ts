@@ -3,7 +3,7 @@
  * the API and worker entries as child processes (`src/main/api.ts`, `src/main/worker.ts`),
  * and a burst of grabs spread over several API processes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { newId, type CreateRedEnvelopePackRequest } from '@chatmall/shared';
@@ -15,6 +15,22 @@ import { getJson } from './harness';
 import { api } from './people';
 
 const serverDir = path.join(__dirname, '../..');
+const services = path.join(serverDir, '../scripts/services.sh');
+
+/**
+ * A Redis of this test file's own (scripts/services.sh on a private port): tests that flush,
+ * restart or fill Redis from several processes share nothing with other test files (whose
+ * harness flushes its Redis database when it starts).
+ */
+export function privateRedis(port: number): { url: string; stop(): void; start(): void } {
+  const run = (action: 'up' | 'down') =>
+    execFileSync('bash', [services, action, 'redis'], {
+      env: { ...process.env, REDIS_PORT: String(port) },
+      stdio: 'pipe',
+    });
+  run('up');
+  return { url: `redis://127.0.0.1:${port}/0`, stop: () => run('down'), start: () => run('up') };
+}
 
 export function packRequest(over: Partial<CreateRedEnvelopePackRequest> = {}): CreateRedEnvelopePackRequest {
   return {
@@ -178,5 +194,62 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ti
     if (ok(v)) return v;
     if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Issue 14, acceptance 1 (and 5 on a cluster): 1,000 buyers grab at once through two API
+ * processes from a pack of 100 shares; a worker process records the grabs and issues the
+ * coupons. Exactly 100 grabbed and 900 all gone (each answer counted), 100 coupons whose sum
+ * is the budget, no buyer twice.
+ */
+export async function thousandGrabbers(
+  stack: {
+    baseUrl: string;
+    config: Config;
+    db: DataSource;
+  },
+  marketer: Record<string, string>,
+  extraEnv: Record<string, string>,
+): Promise<void> {
+  const env = { RED_ENVELOPE_GRABS_PER_IP_PER_MINUTE: '1000000', ...extraEnv };
+  const [apis, grabbers] = await Promise.all([
+    Promise.all([startApi(stack.config, env), startApi(stack.config, env)]),
+    makeBuyers(stack.db, 1000, 'burst'),
+  ]);
+  const worker = startWorker(stack.config, env);
+  try {
+    const pack = await createPack(stack.baseUrl, marketer, { budget: 10_000, shares: 100, minimumShare: 10 });
+    const answers = await burst(
+      apis.map((a) => a.url),
+      pack.id,
+      grabbers,
+    );
+    const counts = tally(answers);
+    expect(counts).toEqual({ GRABBED: 100, ALL_GONE: 900 });
+    const won = answers.filter((a) => a.outcome === 'GRABBED');
+    expect(new Set(won.map((a) => a.buyerId)).size).toBe(100);
+    expect(won.reduce((n, a) => n + (a.amount ?? 0), 0)).toBe(10_000);
+
+    // The worker records every grab and issues its coupon: 100 coupons, the budget exactly.
+    const coupons = await until(
+      () =>
+        stack.db.query('SELECT buyer_id AS buyerId, benefit FROM coupons WHERE source = ? AND source_ref LIKE ?', [
+          'red_envelope',
+          `${pack.id}:%`,
+        ]) as Promise<{ buyerId: string; benefit: string }[]>,
+      (rows) => rows.length >= 100,
+      60_000,
+    );
+    expect(coupons).toHaveLength(100);
+    expect(new Set(coupons.map((c) => c.buyerId)).size).toBe(100);
+    expect(coupons.reduce((n, c) => n + (JSON.parse(c.benefit) as { amountOff: number }).amountOff, 0)).toBe(10_000);
+    expect(new Set(coupons.map((c) => c.buyerId))).toEqual(new Set(won.map((a) => a.buyerId)));
+    const [t] = (await stack.db.query('SELECT issued FROM coupon_templates WHERE id = ?', [pack.couponTemplateId])) as {
+      issued: number;
+    }[];
+    expect(Number(t.issued)).toBe(100);
+  } finally {
+    await Promise.all([...apis.map((a) => a.stop()), worker.stop()]);
   }
 }
