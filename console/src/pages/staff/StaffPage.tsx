@@ -95,7 +95,7 @@ function StaffTable({ items, onReset }: { items: StaffAccount[]; onReset: (s: St
       columns={[
         {
           title: <Bi zh="员工" en="Staff member" />,
-          width: 200,
+          width: 150,
           render: (_, s) => (
             <>
               <Typography.Text strong>{s.displayName}</Typography.Text>
@@ -113,7 +113,7 @@ function StaffTable({ items, onReset }: { items: StaffAccount[]; onReset: (s: St
         },
         {
           title: <Bi zh="角色" en="Role" />,
-          width: 140,
+          width: 130,
           render: (_, s) => (
             <Tag className="staff-role" color={roleColor[s.role]}>
               {roleLabel[s.role]}
@@ -122,7 +122,7 @@ function StaffTable({ items, onReset }: { items: StaffAccount[]; onReset: (s: St
         },
         {
           title: <Bi zh="状态" en="Status" />,
-          width: 200,
+          width: 150,
           render: (_, s) => {
             const st = statusOf(s);
             const l = statusLabel[st];
@@ -132,9 +132,11 @@ function StaffTable({ items, onReset }: { items: StaffAccount[]; onReset: (s: St
                   {l.zh} {l.en}
                 </Tag>
                 {st === 'locked' && s.lockedUntil && (
-                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                    至 until {formatChinaTime(s.lockedUntil).slice(11)}
-                  </Typography.Text>
+                  <div>
+                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                      至 until {formatChinaTime(s.lockedUntil).slice(11)}
+                    </Typography.Text>
+                  </div>
                 )}
               </>
             );
@@ -142,7 +144,7 @@ function StaffTable({ items, onReset }: { items: StaffAccount[]; onReset: (s: St
         },
         {
           title: <Bi zh="最近登录" en="Last sign-in" />,
-          width: 170,
+          width: 150,
           render: (_, s) =>
             s.lastSignInAt ? (
               formatChinaTime(s.lastSignInAt)
@@ -157,7 +159,7 @@ function StaffTable({ items, onReset }: { items: StaffAccount[]; onReset: (s: St
         },
         {
           title: <Bi zh="微信" en="WeChat" />,
-          width: 110,
+          width: 105,
           render: (_, s) =>
             s.wechatBound ? (
               <Tag className="staff-wechat-bound" color="success">
