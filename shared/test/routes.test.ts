@@ -72,7 +72,11 @@ describe('the package layout app.json is built from', () => {
         ],
       },
       { root: 'pkg-member', pages: ['pages/favourites/index', 'pages/addresses/index'] },
+      {
+        root: 'pkg-merchant',
+        pages: ['pages/bind/index', 'pages/home/index', 'pages/ship/index', 'pages/refunds/index'],
+      },
     ]);
-    expect(Object.values(subpackageRoots)).toEqual(['pkg-order', 'pkg-member']);
+    expect(Object.values(subpackageRoots)).toEqual(['pkg-order', 'pkg-member', 'pkg-merchant']);
   });
 });
