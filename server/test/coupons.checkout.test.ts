@@ -151,6 +151,35 @@ describe('re-pricing', () => {
     expect(preview.body.coupons).toEqual([]);
     expect(preview.body.coupons.map((v: { couponId: string }) => v.couponId)).not.toContain(c);
   });
+  it('a refund of a couponed line returns what the buyer paid for those units, the whole line exactly when asked back in steps', async () => {
+    const b = await makeBuyer(stack.db, 'line-refund');
+    const c = await couponFor(b, { benefit: { kind: 'amount_off', amountOff: 1000, threshold: 9900 } });
+    const placed = await order(b, {
+      couponId: c,
+      items: [
+        { skuId: 'sku_longjing1', quantity: 3 },
+        { skuId: 'sku_biluochun1', quantity: 1 },
+      ],
+    });
+    expect(placed.status).toBe(200);
+    await stack.app.services.orders.markPaid(noTx, placed.body.orderNo, placed.body.price.payable, new Date());
+    const line = placed.body.lines.find((l: { skuId: string }) => l.skuId === 'sku_longjing1');
+    const paid = line.unitPrice * 3 - line.discount;
+    expect(line.discount).toBeGreaterThan(0);
+    const ask = (quantity: number) =>
+      api(stack.baseUrl, 'POST', `/api/orders/${placed.body.id}/refunds`, b.auth, {
+        lines: [{ orderLineId: line.id, quantity }],
+        reasonCode: 'DAMAGED',
+        reason: '破损',
+      });
+    const first = await ask(1);
+    expect(first.status).toBe(200);
+    // Never the list price: the unit's share of the coupon stays with the shop.
+    expect(first.body.amount).toBe(Math.floor(paid / 3));
+    const rest = await ask(2);
+    expect(rest.status).toBe(200);
+    expect(first.body.amount + rest.body.amount).toBe(paid);
+  });
 });
 
 describe('lock, consume, release, restore', () => {

@@ -93,6 +93,22 @@ export interface SucceededRefund {
   orderStatus: 'PARTIALLY_REFUNDED' | 'REFUNDED';
 }
 
+/**
+ * What the buyer paid for `quantity` units of a line after `before` of its units were asked
+ * back already: the line's total less its share of the order's discounts, spread over its
+ * units so that asking back every unit, in any steps, returns exactly what the line cost and
+ * never more (a coupon's discount is not handed out twice).
+ */
+export function paidForUnits(
+  line: { unitPrice: number; quantity: number; discount?: number },
+  before: number,
+  quantity: number,
+): number {
+  const paid = line.unitPrice * line.quantity - (line.discount ?? 0);
+  const upTo = (units: number) => Math.floor((paid * units) / line.quantity);
+  return upTo(before + quantity) - upTo(before);
+}
+
 export class RefundService {
   constructor(
     private readonly db: DataSource,
@@ -105,8 +121,8 @@ export class RefundService {
 
   /**
    * A buyer's after-sales request. Lines and quantities (each at most what was bought less
-   * what earlier requests of that line still hold) give the amount from their unit prices,
-   * capped at what is left; an explicit amount must itself fit in what is left. The order is
+   * what earlier requests of that line still hold) give the amount the buyer paid for those
+   * units (`paidForUnits`: the line's total less its share of the discounts), capped at what is left; an explicit amount must itself fit in what is left. The order is
    * locked first, so two requests at once cannot both claim the same money or units.
    */
   async request(ctx: Ctx, buyerId: string, orderId: string, input: RefundRequestInput): Promise<Refund> {
@@ -144,7 +160,7 @@ export class RefundService {
         if (problems.length) throw new ValidationError(problems);
         lines = [...asked].map(([id, quantity]) => {
           const l = bought.get(id)!;
-          const amount = l.unitPrice * quantity;
+          const amount = paidForUnits(l, inFlight.get(id) ?? 0, quantity);
           return {
             orderLineId: id,
             skuId: l.skuId,
