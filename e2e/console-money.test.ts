@@ -162,7 +162,7 @@ async function buyerPhoto(label: string, colour: string): Promise<string> {
   const res = await getJson(`${p.apiUrl}/api/media`, {
     method: 'POST',
     headers: { ...p.buyer.auth, 'content-type': 'image/png' },
-    body: png,
+    body: new Uint8Array(png),
   });
   expect(res.status).toBe(200);
   return res.body.url as string;
