@@ -2,16 +2,18 @@
  * End to end (acceptance 8): a clerk gets a one-time code, the sandbox plays their phone
  * scanning the console's QR code, the H5 mini-program binds that WeChat, "me" shows
  * 商家后台 Merchant, and the clerk ships a paid order with carrier and tracking number from the
- * merchant pages; a refund request shows without answer buttons (only the owner answers). A
- * different buyer's "me" never shows the entry and the merchant home says it is not bound.
+ * merchant pages; a refund request shows without answer buttons (only the owner answers). An
+ * owner's bound WeChat rejects a refund request with a reason. A different buyer's "me" never
+ * shows the entry and the merchant home says it is not bound.
  * At 375 × 812; screenshots merchant-*.png in test-results/e2e/.
  */
 import type { Browser, Page } from 'playwright-core';
 import { LoginService } from '../server/src/modules/auth/login.service';
 import { SessionService } from '../server/src/modules/auth/session.service';
 import { OrderEntity } from '../server/src/modules/orders/order.entity';
+import { RefundEntity } from '../server/src/modules/payments/refund.entity';
 import type { TestStack } from '../server/test/support/harness';
-import { api, makeBuyer, type TestBuyer } from '../server/test/support/people';
+import { api, makeBuyer, makeStaff, type TestBuyer } from '../server/test/support/people';
 import { screenshot } from './browser';
 import { defaultH5Dir, startStorefront, type StorefrontStack } from './storefront-stack';
 
@@ -21,6 +23,7 @@ if (process.env.E2E_CONSOLE_DIR) process.env.CONSOLE_DIR = process.env.E2E_CONSO
 const PASSWORD = 'counter password 1';
 const CLERK_PHONE = 'oH5clerkphone0001';
 const OTHER_PHONE = 'oH5plainbuyer0001';
+const OWNER_PHONE = 'oH5ownerphone0001';
 
 let storefront: StorefrontStack;
 let stack: TestStack;
@@ -196,5 +199,40 @@ it('a buyer whose WeChat is not bound never sees the merchant entry, and the mer
   expect(token).toBeTruthy();
   const refused = await api(stack.baseUrl, 'GET', '/api/merchant/orders/to-ship', { authorization: `Bearer ${token}` });
   expect(refused.status).toBe(403);
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it('an owner’s bound WeChat rejects a refund request with a reason', async () => {
+  const order = await paidOrder();
+  const request = await api(stack.baseUrl, 'POST', `/api/orders/${order.id}/refunds`, customer.auth, {
+    amount: 200,
+    reasonCode: 'OTHER',
+    reason: '不想要了',
+  });
+  expect(request.status).toBe(200);
+  const owner = await makeStaff(stack.db, 'owner');
+  const { body: issued } = await api(stack.baseUrl, 'POST', '/api/admin/me/wechat-binding', owner.auth);
+
+  const { page, errors } = await phone(OWNER_PHONE);
+  await open(page, `pkg-merchant/pages/bind/index`);
+  await field(page, 'merchant-bind__code').fill('1234');
+  await page.locator('.merchant-bind__submit').click();
+  await page.locator('.merchant-bind__error').waitFor({ timeout: 30_000 }); // 8 digits, checked on the phone
+  await field(page, 'merchant-bind__code').fill(issued.code);
+  await page.locator('.merchant-bind__submit').click();
+  await page.locator('.merchant-today').waitFor({ timeout: 15_000 });
+
+  await open(page, 'pkg-merchant/pages/refunds/index');
+  const card = page.locator(`#refund-${request.body.id}`);
+  await card.locator('.merchant-refund__approve').waitFor({ timeout: 15_000 });
+  await card.locator('.merchant-refund__reject').click();
+  await card.locator('.merchant-refund__reject-confirm').click();
+  await card.locator('.merchant-field__error').waitFor(); // a reason first
+  await field(page, 'merchant-refund__reason').fill('已与买家电话确认');
+  await shot(page, 'merchant-refund-reject');
+  await card.locator('.merchant-refund__reject-confirm').click();
+  await card.waitFor({ state: 'detached', timeout: 15_000 });
+  const refund = await stack.db.getRepository(RefundEntity).findOneByOrFail({ id: request.body.id });
+  expect([refund.status, refund.rejectReason]).toEqual(['REJECTED', '已与买家电话确认']);
   expect(errors).toEqual([]);
 }, 120_000);

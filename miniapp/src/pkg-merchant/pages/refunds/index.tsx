@@ -18,7 +18,7 @@ import './index.css';
 
 type Load = Pending | { status: 'ready'; role: StaffRole; items: Refund[] };
 
-const TITLE = '退款申请 Refund requests';
+const TITLE = '退款申请 Refunds';
 
 /** Buyers' refund requests waiting for an answer; approve or reject when the role may (as in the console). */
 export default function MerchantRefundsPage() {
