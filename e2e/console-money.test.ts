@@ -8,19 +8,25 @@
  *    notification log filtered by outcome;
  * 2. lists reviews with photos, previews a photo, replies, edits the reply, hides the review
  *    with a reason (the product page no longer shows it) and shows it again;
- * 3. runs the credential check (every credential OK against the sandbox);
+ * 3. runs the credential check: every credential OK against the sandbox; then, on the same
+ *    shop served with a wrong official-account secret and a wrong APIv3 key, both named in
+ *    words and neither secret shown;
  * 4. exports the paid orders as CSV from the orders list (BOM, the orders the list shows).
  *
- * Screenshots: test-results/e2e/console-money.png, console-reviews.png, console-credentials.png.
+ * Screenshots: test-results/e2e/console-money.png, console-reviews.png, console-credentials.png
+ * (and console-credentials-wrong.png).
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LoginService } from '../server/src/modules/auth/login.service';
 import { SessionService } from '../server/src/modules/auth/session.service';
 import { OrderEntity } from '../server/src/modules/orders/order.entity';
 import { RefundEntity } from '../server/src/modules/payments/refund.entity';
-import { getJson } from '../server/test/support/harness';
+import { compose } from '../server/src/main/compose';
+import { getJson, testConfig } from '../server/test/support/harness';
 import { api, makeStaff } from '../server/test/support/people';
 import { startPayStack, waitFor, type PayStack } from '../server/test/support/pay-stack';
 import { launchBrowser, screenshot } from './browser';
@@ -56,7 +62,7 @@ afterEach(() => {
   pageErrors.length = 0;
 });
 
-async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
+async function signedIn(baseUrl = p.stack.baseUrl): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({
     viewport: { width: 1440, height: 900 },
     locale: 'zh-CN',
@@ -64,7 +70,7 @@ async function signedIn(): Promise<{ context: BrowserContext; page: Page }> {
   });
   const page = await context.newPage();
   page.on('pageerror', (err) => pageErrors.push(err.message));
-  await page.goto(`${p.stack.baseUrl}/console/sign-in`);
+  await page.goto(`${baseUrl}/console/sign-in`);
   await page.locator('#username').fill('boss');
   await page.locator('#password').fill(PASSWORD);
   await page.getByRole('button', { name: '登录 Sign in' }).click();
@@ -232,7 +238,7 @@ it('reviews: photos previewed, a reply written and edited, hidden with a reason 
   await context.close();
 });
 
-it('credential check: every credential OK against the sandbox', async () => {
+it('credential check: every credential OK against the sandbox; a wrong OA secret and APIv3 key named in words', async () => {
   const { context, page } = await signedIn();
   await page.locator('.console-menu').getByText('凭证检查').click();
   await page.waitForURL(/\/console\/credentials$/);
@@ -247,6 +253,45 @@ it('credential check: every credential OK against the sandbox', async () => {
   await page.mouse.move(700, 880);
   await screenshot(page, 'console-credentials');
   await context.close();
+
+  // The same shop with a wrong official-account secret and a wrong APIv3 key configured.
+  const wrong = { oaSecret: 'not-the-oa-secret-0123456789abcd', apiV3Key: 'NotTheApiV3KeyOfThisShop1234567!' };
+  const config = testConfig({
+    WECHAT_API_BASE: p.stack.config.wechat.apiBase,
+    WECHAT_OA_SECRET: wrong.oaSecret,
+    WECHATPAY_API_BASE: p.stack.config.wechatPay.apiBase,
+    WECHATPAY_APIV3_KEY: wrong.apiV3Key,
+    WECHATPAY_MERCHANT_SERIAL: p.stack.config.wechatPay.merchantSerial,
+    WECHATPAY_MERCHANT_PRIVATE_KEY: p.stack.config.wechatPay.merchantPrivateKey,
+    WECHATPAY_PUBLIC_KEY_ID: p.stack.config.wechatPay.publicKeyId,
+    WECHATPAY_PUBLIC_KEY: p.stack.config.wechatPay.publicKey,
+    WECHATPAY_NOTIFY_URL: p.stack.config.wechatPay.notifyUrl,
+  });
+  const app = compose({ config, db: p.stack.db, redis: p.stack.redis, log: p.stack.log });
+  const server = http.createServer(app.app.callback());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const other = await signedIn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    await other.page.locator('.console-menu').getByText('凭证检查').click();
+    await other.page.locator('.run-credential-check').click();
+    await other.page.locator('.credential-summary', { hasText: '2 项凭证有误' }).waitFor();
+    await other.page
+      .locator('.credential-officialAccount.credential-error', { hasText: 'AppSecret 错误 (40125)' })
+      .waitFor();
+    await other.page
+      .locator('.credential-payApiV3Key.credential-error', { hasText: 'APIv3 密钥错误：平台证书解密失败' })
+      .waitFor();
+    const shown = await other.page.locator('.credential-results').textContent();
+    expect(shown).not.toContain(wrong.oaSecret);
+    expect(shown).not.toContain(wrong.apiV3Key);
+    await other.page.mouse.move(700, 880);
+    await screenshot(other.page, 'console-credentials-wrong');
+    await other.context.close();
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await app.close();
+  }
 });
 
 it('export: 导出 CSV on the orders list downloads the filtered orders with a BOM', async () => {
