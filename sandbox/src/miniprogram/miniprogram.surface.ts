@@ -12,8 +12,9 @@ import { mpEncrypt } from '../platform/crypto';
 import { answerSimulation, platformFor, readBody, WechatFault } from '../platform/platform';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
+import { groupChats, type GroupState } from './group-chats';
 
-interface MpState {
+interface MpState extends GroupState {
   codes: Record<string, { openid: string; used: boolean; issuedAt: number }>;
   sessionKeys: Record<string, string>;
   /** openid → epoch ms of the last wx.login (absent in state written before it was kept). */
@@ -30,9 +31,11 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
     lastLogin: {},
   }));
   const openidOk = (s: string) => /^[\w-]{1,64}$/.test(s);
+  const chats = groupChats(store, app.appId, ctx.merchantBaseUrl);
   return {
     name: 'mini-program',
     mount(router: Router) {
+      chats.mount(router);
       router.get(
         '/sns/jscode2session',
         p.route('/sns/jscode2session', (c: Koa.Context) => {
@@ -173,7 +176,9 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
 <label>群 Group <input name="groupId" value="tGroupSandbox0001" size="16"></label><button>打开群分享 Open a group share</button></form>
 <form method="post" action="/sandbox/mp/users/${user}/scan"><label>码的内容 Code content <input name="content" placeholder="pkg-merchant/pages/bind/index?code=12345678" required size="36"></label><button>扫码 Scan</button></form>
 <form method="post" action="/sandbox/mp/users/${user}/subscribe-consent"><label>模板 Template <input name="templateId" placeholder="tmpl_order_paid" required size="18"></label><button>允许订阅消息 Allow a subscribe message</button></form>
-</div>`,
+</div>
+<h3 id="groups">群聊 Group chats</h3>
+${chats.consoleHtml(view.openid)}`,
       };
     },
     close() {
