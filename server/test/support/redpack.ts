@@ -192,7 +192,7 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ti
   for (;;) {
     const v = await read();
     if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(v)}`);
+    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(v).slice(0, 300)}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }

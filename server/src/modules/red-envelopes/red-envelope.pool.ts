@@ -155,12 +155,27 @@ if redis.call('HGET', KEYS[3], ARGV[1]) == ARGV[2] then return redis.call('HDEL'
 return 0
 `;
 
+/**
+ * ARGV: (buyer, record) pairs the database has recorded and Redis does not know of: each buyer
+ * is remembered as having grabbed (dedupe), and their share taken out of the pool.
+ */
+const RESTORE = `
+local n = 0
+for i = 1, #ARGV, 2 do
+  redis.call('HSETNX', KEYS[3], ARGV[i], ARGV[i + 1])
+  local index, amount = string.match(ARGV[i + 1], '^(%d+):(%d+):')
+  n = n + redis.call('LREM', KEYS[2], 0, index .. ':' .. amount)
+end
+return n
+`;
+
 type Scripted = {
   rpGrab(...args: string[]): Promise<unknown>;
   rpOpen(...args: string[]): Promise<unknown>;
   rpLoad(...args: string[]): Promise<unknown>;
   rpClose(...args: string[]): Promise<unknown>;
   rpForget(...args: string[]): Promise<unknown>;
+  rpRestore(...args: string[]): Promise<unknown>;
 };
 
 const defined = new WeakSet<object>();
@@ -183,6 +198,7 @@ export class RedEnvelopePool {
       redis.defineCommand('rpLoad', { numberOfKeys: 5, lua: LOAD });
       redis.defineCommand('rpClose', { numberOfKeys: 5, lua: CLOSE });
       redis.defineCommand('rpForget', { numberOfKeys: 5, lua: FORGET });
+      redis.defineCommand('rpRestore', { numberOfKeys: 5, lua: RESTORE });
       defined.add(redis);
     }
     this.r = redis as ScriptRedis & Scripted;
@@ -241,6 +257,19 @@ export class RedEnvelopePool {
 
   async forget(packId: string, buyerId: string, record: GrabRecord): Promise<boolean> {
     return (await this.r.rpForget(...packKeys(packId), buyerId, recordOf(record))) === 1;
+  }
+
+  /** Puts recorded grabs Redis lost back into its record, their shares out of the pool; how many were in it. */
+  async restore(packId: string, grabs: { buyerId: string; record: GrabRecord }[]): Promise<number> {
+    let n = 0;
+    for (let i = 0; i < grabs.length; i += 250)
+      n += Number(
+        await this.r.rpRestore(
+          ...packKeys(packId),
+          ...grabs.slice(i, i + 250).flatMap((g) => [g.buyerId, recordOf(g.record)]),
+        ),
+      );
+    return n;
   }
 
   /** Every grab Redis accepted for the pack. */

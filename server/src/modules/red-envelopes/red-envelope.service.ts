@@ -538,8 +538,34 @@ export class RedEnvelopeService {
       }
       if (await this.ensureLoaded(pack, now)) loaded++;
       replayed += await this.replay(pack.id, now.getTime() - minAgeMs);
+      await this.restoreRecorded(pack);
     }
     return { loaded, replayed, settled };
+  }
+
+  /**
+   * Grabs the database recorded that Redis does not know of (a job that was already running
+   * when Redis lost the pack wrote its grab after the pool was rebuilt without it) go back
+   * into Redis' record, so their buyers stay deduplicated, and their shares out of the pool.
+   */
+  private async restoreRecorded(pack: RedEnvelopePackEntity): Promise<void> {
+    const [inRedis, recorded] = await Promise.all([
+      this.pool.grabs(pack.id),
+      this.db.getRepository(RedEnvelopeGrabEntity).findBy({ packId: pack.id }),
+    ]);
+    const unknown = recorded.filter((g) => !inRedis.has(g.buyerId));
+    if (!unknown.length) return;
+    const n = await this.pool.restore(
+      pack.id,
+      unknown.map((g) => ({
+        buyerId: g.buyerId,
+        record: { index: g.shareIndex, amount: g.amount, grabbedAt: g.grabbedAt },
+      })),
+    );
+    this.deps.log.warn(
+      { packId: pack.id, restored: unknown.length, outOfPool: n },
+      'red envelope: recorded grabs put back into Redis',
+    );
   }
 
   /** Records every grab in Redis' record of the pack (accepted before `before` ms) that the database lacks. */
