@@ -17,11 +17,12 @@ export interface ConsolePage {
   component: LazyExoticComponent<ComponentType>;
 }
 
-export type MenuGroup = 'data' | 'catalog' | 'orders' | 'money' | 'settings';
+export type MenuGroup = 'data' | 'catalog' | 'orders' | 'marketing' | 'money' | 'settings';
 export const menuGroups: Record<MenuGroup, { zh: string; en: string }> = {
   data: { zh: '数据', en: 'Data' },
   catalog: { zh: '商品', en: 'Catalog' },
   orders: { zh: '订单', en: 'Orders' },
+  marketing: { zh: '营销', en: 'Marketing' },
   money: { zh: '资金', en: 'Money' },
   settings: { zh: '设置', en: 'Settings' },
 };
@@ -77,6 +78,40 @@ export const consolePages: ConsolePage[] = [
     menu: { group: 'orders', zh: '评价管理', en: 'Reviews' },
     access: { all: ['adminListReviews', 'replyToReview', 'hideReview', 'unhideReview'] },
     component: lazy(() => import('./pages/reviews/ReviewsPage')),
+  },
+  {
+    path: 'marketing/coupons',
+    menu: { group: 'marketing', zh: '优惠券', en: 'Coupons' },
+    access: {
+      all: ['adminListCouponTemplates', 'publishCouponTemplate', 'stopCouponTemplate', 'adminListRedEnvelopePacks'],
+    },
+    component: lazy(() => import('./pages/marketing/CouponTemplateListPage')),
+  },
+  {
+    path: 'marketing/coupons/new',
+    access: { all: ['createCouponTemplate', 'adminListProducts'] },
+    component: lazy(() => import('./pages/marketing/CouponTemplateEditPage')),
+  },
+  {
+    path: 'marketing/coupons/:id',
+    access: { all: ['adminGetCouponTemplate', 'updateCouponTemplate', 'adminListProducts'] },
+    component: lazy(() => import('./pages/marketing/CouponTemplateEditPage')),
+  },
+  {
+    path: 'marketing/red-envelopes',
+    menu: { group: 'marketing', zh: '群红包', en: 'Red envelopes' },
+    access: { all: ['adminListRedEnvelopePacks'] },
+    component: lazy(() => import('./pages/marketing/RedEnvelopeListPage')),
+  },
+  {
+    path: 'marketing/red-envelopes/new',
+    access: { all: ['createRedEnvelopePack', 'adminListProducts'] },
+    component: lazy(() => import('./pages/marketing/RedEnvelopeCreatePage')),
+  },
+  {
+    path: 'marketing/red-envelopes/:id',
+    access: { all: ['adminGetRedEnvelopePack'] },
+    component: lazy(() => import('./pages/marketing/RedEnvelopeDetailPage')),
   },
   {
     path: 'money',

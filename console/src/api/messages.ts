@@ -43,6 +43,13 @@ export function problemText(err: unknown): string {
 }
 
 const zhPatterns: [RegExp, (m: RegExpExecArray) => string][] = [
+  // Coupons and red envelopes (the marketing pages show the fen of these messages in yuan).
+  [/shares × minimumShare/i, () => '总金额不能少于 个数 × 每份最少金额'],
+  [/too few for this budget/i, () => '个数太少：单份金额会超过上限'],
+  [/must be after from/i, () => '结束时间须晚于开始时间'],
+  [/must name at least one/i, () => '请至少选择一项'],
+  [/discount from 1 to 9\.9/i, () => '请填写 1 到 9.9 折'],
+  [/no such buyer/i, () => '没有这个买家'],
   [/must not be blank|>=1 character|at least 1 character/i, () => '不能为空'],
   [/must not repeat/i, () => '不能重复'],
   [/must have at least one value/i, () => '请至少添加一个值'],

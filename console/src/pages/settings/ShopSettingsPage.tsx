@@ -5,7 +5,7 @@
  */
 import { formatChinaTime, formatFen, parseYuan, ShopSettingsPatch, type ShopSettings } from '@chatmall/shared';
 import { UploadOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Form, Image, Input, Space, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Form, Image, Input, Space, Switch, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { api } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
@@ -18,6 +18,7 @@ interface Values {
   logo: string;
   servicePhone: string;
   shipping: { flatFee: string; freeOver: string };
+  restoreCouponOnFullRefund: boolean;
 }
 
 const yuan = (fen: number) => formatFen(fen, '');
@@ -30,6 +31,7 @@ const toValues = (s: ShopSettings): Values => ({
     flatFee: yuan(s.shipping.flatFee).replace(/,/g, ''),
     freeOver: s.shipping.freeOver === null ? '' : yuan(s.shipping.freeOver).replace(/,/g, ''),
   },
+  restoreCouponOnFullRefund: s.restoreCouponOnFullRefund,
 });
 
 const NOT_YUAN = 'must be an amount in yuan, e.g. 10 or 9.90';
@@ -84,6 +86,8 @@ function SettingsForm({ settings }: { settings: ShopSettings }) {
       }
     }
     if (Object.keys(shipping).length) patch.shipping = shipping;
+    if (Boolean(v.restoreCouponOnFullRefund) !== before.restoreCouponOnFullRefund)
+      patch.restoreCouponOnFullRefund = Boolean(v.restoreCouponOnFullRefund);
     return { patch, bad };
   }
 
@@ -189,6 +193,14 @@ function SettingsForm({ settings }: { settings: ShopSettings }) {
           extra="留空表示不包邮 · empty: never free"
         >
           <Input className="field-free-over" prefix="¥" style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item
+          name="restoreCouponOnFullRefund"
+          valuePropName="checked"
+          label={<Bi zh="全额退款退回优惠券" en="Coupon back on full refund" />}
+          extra="订单全额退款后，若券仍在有效期内，退回给买家 · a fully refunded order gives its coupon back while still valid"
+        >
+          <Switch className="field-restore-coupon" checkedChildren="退回" unCheckedChildren="不退回" />
         </Form.Item>
         <Form.Item wrapperCol={{ offset: 6 }}>
           <Space size={16}>

@@ -1,0 +1,201 @@
+/**
+ * Coupon templates, newest first, by status: the face (券面, the shared `couponTitle`), where
+ * it applies, how long it lasts, issued / used / stock, the per-buyer limit; publish and stop
+ * with a confirmation, give one to a buyer. Templates a red-envelope pack made for its shares
+ * are marked and link to the pack instead (changing them here would break its grabs).
+ */
+import { couponTemplateStatusLabel, type CouponTemplate, type CouponTemplateStatus } from '@chatmall/shared';
+import { PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { useApiQuery } from '../../api/hooks';
+import { CursorPager, useCursorPages } from '../../components/cursor-pages';
+import { FilterTags } from '../../components/filter-tags';
+import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
+import { ofTotal, scopeText, validityText } from './marketing-text';
+import { usePackTemplates } from './pack-templates';
+import { IssueDialog, PublishButton, StopButton, statusColor } from './TemplateActions';
+
+type Filter = 'all' | CouponTemplateStatus;
+const PAGE_SIZE = 20;
+
+export default function CouponTemplateListPage() {
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const pages = useCursorPages();
+  const s = params.get('status');
+  const status: Filter = s === 'DRAFT' || s === 'PUBLISHED' || s === 'STOPPED' ? s : 'all';
+  const query = useApiQuery('adminListCouponTemplates', {
+    query: { status: status === 'all' ? undefined : status, cursor: pages.cursor, limit: PAGE_SIZE },
+  });
+  const packs = usePackTemplates();
+  const categories = useApiQuery('listCategories', {});
+  const categoryNames = new Map((categories.data?.items ?? []).map((c) => [c.id, c.name]));
+  const [issuing, setIssuing] = useState<CouponTemplate | null>(null);
+
+  return (
+    <>
+      <PageHeader
+        zh="优惠券"
+        en="Coupons"
+        extra={
+          <Button
+            type="primary"
+            icon={<PlusOutlined />}
+            className="new-coupon"
+            onClick={() => navigate('/marketing/coupons/new')}
+          >
+            新建优惠券 New coupon
+          </Button>
+        }
+      />
+      <Card>
+        <FilterTags<Filter>
+          className="coupon-status-filter"
+          value={status}
+          options={[
+            { value: 'all', label: '全部 All' },
+            ...(['DRAFT', 'PUBLISHED', 'STOPPED'] as const).map((v) => ({
+              value: v,
+              label: couponTemplateStatusLabel[v],
+            })),
+          ]}
+          onChange={(v) => {
+            pages.reset();
+            setParams(v === 'all' ? {} : { status: v });
+          }}
+        />
+        <QueryView
+          query={query}
+          isEmpty={(d) => d.items.length === 0 && !pages.canGoBack}
+          empty={
+            status === 'all' ? (
+              <EmptyState
+                zh="还没有优惠券"
+                en="No coupons yet: create one, then publish it"
+                action={
+                  <Button type="primary" onClick={() => navigate('/marketing/coupons/new')}>
+                    新建优惠券 New coupon
+                  </Button>
+                }
+              />
+            ) : (
+              <EmptyState zh="没有这个状态的优惠券" en="No coupon in this status" />
+            )
+          }
+        >
+          {(data) => (
+            <>
+              <Table<CouponTemplate>
+                className="coupons-table"
+                rowKey="id"
+                size="middle"
+                pagination={false}
+                dataSource={data.items}
+                columns={[
+                  {
+                    title: <Bi zh="优惠券" en="Coupon" />,
+                    render: (_, t) => {
+                      const pack = packs.data?.get(t.id);
+                      return (
+                        <div className="coupon-cell">
+                          <Link to={`/marketing/coupons/${t.id}`} className="coupon-link">
+                            {t.title}
+                          </Link>
+                          {pack && (
+                            <Tooltip title="群红包自带的券，随红包发放，不能在这里修改或停发 · Made by a red-envelope pack; managed there">
+                              <Tag color="red" className="pack-template-tag" style={{ marginLeft: 8 }}>
+                                红包券 Red envelope
+                              </Tag>
+                            </Tooltip>
+                          )}
+                          <br />
+                          <Typography.Text type="secondary" className="coupon-benefit">
+                            {pack ? `每份按抢到金额 · by share, up to ${t.benefitText}` : t.benefitText}
+                          </Typography.Text>
+                        </div>
+                      );
+                    },
+                  },
+                  {
+                    title: <Bi zh="状态" en="Status" />,
+                    width: 130,
+                    render: (_, t) => (
+                      <Tag className="coupon-status" color={statusColor[t.status]}>
+                        {couponTemplateStatusLabel[t.status]}
+                      </Tag>
+                    ),
+                  },
+                  {
+                    title: <Bi zh="范围与有效期" en="Where and when" />,
+                    width: 300,
+                    render: (_, t) => (
+                      <>
+                        {scopeText(t.scope, { categories: categoryNames })}
+                        <br />
+                        <Typography.Text type="secondary">{validityText(t.validity)}</Typography.Text>
+                      </>
+                    ),
+                  },
+                  {
+                    title: <Bi zh="已发 / 总量" en="Issued / stock" />,
+                    width: 140,
+                    align: 'right',
+                    render: (_, t) => <span className="coupon-issued">{ofTotal(t.issued, t.totalStock)}</span>,
+                  },
+                  {
+                    title: <Bi zh="已用" en="Used" />,
+                    dataIndex: 'used',
+                    width: 80,
+                    align: 'right',
+                  },
+                  {
+                    title: <Bi zh="每人限领" en="Per buyer" />,
+                    dataIndex: 'perBuyerLimit',
+                    width: 110,
+                    align: 'right',
+                  },
+                  {
+                    title: <Bi zh="操作" en="Actions" />,
+                    width: 260,
+                    render: (_, t) => {
+                      // Until the packs are known, a pack's own template must not offer edits.
+                      if (packs.isPending) return <Typography.Text type="secondary">…</Typography.Text>;
+                      const pack = packs.data?.get(t.id);
+                      if (pack)
+                        return (
+                          <Link to={`/marketing/red-envelopes/${pack.id}`} className="open-pack">
+                            查看红包 Open the pack
+                          </Link>
+                        );
+                      return (
+                        <Space size={8} wrap>
+                          <Link to={`/marketing/coupons/${t.id}`} className="edit-coupon">
+                            编辑 Edit
+                          </Link>
+                          {t.status === 'PUBLISHED' ? (
+                            <>
+                              <StopButton template={t} size="small" />
+                              <Button size="small" className="issue-coupon" onClick={() => setIssuing(t)}>
+                                发给买家 Give
+                              </Button>
+                            </>
+                          ) : (
+                            <PublishButton template={t} size="small" />
+                          )}
+                        </Space>
+                      );
+                    },
+                  },
+                ]}
+              />
+              <CursorPager pages={pages} nextCursor={data.nextCursor} />
+            </>
+          )}
+        </QueryView>
+      </Card>
+      <IssueDialog template={issuing} onClose={() => setIssuing(null)} />
+    </>
+  );
+}
