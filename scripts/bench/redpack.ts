@@ -1,0 +1,285 @@
+/**
+ * Red-envelope grabs over HTTP (issue 14, acceptance 7), in one run, three targets on the
+ * same Koa app (the composition's modules through `createHttpApp`, so the same middleware,
+ * contract validation and bearer-token auth for all three):
+ * - the real route, POST /api/red-envelopes/:id/grab (rate limits, one Lua script, a BullMQ job);
+ * - a no-op route with the same auth and body (bench only): the cost of HTTP + auth alone;
+ * - a baseline that grabs by locking a MariaDB row per pack (bench only): SELECT … FOR UPDATE
+ *   on the pack, the buyer's earlier grab, the next share, the grab inserted, in one transaction.
+ * Each target: more buyers than shares, every buyer grabbing once, `concurrency` at a time.
+ * Prints grabs/s, p50/p99, the over-grabs (answers beyond the shares: must be 0) and the ratios
+ * real/no-op (target ≥ 0.5) and real/DB-lock (target ≥ 10). Not a timed test; not run by `npm test`.
+ *
+ *   npm run bench:redpack [-- <shares per target> [<concurrency>]]
+ *
+ * Uses its own database `chatmall_bench_redpack` (dropped and recreated) and a Redis of its own
+ * on port 16530 (scripts/services.sh, stopped afterwards); starts MariaDB when it is not running.
+ */
+import { execFileSync } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { access, RedEnvelopeGrabResult, RedEnvelopeOpenRequest, type Endpoint } from '@chatmall/shared';
+import { z } from 'zod';
+import { createHttpApp } from '../../server/src/http/app';
+import { loadConfig } from '../../server/src/kernel/config';
+import { uniqueKeyFields } from '../../server/src/kernel/db';
+import { isDuplicateKey } from '../../server/src/kernel/dialect';
+import { createLogger } from '../../server/src/kernel/logger';
+import { createRedis } from '../../server/src/kernel/redis';
+import { withTx } from '../../server/src/kernel/tx';
+import { compose } from '../../server/src/main/compose';
+import { createDataSource } from '../../server/src/main/data-source';
+import type { AppModule } from '../../server/src/modules/module';
+import { freshDatabase } from '../../server/test/support/harness';
+import { makeStaff } from '../../server/test/support/people';
+import { createPack, makeBuyers, type Grabber } from '../../server/test/support/redpack';
+
+const root = path.join(__dirname, '../..');
+const services = path.join(root, 'scripts/services.sh');
+const shares = Math.max(100, Number(process.argv[2] ?? 2000));
+const concurrency = Math.max(1, Number(process.argv[3] ?? 64));
+const buyersPerTarget = Math.round(shares * 1.5);
+const DB_NAME = 'chatmall_bench_redpack';
+const REDIS_PORT = '16530';
+
+const idParams = z.object({ id: z.string().min(1).max(40) });
+const benchEndpoint = (path: string): Endpoint =>
+  ({
+    method: 'POST',
+    path,
+    summary: 'bench only',
+    access: access.buyer,
+    params: idParams,
+    query: z.object({}),
+    body: RedEnvelopeOpenRequest,
+    response: RedEnvelopeGrabResult,
+  }) as unknown as Endpoint;
+const noopGrab = benchEndpoint('/api/bench/noop/:id/grab');
+const dbLockGrab = benchEndpoint('/api/bench/db-lock/:id/grab');
+
+function ensureServices() {
+  const status = execFileSync('bash', [services, 'status'], { encoding: 'utf8' });
+  if (!/mariadb: running/.test(status))
+    execFileSync('bash', [services, 'up', 'mariadb'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('bash', [services, 'up', 'redis'], { env: { ...process.env, REDIS_PORT }, stdio: 'ignore' });
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+interface Result {
+  name: string;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  grabbed: number;
+  allGone: number;
+  other: number;
+  overGrabs: number;
+}
+
+/**
+ * The load runs in a worker thread of its own, so the server's event loop (this thread) is not
+ * also the client's: one core serves, the other loads, the same for every target.
+ */
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { url, auths, concurrency } = workerData;
+(async () => {
+  const lat = [];
+  const outcomes = {};
+  let next = 0;
+  const t0 = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < auths.length) {
+      const auth = auths[next++];
+      const t = process.hrtime.bigint();
+      const res = await fetch(url, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: '{}' });
+      const body = await res.json();
+      lat.push(Number(process.hrtime.bigint() - t) / 1e6);
+      const k = res.status === 200 ? String(body.outcome) : 'HTTP ' + res.status;
+      outcomes[k] = (outcomes[k] || 0) + 1;
+    }
+  }));
+  parentPort.postMessage({ lat, outcomes, seconds: Number(process.hrtime.bigint() - t0) / 1e9 });
+})();
+`;
+
+async function run(name: string, url: string, grabbers: Grabber[]): Promise<Result> {
+  const worker = new Worker(CLIENT, {
+    eval: true,
+    workerData: { url, auths: grabbers.map((g) => g.auth.authorization), concurrency },
+  });
+  const { lat, outcomes, seconds } = await new Promise<{
+    lat: number[];
+    outcomes: Record<string, number>;
+    seconds: number;
+  }>((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
+  const grabbed = outcomes.GRABBED ?? 0;
+  const allGone = outcomes.ALL_GONE ?? 0;
+  return {
+    name,
+    perSecond: grabbers.length / seconds,
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    grabbed,
+    allGone,
+    other: grabbers.length - grabbed - allGone,
+    overGrabs: Math.max(0, grabbed - shares),
+  };
+}
+
+async function main() {
+  ensureServices();
+  const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const dbUrl = new URL(base.db.url);
+  dbUrl.pathname = `/${DB_NAME}`;
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}/0`,
+    QUEUE_PREFIX: 'chatmall-bench-redpack',
+    RED_ENVELOPE_GRABS_PER_IP_PER_MINUTE: '100000000',
+    RED_ENVELOPE_GRABS_PER_BUYER_PER_MINUTE: '1000',
+  });
+  await freshDatabase(config);
+  const db = createDataSource(config);
+  await db.initialize();
+  await db.runMigrations({ transaction: 'each' });
+  const redis = createRedis(config.redis.url, 'app');
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redis.flushdb();
+  const log = createLogger('silent', 'bench');
+  const c = compose({ config, db, redis, log });
+
+  // The baseline's own tables: a pack row to lock, and its grabs (unique per buyer).
+  await db.query(
+    'CREATE TABLE bench_lock_packs (id VARCHAR(40) PRIMARY KEY, shares INT NOT NULL, next_index INT NOT NULL)',
+  );
+  await db.query(
+    'CREATE TABLE bench_lock_grabs (pack_id VARCHAR(40) NOT NULL, buyer_id VARCHAR(40) NOT NULL, share_index INT NOT NULL,' +
+      ' amount INT NOT NULL, PRIMARY KEY (pack_id, buyer_id), UNIQUE KEY uq_share (pack_id, share_index))',
+  );
+  const bench: AppModule = {
+    name: 'bench',
+    services: {},
+    routes(api) {
+      api.handle(noopGrab, async () => ({ outcome: 'ALL_GONE', amount: null, message: 'no-op' }));
+      api.handle(dbLockGrab, async ({ params: p, principal }) => {
+        const params = p as { id: string };
+        const buyerId = (principal as { buyerId: string }).buyerId;
+        try {
+          return await withTx(db, {}, async ({ tx }) => {
+            const [pack] = (await tx.query('SELECT shares, next_index FROM bench_lock_packs WHERE id = ? FOR UPDATE', [
+              params.id,
+            ])) as { shares: number; next_index: number }[];
+            const [mine] = (await tx.query('SELECT amount FROM bench_lock_grabs WHERE pack_id = ? AND buyer_id = ?', [
+              params.id,
+              buyerId,
+            ])) as { amount: number }[];
+            if (mine) return { outcome: 'ALREADY_GRABBED', amount: mine.amount, message: '' };
+            if (pack.next_index >= pack.shares) return { outcome: 'ALL_GONE', amount: null, message: '' };
+            const [share] = (await tx.query(
+              'SELECT amount FROM red_envelope_shares WHERE pack_id = ? AND share_index = ?',
+              [params.id, pack.next_index],
+            )) as { amount: number }[];
+            await tx.query('UPDATE bench_lock_packs SET next_index = next_index + 1 WHERE id = ?', [params.id]);
+            await tx.query(
+              'INSERT INTO bench_lock_grabs (pack_id, buyer_id, share_index, amount) VALUES (?, ?, ?, ?)',
+              [params.id, buyerId, pack.next_index, share.amount],
+            );
+            return { outcome: 'GRABBED', amount: share.amount, message: '' };
+          });
+        } catch (err) {
+          if (isDuplicateKey(err)) return { outcome: 'ALREADY_GRABBED', amount: null, message: '' };
+          throw err;
+        }
+      });
+    },
+  };
+  const sessions = c.services.sessions;
+  const httpApp = createHttpApp({
+    config,
+    log,
+    modules: [...c.modules, bench],
+    authenticate: (token) => sessions.resolve(token),
+    errors: { uniqueFields: uniqueKeyFields(db) },
+  });
+  const server = http.createServer(httpApp.app.callback());
+  server.keepAliveTimeout = 30_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const marketer = await makeStaff(db, 'marketer');
+
+  console.error(`creating ${3 * buyersPerTarget} buyers and three packs of ${shares} shares…`);
+  const pack = () => createPack(baseUrl, marketer.auth, { budget: shares * 100, shares, minimumShare: 10 });
+  const [realPack, noopPack, lockPack] = [await pack(), await pack(), await pack()];
+  await db.query('INSERT INTO bench_lock_packs (id, shares, next_index) VALUES (?, ?, 0)', [lockPack.id, shares]);
+  const buyers = await makeBuyers(db, 3 * buyersPerTarget, 'bench');
+  const slice = (i: number) => buyers.slice(i * buyersPerTarget, (i + 1) * buyersPerTarget);
+
+  // Warm-up: connections, JIT, the scripts loaded into Redis.
+  const warm = await makeBuyers(db, 200, 'warm');
+  const warmPack = await createPack(baseUrl, marketer.auth, { budget: 10_000, shares: 100, minimumShare: 10 });
+  await db.query('INSERT INTO bench_lock_packs (id, shares, next_index) VALUES (?, ?, 0)', [warmPack.id, 100]);
+  for (const u of ['/api/red-envelopes/:id/grab', '/api/bench/noop/:id/grab', '/api/bench/db-lock/:id/grab'])
+    await run('warm-up', baseUrl + u.replace(':id', warmPack.id), warm);
+
+  console.error(`grabbing: ${buyersPerTarget} buyers per target, ${concurrency} at a time…`);
+  const results = [
+    await run('real route (Redis Lua)', `${baseUrl}/api/red-envelopes/${realPack.id}/grab`, slice(0)),
+    await run('no-op route, same auth', `${baseUrl}/api/bench/noop/${noopPack.id}/grab`, slice(1)),
+    await run('baseline: MariaDB row lock', `${baseUrl}/api/bench/db-lock/${lockPack.id}/grab`, slice(2)),
+  ];
+  const [real, noop, lock] = results;
+  // The no-op grabs nothing; its over-grabs are 0 by construction. The real route's record in
+  // Redis and the baseline's rows are checked against the shares as well as the answers.
+  const inRedis = await c.services.redEnvelopePool.grabs(realPack.id);
+  const [{ n: lockRows }] = (await db.query('SELECT COUNT(*) AS n FROM bench_lock_grabs WHERE pack_id = ?', [
+    lockPack.id,
+  ])) as { n: string }[];
+  real.overGrabs = Math.max(real.overGrabs, inRedis.size - shares);
+  lock.overGrabs = Math.max(lock.overGrabs, Number(lockRows) - shares);
+
+  const f = (v: number, w = 9, d = 2) => v.toFixed(d).padStart(w);
+  console.log(
+    `\nred-envelope grabs over HTTP, one API process (load from a worker thread), ${buyersPerTarget} buyers per target (${shares} shares), ${concurrency} concurrent`,
+  );
+  console.log(
+    `${'target'.padEnd(30)} ${'grabs/s'.padStart(9)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'grabbed'.padStart(8)} ${'gone'.padStart(6)} ${'other'.padStart(6)} ${'over'.padStart(5)}`,
+  );
+  for (const r of results)
+    console.log(
+      `${r.name.padEnd(30)} ${f(r.perSecond, 9, 0)} ${f(r.p50)} ${f(r.p99)} ${String(r.grabbed).padStart(8)} ${String(r.allGone).padStart(6)} ${String(r.other).padStart(6)} ${String(r.overGrabs).padStart(5)}`,
+    );
+  const vsNoop = real.perSecond / noop.perSecond;
+  const vsLock = real.perSecond / lock.perSecond;
+  const over = results.reduce((n, r) => n + r.overGrabs, 0);
+  console.log(
+    `real / no-op: ${vsNoop.toFixed(2)} (target ≥ 0.5) — ${vsNoop >= 0.5 ? 'OK' : 'BELOW TARGET'}; ` +
+      `real / DB lock: ${vsLock.toFixed(1)}× (target ≥ 10×) — ${vsLock >= 10 ? 'OK' : 'BELOW TARGET'}; ` +
+      `over-grabs: ${over} — ${over === 0 ? 'OK' : 'WRONG'}`,
+  );
+
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await c.close();
+  redis.disconnect();
+  await db.destroy();
+  execFileSync('bash', [services, 'down', 'redis'], { env: { ...process.env, REDIS_PORT }, stdio: 'ignore' });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
