@@ -16,7 +16,7 @@ import {
 import { packKeys } from '../src/modules/red-envelopes/red-envelope.pool';
 import { startStack, testConfig, type TestStack } from './support/harness';
 import { api, makeBuyer, makeStaff } from './support/people';
-import { createPack, makeBuyers, until } from './support/redpack';
+import { createPack, makeBuyers, packRequest, until } from './support/redpack';
 import { startSandbox, type RunningSandbox } from './support/sandbox';
 
 let sandbox: RunningSandbox;
@@ -86,7 +86,7 @@ describe('creating a pack', () => {
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThan(23.9 * 3600_000);
   });
 
-  it('refuses a budget below shares × minimum, naming the field; a buyer may not create', async () => {
+  it('refuses a budget below shares × minimum and a coupon window that ends before the pack, naming the field; a buyer may not create', async () => {
     const res = await api(stack.baseUrl, 'POST', '/api/admin/red-envelopes', marketer.auth, {
       title: 't',
       budget: 99,
@@ -102,6 +102,14 @@ describe('creating a pack', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.fields.map((f: { path: string }) => f.path)).toContain('body.budget');
+    const from = new Date().toISOString();
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    const short = await api(stack.baseUrl, 'POST', '/api/admin/red-envelopes', marketer.auth, {
+      ...packRequest({ expiresInHours: 24 }),
+      coupon: { ...packRequest().coupon, validity: { kind: 'window', from, until } },
+    });
+    expect(short.status).toBe(400);
+    expect(short.body.fields[0].path).toBe('body.coupon.validity.until');
     const buyer = await makeBuyer(stack.db);
     const denied = await api(stack.baseUrl, 'POST', '/api/admin/red-envelopes', buyer.auth, {});
     expect(denied.status).toBe(403);

@@ -142,6 +142,10 @@ export class RedEnvelopeService {
    * reconciliation, both of which load from the database.
    */
   async create(ctx: Ctx, actor: StaffPrincipal, input: CreateInput, now = new Date()): Promise<RedEnvelopePack> {
+    const expiresAt = wholeSeconds(now.getTime() + input.expiresInHours * HOUR_MS);
+    // A coupon that could not be used once grabbed is no coupon: its window must outlast the pack.
+    if (input.coupon.validity.kind === 'window' && Date.parse(input.coupon.validity.until) <= expiresAt.getTime())
+      throw new ValidationError([{ path: 'body.coupon.validity.until', message: 'must be after the pack expires' }]);
     const amounts = splitRedEnvelope({
       budget: input.budget,
       shares: input.shares,
@@ -179,7 +183,7 @@ export class RedEnvelopeService {
       groupOnly: input.groupOnly,
       newBuyersOnly: input.newBuyersOnly,
       status: 'ACTIVE' as const,
-      expiresAt: wholeSeconds(now.getTime() + input.expiresInHours * HOUR_MS),
+      expiresAt,
       createdBy: actor.staffId,
       returnedShares: 0,
       returnedAmount: 0,

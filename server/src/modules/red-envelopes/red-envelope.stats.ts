@@ -10,7 +10,7 @@ import type {
   RedEnvelopePackStats,
   RedEnvelopePackStatus,
 } from '@chatmall/shared';
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import {
   RedEnvelopeGrabEntity,
   RedEnvelopeOpenEntity,
@@ -82,7 +82,7 @@ export class RedEnvelopeStats {
     const [grabs, opens, orders] = await Promise.all([
       this.db.getRepository(RedEnvelopeGrabEntity).findBy({ packId }),
       this.db.getRepository(RedEnvelopeOpenEntity).find({ where: { packId }, order: { openedAt: 'ASC' } }),
-      this.db.getRepository(RedEnvelopeOrderEntity).findBy({ packId: In([packId]) }),
+      this.db.getRepository(RedEnvelopeOrderEntity).findBy({ packId }),
     ]);
     const active = pack.status === 'ACTIVE';
     const live = active ? await this.pool.grabs(packId).catch(() => new Map()) : new Map();
