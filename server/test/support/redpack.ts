@@ -138,7 +138,7 @@ export async function startApi(config: Config, extra: Record<string, string> = {
   });
   const stop = track(proc);
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 60_000;
   for (;;) {
     if (proc.exitCode !== null) throw new Error(`api exited with ${proc.exitCode}`);
     const up = await getJson(`${url}/healthz`).catch(() => null);
