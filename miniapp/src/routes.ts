@@ -89,3 +89,14 @@ export function routeParam(value: string | undefined): string {
     return value; // a malformed escape: let the API call answer "not found"
   }
 }
+/** 领券中心 the claim centre, 我的优惠券 the wallet (pkg-promo). */
+export function couponCentreUrl(): string {
+  return pageUrl('couponCentre');
+}
+export function myCouponsUrl(tab?: 'usable' | 'used' | 'expired'): string {
+  return pageUrl('myCoupons', { tab });
+}
+/** A red-envelope pack's page (pkg-redpack), as its share card opens it. */
+export function redEnvelopeUrl(id: string, from?: string): string {
+  return pageUrl('redEnvelope', { id, from });
+}

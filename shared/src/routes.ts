@@ -11,6 +11,8 @@ export const subpackageRoots = {
   order: 'pkg-order',
   member: 'pkg-member',
   merchant: 'pkg-merchant',
+  promo: 'pkg-promo',
+  redpack: 'pkg-redpack',
 } as const;
 
 export const pagePaths = {
@@ -35,6 +37,11 @@ export const pagePaths = {
   merchantHome: 'pkg-merchant/pages/home/index',
   merchantShip: 'pkg-merchant/pages/ship/index',
   merchantRefunds: 'pkg-merchant/pages/refunds/index',
+  // pkg-promo: coupons (docs/decisions/0024-coupons.md)
+  couponCentre: 'pkg-promo/pages/coupon-centre/index',
+  myCoupons: 'pkg-promo/pages/my-coupons/index',
+  // pkg-redpack: a red-envelope pack's page, opened from its share card (RED_ENVELOPE_PAGE in red-envelopes.ts)
+  redEnvelope: 'pkg-redpack/pages/red-envelope/index',
 } as const;
 
 export type PageName = keyof typeof pagePaths;
@@ -65,6 +72,14 @@ export interface PageQueries {
   merchantHome: undefined;
   merchantShip: undefined;
   merchantRefunds: undefined;
+  couponCentre: undefined;
+  myCoupons: { tab?: 'usable' | 'used' | 'expired' };
+  /**
+   * The pack and who shared the card (`redEnvelopeSharePath`). Opened from a chat, WeChat adds
+   * the launch (scene, shareTicket) to the app's launch options; the H5 build gets them in the
+   * URL from the sandbox (`scene`, `shareTicket` or `enterId`).
+   */
+  redEnvelope: { id: string; from?: string };
 }
 
 /** Arguments after the page name: none, an optional query, or a required one. */

@@ -1,4 +1,5 @@
 import { mainPackagePages, pagePath, pagePaths, pageUrl, subpackagePages, subpackageRoots } from '../src/routes';
+import { RED_ENVELOPE_PAGE, redEnvelopeSharePath } from '../src/red-envelopes';
 
 describe('page paths for the server and the storefront', () => {
   it('builds a page path with its query, as the server links to an order', () => {
@@ -76,7 +77,18 @@ describe('the package layout app.json is built from', () => {
         root: 'pkg-merchant',
         pages: ['pages/bind/index', 'pages/home/index', 'pages/ship/index', 'pages/refunds/index'],
       },
+      { root: 'pkg-promo', pages: ['pages/coupon-centre/index', 'pages/my-coupons/index'] },
+      { root: 'pkg-redpack', pages: ['pages/red-envelope/index'] },
     ]);
-    expect(Object.values(subpackageRoots)).toEqual(['pkg-order', 'pkg-member', 'pkg-merchant']);
+    expect(Object.values(subpackageRoots)).toEqual([
+      'pkg-order',
+      'pkg-member',
+      'pkg-merchant',
+      'pkg-promo',
+      'pkg-redpack',
+    ]);
+    // The red-envelope page is where the server's share paths point.
+    expect(pagePaths.redEnvelope).toBe(RED_ENVELOPE_PAGE);
+    expect(redEnvelopeSharePath('rp_1', 'b_2')).toBe(pageUrl('redEnvelope', { id: 'rp_1', from: 'b_2' }));
   });
 });

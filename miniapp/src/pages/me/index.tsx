@@ -6,7 +6,7 @@ import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
 import { useShop } from '../../services/shop';
 import { syncCartBadgeOnShow } from '../../services/cart-badge';
-import { addressesUrl, favouritesUrl, merchantUrl, ordersUrl } from '../../routes';
+import { addressesUrl, couponCentreUrl, favouritesUrl, merchantUrl, myCouponsUrl, ordersUrl } from '../../routes';
 import './index.css';
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; buyer: Buyer };
@@ -82,6 +82,14 @@ export default function MePage() {
       <View className="card me-links">
         <View className="me-link me-link--favourites" onClick={() => go(favouritesUrl())}>
           <Text className="me-link__text">我的收藏 Favourites</Text>
+          <Text className="muted">›</Text>
+        </View>
+        <View className="me-link me-link--coupons" onClick={() => go(myCouponsUrl())}>
+          <Text className="me-link__text">我的优惠券 My coupons</Text>
+          <Text className="muted">›</Text>
+        </View>
+        <View className="me-link me-link--coupon-centre" onClick={() => go(couponCentreUrl())}>
+          <Text className="me-link__text">领券中心 Coupon centre</Text>
           <Text className="muted">›</Text>
         </View>
         <View className="me-link me-link--addresses" onClick={() => go(addressesUrl())}>

@@ -5,6 +5,7 @@ import { ErrorCode, findSku, type ProductDetail } from '@chatmall/shared';
 import { H5NavBar } from '../../components/H5NavBar';
 import { loadFailed, PendingPage } from '../../components/PendingPage';
 import { Price } from '../../components/Price';
+import { ProductCoupons } from '../../components/ProductCoupons';
 import { ProductReviews } from '../../components/ProductReviews';
 import { QtyStepper } from '../../components/QtyStepper';
 import { api, showError } from '../../services/api';
@@ -165,6 +166,8 @@ export default function ProductPage() {
           </Text>
         )}
       </View>
+
+      <ProductCoupons productId={p.id} />
 
       {p.specs.length > 0 && (
         <View className="card">

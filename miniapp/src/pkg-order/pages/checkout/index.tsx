@@ -10,7 +10,7 @@ import {
   priceOrder,
   type Address,
   type CartLine,
-  type PriceBreakdown,
+  type CheckoutPrice,
 } from '@chatmall/shared';
 import { AddressCard } from '../../../components/AddressCard';
 import { AddressForm } from '../../../components/AddressForm';
@@ -24,6 +24,7 @@ import { useShop } from '../../../services/shop';
 import { refreshCartBadge } from '../../../services/cart-badge';
 import { randomKey } from '../../../services/session';
 import { orderUrl, routeParam } from '../../../routes';
+import { CouponPicker, CouponRow, couponFields, type CouponAsk } from '../../components/CouponPicker';
 import './index.css';
 
 interface CheckoutLine {
@@ -74,12 +75,25 @@ async function loadLines(params: Partial<Record<string, string>>): Promise<Check
   ];
 }
 
+/** A 400 or 409 about `body.couponId`: the coupon asked for does not apply or is held elsewhere. */
+function couponRefused(err: unknown): boolean {
+  return (
+    err instanceof ApiError &&
+    (err.status === 400 || err.status === 409) &&
+    err.fields.some((f) => f.path === 'body.couponId')
+  );
+}
+
 export default function CheckoutPage() {
   const { params } = useRouter();
   const [load, setLoad] = useState<Load>({ status: 'loading' });
   const [addressId, setAddressId] = useState<string | null>(null);
   const [mode, setMode] = useState<'show' | 'choose' | 'add'>('show');
-  const [serverPrice, setServerPrice] = useState<PriceBreakdown | null>(null);
+  const [serverPrice, setServerPrice] = useState<CheckoutPrice | null>(null);
+  // The coupon the buyer asks for (the best by default); the server prices with it and decides.
+  const [couponAsk, setCouponAsk] = useState<CouponAsk>({ kind: 'best' });
+  const [bestCouponId, setBestCouponId] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [note, setNote] = useState('');
   // One key per checkout: a retried submit (timeout, double tap) returns the same order.
@@ -114,13 +128,24 @@ export default function CheckoutPage() {
     let live = true;
     setServerPrice(null);
     api
-      .previewCheckout({ body: { items } })
-      .then((price) => live && setServerPrice(price))
-      .catch(() => undefined); // the local preview stays; the order answer is authoritative anyway
+      .previewCheckout({ body: { items, ...couponFields(couponAsk) } })
+      .then((price) => {
+        if (!live) return;
+        setServerPrice(price);
+        if (couponAsk.kind === 'best') setBestCouponId(price.coupon?.couponId ?? null);
+      })
+      .catch((err: unknown) => {
+        // A coupon asked for that no longer applies (used meanwhile, expired): say why, back to the best.
+        if (live && couponAsk.kind === 'coupon' && couponRefused(err)) {
+          showError(err);
+          setCouponAsk({ kind: 'best' });
+        }
+        // Otherwise the local preview stays; the order answer is authoritative anyway.
+      });
     return () => {
       live = false;
     };
-  }, [items]);
+  }, [items, couponAsk]);
 
   const nav = <H5NavBar title="确认订单 Checkout" />;
   if (load.status !== 'ready' || lines.length === 0)
@@ -160,8 +185,14 @@ export default function CheckoutPage() {
     }
     setSubmitting(true);
     try {
+      // The coupon the buyer saw priced (or none); before the server answered, their ask as is.
+      const coupon = serverPrice
+        ? serverPrice.coupon
+          ? { couponId: serverPrice.coupon.couponId }
+          : { coupon: 'none' as const }
+        : couponFields(couponAsk);
       const order = await api.createOrder({
-        body: { clientKey, items, addressId: address.id, note: note.trim() || undefined },
+        body: { clientKey, items, addressId: address.id, note: note.trim() || undefined, ...coupon },
       });
       void refreshCartBadge(); // the ordered lines have left the cart
       // On to paying: the order page opens the payment sheet (weapp) or offers Pay now (H5).
@@ -170,6 +201,8 @@ export default function CheckoutPage() {
       showError(err);
       // Stock or prices changed: show what the server sees now.
       if (err instanceof ApiError && err.code === ErrorCode.OUT_OF_STOCK) void fetchAll();
+      // The coupon was taken by another order or stopped applying: price again with the best one left.
+      else if (couponRefused(err)) setCouponAsk({ kind: 'best' });
       setSubmitting(false);
     }
   };
@@ -249,6 +282,8 @@ export default function CheckoutPage() {
         {note.length >= 150 && <Text className="muted checkout-note__count">{note.length}/200</Text>}
       </View>
 
+      <CouponRow price={serverPrice} ask={couponAsk} onOpen={() => setPicking(true)} />
+
       <View className="card checkout-breakdown">
         <Breakdown
           price={price}
@@ -262,6 +297,18 @@ export default function CheckoutPage() {
         />
         {!serverPrice && <Text className="muted checkout-breakdown__note">正在核对价格… Checking prices</Text>}
       </View>
+
+      {picking && serverPrice && (
+        <CouponPicker
+          price={serverPrice}
+          bestId={bestCouponId}
+          onClose={() => setPicking(false)}
+          onPick={(ask) => {
+            setPicking(false);
+            setCouponAsk(ask);
+          }}
+        />
+      )}
 
       <View className="bottom-bar-spacer" />
       <View className="bottom-bar checkout-bar">
