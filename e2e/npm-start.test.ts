@@ -1,6 +1,8 @@
 /**
  * `npm start` as a newcomer runs it: it prints the URLs only once the API is ready, the
- * storefront shows the seeded shop in Chromium, a Redis outage is logged once (not a stack
+ * storefront shows the seeded shop in Chromium, the owner's day in the console works on that
+ * stack (e2e/console-journey.ts: dashboard, a new 2 × 2 product in the storefront, shipping,
+ * a refund, the shop's name), a Redis outage is logged once (not a stack
  * per retry) and its recovery too, and Ctrl-C leaves no process behind; a taken port stops
  * start-up with one line naming its variable. Runs on its own ports, its own private Redis
  * (started by the stack itself, so stopping it touches nobody else's) and a throwaway SQLite
@@ -13,11 +15,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { alive, descendants } from './processes';
 import { launchBrowser, phonePage, screenshot } from './browser';
+import { ownerJourney } from './console-journey';
 
 const root = path.resolve(__dirname, '..');
 const API_PORT = 3310;
 const SANDBOX_PORT = 3410;
 const REDIS_PORT = 16410;
+const OWNER_PASSWORD = 'first start owner';
 const services = (action: 'up' | 'down') =>
   execFileSync('bash', ['scripts/services.sh', action, 'redis'], {
     cwd: root,
@@ -33,7 +37,13 @@ describe('npm start', () => {
   let output = '';
 
   afterAll(() => {
-    if (proc?.pid && alive(proc.pid)) process.kill(-proc.pid, 'SIGKILL');
+    // After a failure: the servers run in process groups of their own, so each is killed by
+    // pid (found before their parent goes), then the private Redis is stopped.
+    if (!proc?.pid || !alive(proc.pid)) return;
+    const tree = descendants(proc.pid);
+    process.kill(-proc.pid, 'SIGKILL');
+    for (const pid of tree) if (alive(pid)) process.kill(pid, 'SIGKILL');
+    services('down');
   });
 
   it('prints the URLs, serves the seeded storefront, and stops everything on Ctrl-C', async () => {
@@ -52,6 +62,8 @@ describe('npm start', () => {
       REDIS_PORT: String(REDIS_PORT),
       // info: the recovery lines are info.
       LOG_LEVEL: 'info',
+      // The owner account the first start creates (otherwise a random password in a file).
+      CHATMALL_OWNER_PASSWORD: OWNER_PASSWORD,
     };
     delete env.REDIS_URL; // the default path: start finds or starts the private Redis itself
     // detached: its own process group, so a group SIGINT is exactly what a terminal's Ctrl-C sends.
@@ -88,6 +100,12 @@ describe('npm start', () => {
       await page.locator('.product-name', { hasText: '明前西湖龙井' }).waitFor({ timeout: 30_000 });
       expect(await page.locator('.product-card').count()).toBeGreaterThanOrEqual(10);
       await screenshot(page, 'npm-start-home');
+      await page.context().close();
+      await ownerJourney(browser, {
+        apiUrl: `http://127.0.0.1:${API_PORT}`,
+        sandboxUrl: `http://127.0.0.1:${SANDBOX_PORT}`,
+        ownerPassword: OWNER_PASSWORD,
+      });
     } finally {
       await browser.close();
     }
@@ -124,7 +142,7 @@ describe('npm start', () => {
       .map((pid) => execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim());
     expect(left).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${API_PORT}/healthz`)).rejects.toThrow();
-  }, 360_000);
+  }, 480_000);
 
   it('stops at once, with one line naming API_PORT, when the API port is taken', async () => {
     const taken = net.createServer();
