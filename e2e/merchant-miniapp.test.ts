@@ -177,7 +177,22 @@ it('a clerk binds their WeChat from the console code, sees 商家后台 in "me",
   expect(await refundCard.locator('.merchant-refund__approve').count()).toBe(0);
   await shot(page, 'merchant-refunds');
 
+  // The clerk unbinds in the console (confirmed): the phone's "me" loses the entry, its merchant pages say so.
+  await consolePage.locator('.wechat-binding__unbind').click();
+  await consolePage.getByRole('button', { name: '解绑 Unbind' }).last().click();
+  await consolePage.locator('.wechat-binding__unbound').waitFor({ timeout: 15_000 });
+  const askedAgain = page.waitForResponse((r) => r.url().endsWith('/api/merchant/me'), { timeout: 15_000 });
+  await open(page, 'pages/me/index');
+  await page.locator('.me-links').waitFor();
+  await askedAgain;
+  await page.waitForTimeout(300);
+  expect(await page.locator('.me-link--merchant').count()).toBe(0);
+  await open(page, 'pkg-merchant/pages/ship/index');
+  await page.locator('.merchant-ship--refused').waitFor({ timeout: 15_000 });
+  await shot(page, 'merchant-ship-refused');
+
   expect(errors).toEqual([]);
+  await desk.close();
 }, 120_000);
 
 it('a buyer whose WeChat is not bound never sees the merchant entry, and the merchant home says so', async () => {

@@ -13,10 +13,11 @@ import { PageFrame, PendingPage, type Pending } from '../../../components/Pendin
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, showError } from '../../../services/api';
 import { mayUse } from '../../merchant';
+import { isRefused, Refused } from '../../components/Refused';
 import '../../merchant.css';
 import './index.css';
 
-type Load = Pending | { status: 'ready'; role: StaffRole; items: Refund[] };
+type Load = Pending | { status: 'refused' } | { status: 'ready'; role: StaffRole; items: Refund[] };
 
 const TITLE = '退款申请 Refunds';
 
@@ -31,13 +32,14 @@ export default function MerchantRefundsPage() {
       const role = (me as Extract<MerchantMe, { bound: true }>).staff?.role ?? 'clerk';
       setLoad({ status: 'ready', role, items });
     } catch (err) {
-      setLoad({ status: 'error', message: errorMessage(err) });
+      setLoad(isRefused(err) ? { status: 'refused' } : { status: 'error', message: errorMessage(err) });
     }
   }, []);
 
   useDidShow(() => void fetchList(load.status === 'ready'));
   usePullDownRefresh(() => void fetchList(true).finally(() => Taro.stopPullDownRefresh()));
 
+  if (load.status === 'refused') return <Refused title={TITLE} className="merchant-refunds" />;
   if (load.status !== 'ready')
     return (
       <PendingPage

@@ -5,10 +5,11 @@ import { commonCarriers, formatChinaTime, formatFen, ShipOrderRequest, type Orde
 import { PageFrame, PendingPage, type Pending } from '../../../components/PendingPage';
 import { StateView } from '../../../components/StateView';
 import { api, errorMessage, fieldErrors, showError } from '../../../services/api';
+import { isRefused, Refused } from '../../components/Refused';
 import '../../merchant.css';
 import './index.css';
 
-type Load = Pending | { status: 'ready'; items: Order[]; nextCursor: string | null };
+type Load = Pending | { status: 'refused' } | { status: 'ready'; items: Order[]; nextCursor: string | null };
 
 const TITLE = '待发货 Orders to ship';
 const CARRIER_KEY = 'chatmall.merchant.carrier';
@@ -35,13 +36,14 @@ export default function MerchantShipPage() {
       const page = await api.merchantShipQueue({ query: { limit: 20 } });
       setLoad({ status: 'ready', ...page });
     } catch (err) {
-      setLoad({ status: 'error', message: errorMessage(err) });
+      setLoad(isRefused(err) ? { status: 'refused' } : { status: 'error', message: errorMessage(err) });
     }
   }, []);
 
   useDidShow(() => void fetchList(load.status === 'ready'));
   usePullDownRefresh(() => void fetchList(true).finally(() => Taro.stopPullDownRefresh()));
 
+  if (load.status === 'refused') return <Refused title={TITLE} className="merchant-ship" />;
   if (load.status !== 'ready')
     return (
       <PendingPage
