@@ -190,6 +190,56 @@ describe('grabbing', () => {
   });
 });
 
+describe('Redis and the database (reconciliation)', () => {
+  it('a pack whose keys Redis lost is rebuilt from the shares minus the recorded grabs; earlier grabbers stay deduplicated', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, { budget: 1_000, shares: 5, minimumShare: 100 });
+    const buyers = await makeBuyers(stack.db, 4, 'lost');
+    const first = await grab(pack.id, buyers[0].auth);
+    await grab(pack.id, buyers[1].auth);
+    await until(
+      () => grabsOf(pack.id),
+      (rows) => rows.length === 2,
+    );
+    await stack.redis.del(...packKeys(pack.id));
+
+    // The next grab finds the pack gone and loads it from the database first.
+    expect((await grab(pack.id, buyers[2].auth)).body.outcome).toBe('GRABBED');
+    expect(await stack.redis.llen(packKeys(pack.id)[1])).toBe(2);
+    expect((await grab(pack.id, buyers[0].auth)).body).toMatchObject({
+      outcome: 'ALREADY_GRABBED',
+      amount: first.body.amount,
+    });
+    await until(
+      () => grabsOf(pack.id),
+      (rows) => rows.length === 3,
+    );
+    const recorded = await grabsOf(pack.id);
+    const left = await stack.redis.lrange(packKeys(pack.id)[1], 0, -1);
+    const indexes = [...recorded.map((g) => g.shareIndex), ...left.map((e) => Number(e.split(':')[0]))];
+    expect(indexes.sort()).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('a grab Redis accepted whose job never ran is recorded, with its coupon, by the reconciliation', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, { budget: 500, shares: 5, minimumShare: 50 });
+    const [b] = await makeBuyers(stack.db, 1, 'nojob');
+    // The script ran (as the route runs it) but no job was queued: the process died right after.
+    const pool = stack.app.services.redEnvelopePool;
+    const out = await pool.grab(pack.id, b.id, { chat: 'none', groupId: '', sharer: '' });
+    expect(out.kind).toBe('GRABBED');
+    expect(await grabsOf(pack.id)).toHaveLength(0);
+
+    const done = await stack.app.services.redEnvelopes.reconcile(new Date(), 0);
+    expect(done.replayed).toBeGreaterThanOrEqual(1);
+    const [row] = await grabsOf(pack.id);
+    expect(row).toMatchObject({ buyerId: b.id, amount: out.kind === 'GRABBED' ? out.grab.amount : -1 });
+    const coupon = await stack.db.getRepository(CouponEntity).findOneByOrFail({ id: row.couponId! });
+    expect(coupon.sourceRef).toBe(`${pack.id}:${b.id}`);
+    // Again: nothing more.
+    await stack.app.services.redEnvelopes.reconcile(new Date(), 0);
+    expect(await stack.db.getRepository(CouponEntity).countBy({ sourceRef: `${pack.id}:${b.id}` })).toBe(1);
+  });
+});
+
 describe('group-only packs (acceptance 3)', () => {
   it('only members of the group it was shared into, and groups they shared it onward to, may grab', async () => {
     const pack = await createPack(stack.baseUrl, marketer.auth, {
