@@ -225,20 +225,15 @@ function CouponEditor({ saved, packId }: { saved?: CouponTemplate; packId?: stri
             {kind !== 'no_threshold' && (
               <Form.Item
                 name="threshold"
-                label={
-                  kind === 'percent_off' ? (
-                    <Bi zh="满多少可用（元）" en="Minimum spend, ¥ (optional)" />
-                  ) : (
-                    <Bi zh="满多少可用（元）" en="Minimum spend, ¥" />
-                  )
-                }
-                style={{ width: 240 }}
+                label={<Bi zh="满多少可用（元）" en="Minimum spend, ¥" />}
+                extra={kind === 'percent_off' ? '留空表示不限 · empty: any amount' : undefined}
+                style={{ width: 300 }}
               >
                 <Input className="field-threshold" prefix="¥" placeholder="99" />
               </Form.Item>
             )}
             {kind !== 'percent_off' && (
-              <Form.Item name="amountOff" label={<Bi zh="减多少（元）" en="Amount off, ¥" />} style={{ width: 240 }}>
+              <Form.Item name="amountOff" label={<Bi zh="减多少（元）" en="Amount off, ¥" />} style={{ width: 260 }}>
                 <Input className="field-amount-off" prefix="¥" placeholder="10" />
               </Form.Item>
             )}
@@ -248,7 +243,7 @@ function CouponEditor({ saved, packId }: { saved?: CouponTemplate; packId?: stri
                   name="zhe"
                   label={<Bi zh="折扣（折）" en="Discount, 折" />}
                   extra="8 折 = 20% off · 8.5 折 = 15% off"
-                  style={{ width: 240 }}
+                  style={{ width: 260 }}
                 >
                   <Input className="field-zhe" suffix="折" placeholder="8.5" />
                 </Form.Item>
@@ -256,16 +251,18 @@ function CouponEditor({ saved, packId }: { saved?: CouponTemplate; packId?: stri
                   name="maxOff"
                   label={<Bi zh="最多减（元）" en="At most, ¥" />}
                   extra="留空表示不封顶 · empty: no cap"
-                  style={{ width: 240 }}
+                  style={{ width: 260 }}
                 >
                   <Input className="field-max-off" prefix="¥" placeholder="20" />
                 </Form.Item>
               </>
             )}
           </Space>
-          <Typography.Text type="secondary" className="coupon-preview">
-            券面预览 Preview：{preview ? <Typography.Text strong>{preview}</Typography.Text> : '—'}
-          </Typography.Text>
+          <div>
+            <Typography.Text type="secondary" className="coupon-preview">
+              券面预览 Preview：{preview ? <Typography.Text strong>{preview}</Typography.Text> : '—'}
+            </Typography.Text>
+          </div>
         </Card>
 
         <Card title={<Bi zh="适用范围与有效期" en="Where and when" />} style={{ marginBottom: 16 }}>
@@ -283,15 +280,15 @@ function CouponEditor({ saved, packId }: { saved?: CouponTemplate; packId?: stri
                   ? `已发 ${saved.issued} 张，不能少于此数 · ${saved.issued} issued`
                   : '领取、红包和赠送共用 · all sources together'
               }
-              style={{ width: 260 }}
+              style={{ width: 300 }}
             >
               <Input className="field-total-stock" suffix="张" />
             </Form.Item>
             <Form.Item
               name="perBuyerLimit"
-              label={<Bi zh="每人限领（张）" en="Per buyer, at most" />}
+              label={<Bi zh="每人限领（张）" en="Per buyer" />}
               extra="1–100"
-              style={{ width: 220 }}
+              style={{ width: 260 }}
             >
               <Input className="field-per-buyer" suffix="张" />
             </Form.Item>

@@ -120,7 +120,7 @@ export default function CouponTemplateListPage() {
                   },
                   {
                     title: <Bi zh="状态" en="Status" />,
-                    width: 130,
+                    width: 125,
                     render: (_, t) => (
                       <Tag className="coupon-status" color={statusColor[t.status]}>
                         {couponTemplateStatusLabel[t.status]}
@@ -128,8 +128,8 @@ export default function CouponTemplateListPage() {
                     ),
                   },
                   {
-                    title: <Bi zh="范围与有效期" en="Where and when" />,
-                    width: 300,
+                    title: <Bi zh="范围与有效期" en="Where, when" />,
+                    width: 270,
                     render: (_, t) => (
                       <>
                         {scopeText(t.scope, { categories: categoryNames })}
@@ -139,26 +139,28 @@ export default function CouponTemplateListPage() {
                     ),
                   },
                   {
-                    title: <Bi zh="已发 / 总量" en="Issued / stock" />,
-                    width: 140,
+                    title: <Bi zh="已发 / 总量" en="Issued" />,
+                    width: 135,
                     align: 'right',
-                    render: (_, t) => <span className="coupon-issued">{ofTotal(t.issued, t.totalStock)}</span>,
+                    render: (_, t) => (
+                      <>
+                        <span className="coupon-issued">{ofTotal(t.issued, t.totalStock)}</span>
+                        <br />
+                        <Typography.Text type="secondary" className="coupon-used">
+                          已用 used {t.used.toLocaleString('en-US')}
+                        </Typography.Text>
+                      </>
+                    ),
                   },
                   {
-                    title: <Bi zh="已用" en="Used" />,
-                    dataIndex: 'used',
-                    width: 80,
+                    title: <Bi zh="限领" en="Limit" />,
+                    width: 95,
                     align: 'right',
-                  },
-                  {
-                    title: <Bi zh="每人限领" en="Per buyer" />,
-                    dataIndex: 'perBuyerLimit',
-                    width: 110,
-                    align: 'right',
+                    render: (_, t) => `${t.perBuyerLimit} 张/人`,
                   },
                   {
                     title: <Bi zh="操作" en="Actions" />,
-                    width: 260,
+                    width: 265,
                     render: (_, t) => {
                       // Until the packs are known, a pack's own template must not offer edits.
                       if (packs.isPending) return <Typography.Text type="secondary">…</Typography.Text>;
@@ -170,7 +172,7 @@ export default function CouponTemplateListPage() {
                           </Link>
                         );
                       return (
-                        <Space size={8} wrap>
+                        <Space size={8} style={{ whiteSpace: 'nowrap' }}>
                           <Link to={`/marketing/coupons/${t.id}`} className="edit-coupon">
                             编辑 Edit
                           </Link>

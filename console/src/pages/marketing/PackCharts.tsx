@@ -93,6 +93,7 @@ interface TreeDatum {
   value: number;
   node: RedEnvelopeTreeNode;
   children: TreeDatum[];
+  symbol?: string;
   itemStyle?: { color: string; borderColor: string };
 }
 
@@ -101,11 +102,11 @@ export function treeData(nodes: RedEnvelopeTreeNode[], luckiest: Set<string>): T
   const byId = new Map<string, TreeDatum>();
   for (const n of nodes)
     byId.set(n.id, {
-      name: n.grabbed !== null ? `${n.name}\n${formatFen(n.grabbed)}` : n.name,
+      name: n.grabbed !== null ? `${n.name}\n${formatFen(n.grabbed)}${luckiest.has(n.id) ? ' 手气最佳' : ''}` : n.name,
       value: n.grabbed ?? 0,
       node: n,
       children: [],
-      ...(luckiest.has(n.id) ? { itemStyle: { color: '#fa541c', borderColor: '#fa541c' } } : {}),
+      ...(luckiest.has(n.id) ? { symbol: 'circle', itemStyle: { color: '#fa541c', borderColor: '#fa541c' } } : {}),
     });
   let root: TreeDatum | null = null;
   for (const n of nodes) {

@@ -94,17 +94,13 @@ export default function RedEnvelopeCreatePage() {
             <Input className="field-pack-title" maxLength={40} placeholder="店庆红包，手慢无！" />
           </Form.Item>
           <Space align="start" wrap size={24}>
-            <Form.Item name="budget" label={<Bi zh="总金额（元）" en="Budget, ¥" />} style={{ width: 220 }}>
+            <Form.Item name="budget" label={<Bi zh="总金额（元）" en="Budget, ¥" />} style={{ width: 300 }}>
               <Input className="field-budget" prefix="¥" placeholder="100" />
             </Form.Item>
             <Form.Item name="shares" label={<Bi zh="红包个数" en="Shares" />} style={{ width: 180 }}>
               <Input className="field-shares" suffix="个" placeholder="10" />
             </Form.Item>
-            <Form.Item
-              name="minimumShare"
-              label={<Bi zh="每份最少（元）" en="Minimum share, ¥" />}
-              style={{ width: 220 }}
-            >
+            <Form.Item name="minimumShare" label={<Bi zh="每份最少（元）" en="Min. share, ¥" />} style={{ width: 240 }}>
               <Input className="field-minimum-share" prefix="¥" />
             </Form.Item>
             <Form.Item name="split" label={<Bi zh="分配方式" en="Split" />}>

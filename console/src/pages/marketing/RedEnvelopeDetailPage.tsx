@@ -96,7 +96,7 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
               </Tag>
             </Space>
           }
-          column={3}
+          column={2}
           size="small"
           items={[
             { key: 'budget', label: '总金额 Budget', children: formatFen(pack.budget) },
@@ -131,7 +131,7 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
             {
               key: 'share',
               label: '分享路径 Share path',
-              span: 3,
+              span: 2,
               children: (
                 <Typography.Text copyable code className="pack-share-path">
                   {pack.sharePath}
@@ -217,8 +217,8 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
         )}
       </Card>
 
-      <Row gutter={16}>
-        <Col span={13}>
+      <Row gutter={[16, 16]}>
+        <Col span={24}>
           <Card
             title={<Bi zh={`领取记录（${grabs.length}）`} en="Grabs" />}
             extra={
@@ -254,18 +254,18 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
                 },
                 {
                   title: <Bi zh="金额" en="Amount" />,
-                  width: 100,
+                  width: 140,
                   align: 'right',
                   render: (_, g) => <span className="grab-amount">{formatFen(g.amount)}</span>,
                 },
                 {
                   title: <Bi zh="谁带来的" en="Brought by" />,
-                  width: 150,
+                  width: 200,
                   render: (_, g) => g.broughtBy,
                 },
                 {
-                  title: <Bi zh="订单 / GMV" en="Orders" />,
-                  width: 120,
+                  title: <Bi zh="订单 · 成交额" en="Orders · GMV" />,
+                  width: 200,
                   align: 'right',
                   render: (_, g) => (g.orders ? `${g.orders} · ${formatFen(g.gmv)}` : '—'),
                 },
@@ -273,7 +273,7 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
             />
           </Card>
         </Col>
-        <Col span={11}>
+        <Col span={24}>
           <Card title={<Bi zh="分享链接" en="Share links" />}>
             <Table<RedEnvelopeShareLink>
               className="links-table"
@@ -290,22 +290,26 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
                       {l.sharerName ?? '店铺 Shop'}
                       <br />
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {l.groupKey ? `群 ${l.groupKey}` : '单聊或未知 Chat or unknown'} ·{' '}
-                        {formatChinaTime(l.firstOpenedAt)}
+                        {l.groupKey ? `群 Group ${l.groupKey}` : '单聊或未知 Chat or unknown'}
                       </Typography.Text>
                     </>
                   ),
                 },
-                { title: <Bi zh="打开" en="Opens" />, dataIndex: 'opens', width: 70, align: 'right' },
+                { title: <Bi zh="打开" en="Opens" />, dataIndex: 'opens', width: 120, align: 'right' },
+                {
+                  title: <Bi zh="首次打开" en="First opened" />,
+                  width: 190,
+                  render: (_, l) => formatChinaTime(l.firstOpenedAt),
+                },
                 {
                   title: <Bi zh="抢到" en="Grabs" />,
-                  width: 110,
+                  width: 160,
                   align: 'right',
                   render: (_, l) => `${l.grabs} · ${formatFen(l.grabbedAmount)}`,
                 },
                 {
-                  title: 'GMV',
-                  width: 100,
+                  title: <Bi zh="成交额" en="GMV" />,
+                  width: 160,
                   align: 'right',
                   render: (_, l) => formatFen(l.gmv),
                 },

@@ -106,12 +106,12 @@ export default function RedEnvelopeListPage() {
                   },
                   {
                     title: <Bi zh="总金额" en="Budget" />,
-                    width: 130,
+                    width: 120,
                     align: 'right',
                     render: (_, p) => <span className="pack-budget">{formatFen(p.budget)}</span>,
                   },
                   {
-                    title: <Bi zh="已抢 / 个数" en="Grabbed / shares" />,
+                    title: <Bi zh="已抢 / 个数" en="Grabbed" />,
                     width: 190,
                     render: (_, p) => (
                       <div className="pack-grabbed">
@@ -126,20 +126,20 @@ export default function RedEnvelopeListPage() {
                     ),
                   },
                   {
-                    title: <Bi zh="订单 / GMV" en="Orders / GMV" />,
-                    width: 150,
+                    title: <Bi zh="带来订单" en="Orders" />,
+                    width: 140,
                     align: 'right',
                     render: (_, p) => (
                       <>
-                        {p.orders}
+                        <span className="pack-orders">{p.orders} 单</span>
                         <br />
-                        <Typography.Text type="secondary">{formatFen(p.gmv)}</Typography.Text>
+                        <Typography.Text type="secondary">GMV {formatFen(p.gmv)}</Typography.Text>
                       </>
                     ),
                   },
                   {
                     title: <Bi zh="状态" en="Status" />,
-                    width: 200,
+                    width: 235,
                     render: (_, p) => (
                       <>
                         <Tag className="pack-status" color={p.status === 'ACTIVE' && !closing(p) ? 'red' : 'default'}>
@@ -154,7 +154,7 @@ export default function RedEnvelopeListPage() {
                   },
                   {
                     title: <Bi zh="创建" en="Created" />,
-                    width: 150,
+                    width: 145,
                     render: (_, p) => formatChinaTime(p.createdAt),
                   },
                 ]}

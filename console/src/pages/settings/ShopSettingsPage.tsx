@@ -197,8 +197,8 @@ function SettingsForm({ settings }: { settings: ShopSettings }) {
         <Form.Item
           name="restoreCouponOnFullRefund"
           valuePropName="checked"
-          label={<Bi zh="全额退款退回优惠券" en="Coupon back on full refund" />}
-          extra="订单全额退款后，若券仍在有效期内，退回给买家 · a fully refunded order gives its coupon back while still valid"
+          label="全额退款退回优惠券"
+          extra="订单全额退款后，券若仍在有效期内则退回给买家 · Coupon back on a full refund, while still valid"
         >
           <Switch className="field-restore-coupon" checkedChildren="退回" unCheckedChildren="不退回" />
         </Form.Item>
