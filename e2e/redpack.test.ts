@@ -1,0 +1,534 @@
+/**
+ * End to end in the H5 storefront at phone size (390 × 844), Chromium: group red envelopes and
+ * coupons as buyers meet them (issue 14, acceptance 6). The sandbox plays WeChat in-process:
+ * sign-in, the group chats (a card shared into a group, a member's open with a shareTicket,
+ * getGroupEnterInfo sealed with that member's session key) and WeChat Pay's cashier. The
+ * red-envelope jobs run, so a grab's coupon is issued as in production.
+ *
+ * 1. A marketer's group-only pack (created through the API: the console is tested elsewhere).
+ *    A member opens its link outside a chat (请从群聊中打开) and shares it into 茶友群 through
+ *    the share sheet; two members open the card from the group (scene 1044), tap 開 and grab:
+ *    amounts shown, the luckiest marked, the coupon with 立即使用; reopening says 已抢过.
+ * 2. A friend gets the card in a single chat (no ticket), shares it into a group the pack was
+ *    never shared into by a member; someone there sees 仅限该群成员.
+ * 3. The claim centre, the wallet's tabs, the product page's coupon sheet; at checkout the
+ *    pack's coupon is preselected as the best, the others listed with their reasons, none can
+ *    be chosen; the order is placed with the pack's coupon and paid at the sandbox cashier.
+ * 4. Loading, not-found and error states.
+ * Screenshots: test-results/e2e/redpack-*.png and coupons-*.png.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { formatFen } from '../shared/src/money';
+import { createSandbox, type Sandbox } from '../sandbox/src/app';
+import { startJobs, type RunningJobs } from '../server/src/main/jobs';
+import { seedDemoCoupons } from '../server/src/modules/coupons/seed/demo-coupons';
+import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
+import { makeStaff } from '../server/test/support/people';
+import { createPack } from '../server/test/support/redpack';
+import { launchBrowser, screenshot } from './browser';
+
+const h5Dir = path.resolve(__dirname, '../miniapp/dist/h5');
+
+let sandbox: Sandbox;
+let sandboxServer: http.Server;
+let sandboxUrl: string;
+/** The API as browsers and the sandbox reach it (the stack's app behind a plain listener). */
+let front: http.Server;
+let frontUrl: string;
+let stack: TestStack;
+let jobs: RunningJobs;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+const listen = async (handler: http.RequestListener) => {
+  const server = http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+};
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(h5Dir, 'index.html')))
+    throw new Error('build the H5 storefront first (npm run build:h5 -w @chatmall/miniapp)');
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-e2e-redpack-'));
+  const keyDir = path.join(stateDir, 'pay');
+  const frontListener = await listen((req, res) => stack.server.emit('request', req, res));
+  front = frontListener.server;
+  frontUrl = frontListener.url;
+  sandbox = createSandbox({
+    merchantBaseUrl: frontUrl,
+    selfBaseUrl: 'http://127.0.0.1:0',
+    stateDir,
+    timeScale: 1000,
+    logLevel: 'silent',
+  });
+  const sb = await listen(sandbox.app.callback());
+  sandboxServer = sb.server;
+  sandboxUrl = sb.url;
+  stack = await startStack({
+    config: testConfig({
+      STOREFRONT_DIR: h5Dir,
+      WECHAT_API_BASE: sandboxUrl,
+      WECHATPAY_API_BASE: sandboxUrl,
+      WECHATPAY_MERCHANT_SERIAL: `file:${keyDir}/merchant-serial.txt`,
+      WECHATPAY_MERCHANT_PRIVATE_KEY: `file:${keyDir}/merchant-key.pem`,
+      WECHATPAY_PUBLIC_KEY_ID: `file:${keyDir}/wechatpay-public-key-id.txt`,
+      WECHATPAY_PUBLIC_KEY: `file:${keyDir}/wechatpay-public-key.pem`,
+      WECHATPAY_NOTIFY_URL: `${frontUrl}/api/pay/notify`,
+    }),
+  });
+  await seedDemoCoupons(stack.db);
+  jobs = await startJobs(stack.app, { only: ['redEnvelopes', 'events'] });
+  browser = await launchBrowser();
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await jobs?.stop();
+  await sandbox?.close();
+  for (const s of [front, sandboxServer]) {
+    if (!s) continue;
+    s.closeAllConnections();
+    await new Promise<void>((r) => s.close(() => r()));
+  }
+  await stack?.close();
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+  pageErrors.length = 0;
+});
+
+/** A phone with its own simulated WeChat user (the H5 build's buyer is this openid). */
+async function phone(openid: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+  });
+  await context.addInitScript((id) => {
+    if (location.protocol.startsWith('http')) localStorage.setItem('chatmall.h5.openid', JSON.stringify({ data: id }));
+  }, openid);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(`${openid}: ${err.message}`));
+  return page;
+}
+
+/** A fresh load of a storefront URL (a hash change alone would stack the page on the last one). */
+async function visit(page: Page, url: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(url);
+}
+
+async function shot(page: Page, name: string, settleMs = 700): Promise<void> {
+  await page.waitForTimeout(settleMs);
+  await screenshot(page, name);
+}
+
+const sb = async (p: string, body?: unknown) => {
+  const res = await fetch(`${sandboxUrl}${p}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+};
+
+async function buyerId(openid: string): Promise<string> {
+  const rows: { id: string }[] = await stack.db.query('SELECT id FROM buyers WHERE openid = ?', [openid]);
+  expect(rows).toHaveLength(1);
+  return rows[0].id;
+}
+
+/** Waits until the locator matches exactly `n` elements. */
+async function hasCount(locator: Locator, n: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const count = await locator.count();
+    if (count === n) return;
+    if (Date.now() > deadline) throw new Error(`expected ${n} of ${locator.toString()}, found ${count}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const field = (page: Page, cls: string) => page.locator(`.${cls} input, input.${cls}, .${cls} textarea`).first();
+
+/** The member taps the card in a chat: the sandbox's launch, and the page it opens in H5. */
+async function openCard(page: Page, openid: string, messageId: string) {
+  const opened = await sb(`/sandbox/mp/users/${openid}/open`, { messageId });
+  expect(opened.status).toBe(200);
+  const view = page.waitForResponse((r) => /\/api\/red-envelopes\/[^/]+\/open$/.test(r.url()));
+  await visit(page, opened.body.h5Url);
+  const res = await view;
+  expect(res.status()).toBe(200);
+  return { launch: opened.body, view: await res.json() };
+}
+
+/** Taps 開 and waits for the amount; the grab's answer. */
+async function grab(page: Page, name?: string) {
+  const answered = page.waitForResponse((r) => /\/api\/red-envelopes\/[^/]+\/grab$/.test(r.url()));
+  // The 開 button pulses (never "stable" to Playwright): tap it where it is.
+  await page.locator('.rp-open-btn').click({ force: true });
+  await page.locator('.rp-open-btn--spinning').waitFor();
+  if (name) await screenshot(page, name);
+  const res = await answered;
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  await page.locator('.rp-result__value').waitFor();
+  return body as { outcome: string; amount: number };
+}
+
+const A = 'oH5rpMemberAlice';
+const B = 'oH5rpMemberBob';
+const C = 'oH5rpFriendCarol';
+const D = 'oH5rpOutsiderDan';
+let packId = '';
+let pageB: Page;
+let bobShare = 0;
+
+it('a member shares a group-only pack into a group; two members grab (amounts, luckiest); an outsider is refused', async () => {
+  const marketer = await makeStaff(stack.db, 'marketer');
+  const pack = await createPack(frontUrl, marketer.auth, {
+    title: '店庆红包，手慢无',
+    budget: 3000,
+    shares: 3,
+    split: 'random',
+    minimumShare: 600,
+    groupOnly: true,
+    coupon: {
+      title: '群红包券',
+      threshold: { kind: 'none' },
+      scope: { type: 'shop' },
+      validity: { kind: 'days', days: 7 },
+    },
+  });
+  packId = pack.id;
+  const group = (await sb('/sandbox/mp/groups', { name: '茶友群', members: [A, B] })).body;
+  const other = (await sb('/sandbox/mp/groups', { name: '邻居群', members: [C, D] })).body;
+
+  // Alice has the pack's link (the marketer's own card): outside a chat it cannot be grabbed.
+  const pageA = await phone(A);
+  await visit(pageA, `${frontUrl}/#/pkg-redpack/pages/red-envelope/index?id=${pack.id}`);
+  await pageA.locator('.rp-state--NOT_FROM_GROUP').waitFor({ timeout: 30_000 });
+  await expect(pageA.locator('.rp-state__title').textContent()).resolves.toBe(
+    '请从群聊中打开 · Open it from the group chat',
+  );
+  await expect(pageA.locator('.rp-open-btn').count()).resolves.toBe(0);
+  // She shares it into 茶友群 through the share sheet (WeChat's, played by the sandbox).
+  await pageA.locator('.rp-share').click();
+  await pageA.locator('.rp-sheet__group', { hasText: '茶友群' }).waitFor();
+  await shot(pageA, 'redpack-01-share-sheet', 300);
+  await pageA.locator('.rp-sheet__group', { hasText: '茶友群' }).click();
+  await pageA.locator('.rp-sheet').waitFor({ state: 'detached' });
+  const alice = await buyerId(A);
+  const [card] = (await sb(`/sandbox/mp/groups/${group.id}`)).body.messages;
+  expect(card).toMatchObject({
+    from: A,
+    title: '店庆红包，手慢无',
+    path: `/pkg-redpack/pages/red-envelope/index?id=${pack.id}&from=${alice}`,
+    withShareTicket: true,
+  });
+
+  // Alice opens the card from the group (scene 1044, a shareTicket): she may grab.
+  const a = await openCard(pageA, A, card.id);
+  expect(a.launch.scene).toBe(1044);
+  expect(a.view.state).toBe('CAN_GRAB');
+  await pageA.locator('.rp-open-btn').waitFor();
+  await shot(pageA, 'redpack-02-closed');
+  const aGrab = await grab(pageA, 'redpack-03-opening');
+  expect(aGrab.outcome).toBe('GRABBED');
+  await expect(pageA.locator('.rp-result__value').textContent()).resolves.toBe(formatFen(aGrab.amount, ''));
+  // The coupon follows the grab (the job issues it): 立即使用 once it is there.
+  await pageA.locator('.rp-coupon__use', { hasText: '立即使用 Use now' }).waitFor({ timeout: 20_000 });
+  await expect(pageA.locator('.rp-coupon__title').textContent()).resolves.toContain(
+    `无门槛减${formatFen(aGrab.amount, '').replace(/\.00$/, '')}`,
+  );
+  await shot(pageA, 'redpack-04-grabbed', 900);
+
+  // Bob opens the same card from the group and grabs too.
+  pageB = await phone(B);
+  const b = await openCard(pageB, B, card.id);
+  expect(b.view.state).toBe('CAN_GRAB');
+  expect(b.view.grabbedCount).toBe(1);
+  const bGrab = await grab(pageB);
+  expect(bGrab.outcome).toBe('GRABBED');
+  bobShare = bGrab.amount;
+  await pageB.locator('.rp-coupon__use', { hasText: '立即使用 Use now' }).waitFor({ timeout: 20_000 });
+  // Both grabs listed with their amounts; the larger is the luckiest (so far: one share is left).
+  await hasCount(pageB.locator('.rp-grab'), 2);
+  const amounts = (await pageB.locator('.rp-grab__amount').allTextContents()).sort();
+  expect(amounts).toEqual([formatFen(aGrab.amount), formatFen(bGrab.amount)].sort());
+  const luckiest = pageB.locator('.rp-grab', { has: pageB.locator('.rp-grab__luckiest') });
+  await hasCount(luckiest, 1);
+  await expect(luckiest.locator('.rp-grab__amount').textContent()).resolves.toBe(
+    formatFen(Math.max(aGrab.amount, bGrab.amount)),
+  );
+  await expect(luckiest.locator('.rp-grab__luckiest').textContent()).resolves.toContain('手气最佳 Luckiest');
+  await expect(pageB.locator('.rp-grab--me .rp-grab__amount').textContent()).resolves.toBe(formatFen(bGrab.amount));
+  await expect(pageB.locator('.rp-grabs__head').textContent()).resolves.toContain('已领取 2/3 个');
+  await shot(pageB, 'redpack-05-two-grabs', 900);
+
+  // Alice opens the card again: 已抢过, with her own amount; nothing more to grab.
+  await openCard(pageA, A, card.id);
+  await expect(pageA.locator('.rp-result__tag').textContent()).resolves.toBe('已抢过 · Already grabbed');
+  await expect(pageA.locator('.rp-result__value').textContent()).resolves.toBe(formatFen(aGrab.amount, ''));
+  await expect(pageA.locator('.rp-open-btn').count()).resolves.toBe(0);
+  await shot(pageA, 'redpack-06-already-grabbed');
+
+  // Alice forwards her card to Carol in a single chat: no shareTicket, so not from a group.
+  const single = (await sb(`/sandbox/mp/users/${A}/share`, { to: C, path: card.path, title: card.title })).body;
+  const pageC = await phone(C);
+  const c = await openCard(pageC, C, single.id);
+  expect(c.launch).toMatchObject({ scene: 1007, shareTicket: null });
+  expect(c.view.state).toBe('NOT_FROM_GROUP');
+  await pageC.locator('.rp-state--NOT_FROM_GROUP').waitFor();
+  await shot(pageC, 'redpack-07-single-chat');
+  // Carol (no member of the pack's group) shares it into 邻居群; Dan opens it there: members only.
+  await pageC.locator('.rp-share').click();
+  await pageC.locator('.rp-sheet__group', { hasText: '邻居群' }).click();
+  await pageC.locator('.rp-sheet').waitFor({ state: 'detached' });
+  const [forwarded] = (await sb(`/sandbox/mp/groups/${other.id}`)).body.messages;
+  const pageD = await phone(D);
+  const d = await openCard(pageD, D, forwarded.id);
+  expect(d.launch.scene).toBe(1044);
+  expect(d.view.state).toBe('GROUP_ONLY');
+  await pageD.locator('.rp-state--GROUP_ONLY').waitFor();
+  await expect(pageD.locator('.rp-state__title').textContent()).resolves.toBe(
+    '仅限该群成员 · Only for members of that group',
+  );
+  await expect(pageD.locator('.rp-open-btn').count()).resolves.toBe(0);
+  await shot(pageD, 'redpack-08-outsider');
+  // The server refuses Dan's grab too, whatever the page shows.
+  const dGrab = await pageD.evaluate(async (id) => {
+    const s = JSON.parse(localStorage.getItem('chatmall.session') ?? '{}') as { data?: { accessToken?: string } };
+    const res = await fetch(`/api/red-envelopes/${id}/grab`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${s.data?.accessToken ?? ''}` },
+      body: JSON.stringify({}),
+    });
+    return { status: res.status, body: (await res.json()) as { outcome?: string } };
+  }, pack.id);
+  expect(dGrab).toMatchObject({ status: 200, body: { outcome: 'NOT_FROM_GROUP' } });
+  const grabs: { n: number }[] = await stack.db.query(
+    'SELECT COUNT(*) AS n FROM red_envelope_grabs WHERE pack_id = ?',
+    [pack.id],
+  );
+  expect(Number(grabs[0].n)).toBe(2);
+}, 240_000);
+
+it('claim centre, wallet and the product sheet; checkout preselects the pack’s coupon, lists the others with reasons, and the order is paid with it', async () => {
+  const page = pageB;
+  const bob = await buyerId(B);
+
+  // 领券中心 from "me": claim 满99减10 (limit 1) and 绿茶9折 (limit 2) once.
+  await visit(page, `${frontUrl}/#/pages/me/index`);
+  await page.locator('.me-link--coupon-centre').click({ timeout: 30_000 });
+  const full99 = page.locator('.centre-coupon', { hasText: '满99减10' });
+  await full99.waitFor();
+  await full99.locator('.centre-coupon__claim').click();
+  await full99.locator('.centre-coupon__claim', { hasText: '已领取 Claimed' }).waitFor();
+  const green = page.locator('.centre-coupon', { hasText: '绿茶9折' });
+  await green.locator('.centre-coupon__claim').click();
+  await green.locator('.centre-coupon__claim', { hasText: '再领一张 Claim again' }).waitFor();
+  await expect(green.textContent()).resolves.toContain('已领 1/2');
+  // A second tap on a coupon at its limit sends nothing.
+  let claims = 0;
+  page.on('request', (r) => r.url().includes('/claim') && claims++);
+  await full99.locator('.centre-coupon__claim').click();
+  await page.waitForTimeout(300);
+  expect(claims).toBe(0);
+  await shot(page, 'coupons-01-centre');
+  const held: { template_id: string; source: string }[] = await stack.db.query(
+    'SELECT template_id, source FROM coupons WHERE buyer_id = ? ORDER BY template_id',
+    [bob],
+  );
+  expect(held.filter((h) => h.source === 'claim').map((h) => h.template_id)).toEqual([
+    'cpt_demo_full99',
+    'cpt_demo_green90',
+  ]);
+
+  // 我的优惠券: the pack's coupon and the two claimed, each with its source; the other tabs empty.
+  await page.locator('.promo-banner__link').click();
+  await page.locator('.wallet-coupon').first().waitFor();
+  await hasCount(page.locator('.wallet-coupon'), 3);
+  await expect(page.locator('.promo-tab--usable').textContent()).resolves.toContain('可使用 3');
+  await expect(page.locator('.wallet-coupon', { hasText: '群红包券' }).textContent()).resolves.toContain(
+    '来源 Source: 红包 Red envelope',
+  );
+  await expect(page.locator('.wallet-coupon', { hasText: '满99减10' }).textContent()).resolves.toContain(
+    '来源 Source: 领取 Claimed',
+  );
+  await expect(page.locator('.wallet-coupon').first().textContent()).resolves.toMatch(
+    /有效期至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
+  );
+  await shot(page, 'coupons-02-wallet');
+  await page.locator('.promo-tab--expired').click();
+  await page.locator('.my-coupons--ready .state-view--empty').waitFor();
+  await expect(page.locator('.state-view__text').textContent()).resolves.toBe('没有过期的优惠券 · No expired coupons');
+  await shot(page, 'coupons-03-wallet-empty');
+
+  // The product page: a coupon row opening the sheet; 新客无门槛减5 claimed there.
+  await visit(page, `${frontUrl}/#/pages/product/index?id=prod_walnutkernels`);
+  const row = page.locator('.product-coupons');
+  await row.waitFor({ timeout: 30_000 });
+  await row.click();
+  const sheet = page.locator('.coupon-sheet');
+  await sheet.locator('.coupon-ticket', { hasText: '满99减10' }).locator('.coupon-btn--done').waitFor();
+  await hasCount(sheet.locator('.coupon-ticket', { hasText: '绿茶9折' }), 0); // not for nuts
+  await sheet.locator('.coupon-ticket', { hasText: '新客无门槛减5' }).locator('.coupon-btn').click();
+  await sheet
+    .locator('.coupon-ticket', { hasText: '新客无门槛减5' })
+    .locator('.coupon-btn', { hasText: '已领取' })
+    .waitFor();
+  await shot(page, 'coupons-04-product-sheet', 1600);
+  await sheet.locator('.coupon-sheet__close').click();
+
+  // Checkout: the pack's coupon is the best and preselected; the breakdown shows it.
+  const firstPreview = page.waitForResponse((r) => r.url().endsWith('/api/checkout/preview'));
+  await page.locator('.buy-now').click();
+  const preview = await (await firstPreview).json();
+  const mine: { id: string }[] = await stack.db.query(
+    "SELECT id FROM coupons WHERE buyer_id = ? AND source = 'red_envelope'",
+    [bob],
+  );
+  expect(preview.coupon).toMatchObject({ couponId: mine[0].id, chosenBy: 'best' });
+  await page.locator('.checkout-address__chosen, .address-form').first().waitFor({ timeout: 20_000 });
+  if (await page.locator('.address-form').count()) {
+    await field(page, 'address-form__input--recipient').fill('林小茶');
+    await field(page, 'address-form__input--phone').fill('13800138000');
+    await page.locator('.address-form__region').click();
+    for (const place of ['浙江省', '杭州市', '西湖区'])
+      await page
+        .locator('.region-sheet__item')
+        .filter({ hasText: new RegExp(`^${place}$`) })
+        .click();
+    await field(page, 'address-form__input--detail').fill('龙井路 18 号');
+    await page.locator('.address-form__save').click();
+    await page.locator('.checkout-address__chosen').waitFor();
+  }
+  await page.locator('.checkout-coupon__value--on').waitFor();
+  await expect(page.locator('.checkout-coupon__value').textContent()).resolves.toBe(`−${formatFen(bobShare)}`);
+  await expect(page.locator('.breakdown').textContent()).resolves.toContain(`优惠券 Coupon · 无门槛减`);
+
+  // The picker: the best marked, 减5 selectable, the others with why they do not apply.
+  await page.locator('.checkout-coupon').click();
+  const picker = page.locator('.coupon-picker');
+  await picker.locator('.coupon-option--on .coupon-option__best').waitFor();
+  await expect(picker.locator('.coupon-option--refused', { hasText: '满99减10' }).textContent()).resolves.toContain(
+    '差 ¥59.10 可用',
+  );
+  await expect(picker.locator('.coupon-option--refused', { hasText: '9折' }).textContent()).resolves.toContain(
+    '不适用于这些商品',
+  );
+  await shot(page, 'coupons-05-picker', 400);
+  // None: the full price.
+  let repriced = page.waitForResponse((r) => r.url().endsWith('/api/checkout/preview'));
+  await picker.locator('.coupon-option--none').click();
+  expect(JSON.parse((await repriced).request().postData() ?? '{}')).toMatchObject({ coupon: 'none' });
+  await page.locator('.checkout-coupon__value', { hasText: '不使用 Not used' }).waitFor();
+  await expect(page.locator('.checkout-payable .price__now').textContent()).resolves.toBe(
+    formatFen(preview.orderTotal + preview.couponDiscount),
+  );
+  // 减5 (not the best): the buyer's pick is priced; then back to the pack's coupon.
+  await page.locator('.checkout-coupon').click();
+  repriced = page.waitForResponse((r) => r.url().endsWith('/api/checkout/preview'));
+  await picker.locator('.coupon-option', { hasText: '无门槛减5' }).click();
+  const five = await (await repriced).json();
+  expect(five.coupon).toMatchObject({ chosenBy: 'buyer', title: '无门槛减5 (¥5 off)' });
+  await page.locator('.checkout-coupon__value', { hasText: '−¥5.00' }).waitFor();
+  await page.locator('.checkout-coupon').click();
+  repriced = page.waitForResponse((r) => r.url().endsWith('/api/checkout/preview'));
+  await picker.locator('.coupon-option', { has: page.locator('.coupon-option__best') }).click();
+  await repriced;
+  await page.locator('.checkout-coupon__value', { hasText: `−${formatFen(bobShare)}` }).waitFor();
+  await page.locator('.checkout-breakdown__note').waitFor({ state: 'detached' });
+  await shot(page, 'coupons-06-checkout');
+
+  // Placed with the chosen coupon, then paid at the sandbox cashier.
+  const placed = page.waitForResponse((r) => r.url().endsWith('/api/orders') && r.request().method() === 'POST');
+  await page.locator('.checkout-submit').click();
+  const placedRes = await placed;
+  expect(JSON.parse(placedRes.request().postData() ?? '{}')).toMatchObject({ couponId: mine[0].id });
+  expect(placedRes.status()).toBe(200);
+  await page.locator('.order-detail .order-status').waitFor({ timeout: 20_000 });
+  await expect(page.locator('.breakdown').textContent()).resolves.toContain('优惠券 Coupon');
+  const orderNo = (await page.locator('.order-no').textContent())!.trim();
+  await page.locator('.order-pay').click();
+  await page.waitForURL((u) => u.href.startsWith(`${sandboxUrl}/sandbox/pay/cashier?`), { timeout: 20_000 });
+  await page.locator('button', { hasText: '确认支付' }).click();
+  await page.waitForURL((u) => u.href.startsWith(frontUrl) && u.hash.includes('wxpay=pay'), { timeout: 20_000 });
+  await page.locator('.order-paid').waitFor({ timeout: 30_000 });
+  const [order]: { status: string; coupon_id: string; coupon_discount: number }[] = await stack.db.query(
+    'SELECT status, coupon_id, coupon_discount FROM orders WHERE order_no = ?',
+    [orderNo],
+  );
+  expect(order).toMatchObject({ status: 'PAID', coupon_id: mine[0].id });
+  expect(Number(order.coupon_discount)).toBe(bobShare);
+  await shot(page, 'coupons-07-paid', 1800);
+
+  // The pack's coupon leaves the usable tab once the payment's event consumed it.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const [c]: { status: string }[] = await stack.db.query('SELECT status FROM coupons WHERE id = ?', [mine[0].id]);
+    if (c.status === 'USED') break;
+    if (Date.now() > deadline) throw new Error(`coupon still ${c.status}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await visit(page, `${frontUrl}/#/pkg-promo/pages/my-coupons/index?tab=used`);
+  await page.locator('.wallet-coupon--USED', { hasText: '群红包券' }).waitFor({ timeout: 20_000 });
+  await expect(page.locator('.wallet-coupon--USED').textContent()).resolves.toMatch(
+    /\d{4}-\d{2}-\d{2} \d{2}:\d{2} 已使用/,
+  );
+  await shot(page, 'coupons-08-wallet-used');
+}, 240_000);
+
+it('loading, not-found and error states', async () => {
+  const page = await phone('oH5rpStates');
+  // Loading: the pack's open held back for a moment.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/api/red-envelopes/*/open', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await visit(page, `${frontUrl}/#/pkg-redpack/pages/red-envelope/index?id=${packId}`);
+  await page.locator('.redpack--loading .state-view--loading').waitFor({ timeout: 30_000 });
+  await shot(page, 'redpack-09-loading', 200);
+  release();
+  await page.locator('.rp-envelope').waitFor();
+  await page.unroute('**/api/red-envelopes/*/open');
+
+  // An unknown pack.
+  await visit(page, `${frontUrl}/#/pkg-redpack/pages/red-envelope/index?id=rp_nosuchpack`);
+  await page.locator('.redpack--not-found').waitFor();
+  await expect(page.locator('.redpack--not-found').textContent()).resolves.toContain('红包不存在');
+  await shot(page, 'redpack-10-not-found');
+
+  // The claim centre when the API fails: the error with a retry that recovers.
+  let fail = true;
+  await page.route('**/api/coupon-centre', (route) =>
+    fail
+      ? route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: '{"code":"DEPENDENCY_UNAVAILABLE","message":"down"}',
+        })
+      : route.continue(),
+  );
+  await visit(page, `${frontUrl}/#/pkg-promo/pages/coupon-centre/index`);
+  await page.locator('.coupon-centre--error .state-view--error').waitFor({ timeout: 30_000 });
+  await shot(page, 'coupons-09-centre-error');
+  fail = false;
+  await page.locator('.state-view__retry').click();
+  await page.locator('.centre-coupon').first().waitFor();
+
+  // A new buyer's wallet: nothing usable yet, with the way to the claim centre.
+  await visit(page, `${frontUrl}/#/pkg-promo/pages/my-coupons/index`);
+  await page.locator('.my-coupons--ready .state-view--empty').waitFor({ timeout: 30_000 });
+  await expect(page.locator('.state-view__text').textContent()).resolves.toBe('暂无可用优惠券 · No usable coupons');
+  await shot(page, 'coupons-10-wallet-empty-new');
+}, 120_000);
