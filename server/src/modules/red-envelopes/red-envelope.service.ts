@@ -241,11 +241,13 @@ export class RedEnvelopeService {
       this.db.getRepository(RedEnvelopeOpenEntity).findBy({ packId: pack.id, allowed: true }),
     ]);
     const taken = new Set(grabs.map((g) => g.shareIndex));
+    // An ended pack is loaded closed and empty: only its grabs (the page, dedupe) matter.
+    const closed = pack.status !== 'ACTIVE' || pack.expiresAt <= now;
     const loaded = await this.pool.load(pack.id, {
       groupOnly: Boolean(pack.groupOnly),
       expiresAt: pack.expiresAt,
-      closed: pack.status !== 'ACTIVE' || pack.expiresAt <= now,
-      pool: shares.filter((s) => !taken.has(s.shareIndex)).map((s) => `${s.shareIndex}:${s.amount}`),
+      closed,
+      pool: closed ? [] : shares.filter((s) => !taken.has(s.shareIndex)).map((s) => `${s.shareIndex}:${s.amount}`),
       grabs: grabs.map((g) => ({
         buyerId: g.buyerId,
         record: { index: g.shareIndex, amount: g.amount, grabbedAt: g.grabbedAt },
