@@ -13,7 +13,8 @@
  *    group payloads (alice in group A; bob from alice's card; dave from alice's; carol from
  *    bob's card in group C). The pack page shows the numbers, the grabs with the luckiest
  *    marked (the same buyer the buyer's page marks), who brought whom, and the share tree
- *    drawn. The coupon list marks the pack's own template and its page is read-only.
+ *    drawn; alice's coupon used on a paid order shows as used, one order and its GMV. The
+ *    coupon list marks the pack's own template and its page is read-only.
  * 3. The owner turns off 全额退款退回优惠券 in shop settings; the API reads it back.
  * 4. A clerk has no marketing menu, the pages say no access, and the API answers 403.
  *
@@ -22,10 +23,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { newId } from '@chatmall/shared';
 import { startJobs, type RunningJobs } from '../server/src/main/jobs';
+import { AddressEntity } from '../server/src/modules/addresses/address.entity';
 import { LoginService } from '../server/src/modules/auth/login.service';
 import { SessionService } from '../server/src/modules/auth/session.service';
 import { seedDemoCoupons } from '../server/src/modules/coupons/seed/demo-coupons';
+import { RedEnvelopeGrabEntity } from '../server/src/modules/red-envelopes/red-envelope.entity';
 import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
 import { api } from '../server/test/support/people';
 import { startSandbox, type RunningSandbox } from '../server/test/support/sandbox';
@@ -296,6 +300,44 @@ it('a marketer creates a ¥100 pack of 10; grabs through the API show with the l
   expect(parent.get(dave.id)).toBe(alice.id);
   expect(parent.get(carol.id)).toBe(bob.id);
 
+  // Alice uses her coupon on an order that is paid: the pack's use, orders and GMV.
+  const addressId = newId('address');
+  await stack.db.getRepository(AddressEntity).insert({
+    id: addressId,
+    buyerId: alice.id,
+    recipient: '张三',
+    phone: '13800138000',
+    province: '浙江省',
+    city: '杭州市',
+    district: '西湖区',
+    detail: '龙井路 1 号',
+    isDefault: true,
+  });
+  const aliceGrab = await until(
+    "alice's coupon issued",
+    () => stack.db.getRepository(RedEnvelopeGrabEntity).findOneBy({ packId, buyerId: alice.id }),
+    (g) => Boolean(g?.couponId),
+  );
+  const orders = stack.app.services.orders;
+  const order = await orders.place({}, alice.id, {
+    clientKey: 'mkt-alice-1',
+    items: [{ skuId: 'sku_dianhong2', quantity: 2 }],
+    addressId,
+    coupon: { couponId: aliceGrab!.couponId! },
+  });
+  expect(order.coupon).toEqual({ couponId: aliceGrab!.couponId, discount: amounts.get(alice.id) });
+  expect(await orders.markPaid({}, order.orderNo, order.price.payable, new Date())).toEqual({ ok: true });
+  // The order.paid subscriber's effect (the events relay is not running in this file).
+  expect(await stack.app.services.redEnvelopes.attributeOrder(order.orderNo)).toBe(true);
+  const used = (await api(stack.baseUrl, 'GET', `/api/admin/red-envelopes/${packId}`, auth)).body.stats;
+  expect(used).toMatchObject({
+    orders: 1,
+    gmv: order.price.payable,
+    used: { count: 1, amount: amounts.get(alice.id) },
+  });
+  const yuan = (fen: number) =>
+    `¥${Math.floor(fen / 100).toLocaleString('en-US')}.${String(fen % 100).padStart(2, '0')}`;
+
   // The luckiest as the buyer's page marks it.
   const view = await api(stack.baseUrl, 'GET', `/api/red-envelopes/${packId}`, alice.auth);
   const best = view.body.grabs.find((g: { luckiest: boolean }) => g.luckiest);
@@ -310,6 +352,12 @@ it('a marketer creates a ¥100 pack of 10; grabs through the API show with the l
     .getByText(`¥${(total / 100).toFixed(2)}`)
     .waitFor();
   await page.locator('.stat-funded').getByText('¥100.00').waitFor();
+  await page
+    .locator('.stat-used')
+    .getByText(yuan(amounts.get(alice.id)!))
+    .waitFor();
+  await page.locator('.stat-gmv').getByText(yuan(order.price.payable)).waitFor();
+  await page.locator('.stat-orders').getByText('1').waitFor();
   await page.locator('.pack-funnel canvas').waitFor();
   await page.locator('.share-tree canvas').waitFor();
   const rows = page.locator('.grabs-table tbody tr.ant-table-row');
@@ -320,6 +368,9 @@ it('a marketer creates a ¥100 pack of 10; grabs through the API show with the l
     await r.locator('.grab-amount', { hasText: `¥${(amount / 100).toFixed(2)}` }).waitFor();
     expect(await r.locator('.luckiest').count()).toBe(amount === bestAmount ? 1 : 0);
   }
+  await rowOf(alice.id)
+    .getByText(`1 · ${yuan(order.price.payable)}`)
+    .waitFor();
   // Who brought whom, in the grabs list: carol by bob, bob and dave by alice.
   await rows
     .filter({ hasText: nameOf(carol.id) })

@@ -112,7 +112,7 @@ export default function CouponTemplateListPage() {
                           )}
                           <br />
                           <Typography.Text type="secondary" className="coupon-benefit">
-                            {pack ? `每份按抢到金额 · by share, up to ${t.benefitText}` : t.benefitText}
+                            {pack ? '面额按抢到的金额 · worth the share grabbed' : t.benefitText}
                           </Typography.Text>
                         </div>
                       );

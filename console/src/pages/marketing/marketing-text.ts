@@ -137,7 +137,7 @@ export function scopeText(scope: CouponScope, names?: { categories?: Map<string,
 
 export function validityText(v: CouponValidity): string {
   return v.kind === 'days'
-    ? `领取后 ${v.days} 天内有效 · ${v.days} day${v.days === 1 ? '' : 's'} after receipt`
+    ? `领取后 ${v.days} 天内有效 · ${v.days} day${v.days === 1 ? '' : 's'}`
     : `${formatChinaTime(v.from)} 至 ${formatChinaTime(v.until)}`;
 }
 
