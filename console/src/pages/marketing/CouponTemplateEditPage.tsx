@@ -31,7 +31,8 @@ import {
   updateCouponBody,
   type CouponFormValues,
 } from './coupon-form';
-import { inYuan, serverPath, showProblems as showFieldProblems, type Problem } from './marketing-text';
+import { serverPath, showProblems as showFieldProblems } from './form-problems';
+import { inYuan, type Problem } from './marketing-text';
 import { usePackTemplates } from './pack-templates';
 import { PublishButton, StopButton, statusColor } from './TemplateActions';
 import { ScopeFields, ValidityFields } from './TermsFields';

@@ -14,7 +14,8 @@ import { Link, useNavigate } from 'react-router';
 import { useApiMutation } from '../../api/hooks';
 import { clearErrorsOnEdit, problemText } from '../../api/messages';
 import { Bi, PageHeader } from '../../components/states';
-import { inYuan, serverPath, showProblems as showFieldProblems, type Problem } from './marketing-text';
+import { serverPath, showProblems as showFieldProblems } from './form-problems';
+import { inYuan, type Problem } from './marketing-text';
 import { blankPack, budgetCheck, createPackBody, packField, type PackFormValues } from './red-envelope-form';
 import { ScopeFields, ValidityFields } from './TermsFields';
 

@@ -12,9 +12,7 @@ import {
   type CouponScope,
   type CouponValidity,
 } from '@chatmall/shared';
-import type { FormInstance } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { fieldText } from '../../api/messages';
 
 export type FieldPath = (string | number)[];
 export interface Problem {
@@ -149,39 +147,4 @@ export function ofTotal(n: number, total: number): string {
 /** A buyer id shown without all of it: `buyer_01jx…a1b2`. */
 export function maskedId(id: string): string {
   return id.length > 12 ? `${id.slice(0, 8)}…${id.slice(-4)}` : id;
-}
-
-// ------------------------------------------------------------------ messages on fields
-
-/**
- * Puts each problem's message (Chinese first) on its field and scrolls to the first; answers
- * the ones no field shows, for a banner.
- */
-export function showProblems(form: FormInstance, problems: Problem[]): string[] {
-  const known = new Set(form.getFieldsError().map((f) => f.name.join('.')));
-  const rest: string[] = [];
-  const byField = new Map<string, { name: FieldPath; errors: string[] }>();
-  for (const p of problems) {
-    const key = p.path.join('.');
-    if (!known.has(key)) {
-      rest.push(`${key}: ${fieldText(p.message)}`);
-      continue;
-    }
-    const entry = byField.get(key) ?? { name: p.path, errors: [] };
-    entry.errors.push(fieldText(p.message));
-    byField.set(key, entry);
-  }
-  form.setFields([...byField.values()]);
-  const first = [...byField.values()][0];
-  if (first) form.scrollToField(first.name, { block: 'center' });
-  return rest;
-}
-
-/** A 400's `fields[].path` (`body.coupon.threshold.multiple`) as a schema path. */
-export function serverPath(path: string): (string | number)[] {
-  return path
-    .replace(/^body\.?/, '')
-    .split('.')
-    .filter(Boolean)
-    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
