@@ -242,9 +242,10 @@ it('a member shares a group-only pack into a group; two members grab (amounts, l
   const aGrab = await grab(pageA, 'redpack-03-opening');
   expect(aGrab.outcome).toBe('GRABBED');
   await expect(pageA.locator('.rp-result__value').textContent()).resolves.toBe(formatFen(aGrab.amount, ''));
+  await expect(pageA.locator('.rp-result__tag').textContent()).resolves.toBe('恭喜抢到 · You got it');
   // The coupon follows the grab (the job issues it): 立即使用 once it is there.
   await pageA.locator('.rp-coupon__use', { hasText: '立即使用 Use now' }).waitFor({ timeout: 20_000 });
-  await expect(pageA.locator('.rp-coupon__title').textContent()).resolves.toContain(
+  await expect(pageA.locator('.rp-coupon__benefit').textContent()).resolves.toContain(
     `无门槛减${formatFen(aGrab.amount, '').replace(/\.00$/, '')}`,
   );
   await shot(pageA, 'redpack-04-grabbed', 900);
@@ -341,7 +342,7 @@ it('claim centre, wallet and the product sheet; checkout preselects the pack’s
   await full99.locator('.centre-coupon__claim').click();
   await page.waitForTimeout(300);
   expect(claims).toBe(0);
-  await shot(page, 'coupons-01-centre');
+  await shot(page, 'coupons-01-centre', 1800); // after the toast
   const held: { template_id: string; source: string }[] = await stack.db.query(
     'SELECT template_id, source FROM coupons WHERE buyer_id = ? ORDER BY template_id',
     [bob],
@@ -357,13 +358,13 @@ it('claim centre, wallet and the product sheet; checkout preselects the pack’s
   await hasCount(page.locator('.wallet-coupon'), 3);
   await expect(page.locator('.promo-tab--usable').textContent()).resolves.toContain('可使用 3');
   await expect(page.locator('.wallet-coupon', { hasText: '群红包券' }).textContent()).resolves.toContain(
-    '来源 Source: 红包 Red envelope',
+    '来源 Source · 红包 Red envelope',
   );
   await expect(page.locator('.wallet-coupon', { hasText: '满99减10' }).textContent()).resolves.toContain(
-    '来源 Source: 领取 Claimed',
+    '来源 Source · 领取 Claimed',
   );
   await expect(page.locator('.wallet-coupon').first().textContent()).resolves.toMatch(
-    /有效期至 \d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
+    /有效期至 Valid until \d{4}-\d{2}-\d{2} \d{2}:\d{2}/,
   );
   await shot(page, 'coupons-02-wallet');
   await page.locator('.promo-tab--expired').click();

@@ -26,7 +26,11 @@ export function CouponTicket(props: {
           <Text className="coupon-ticket__amount">{face.value}</Text>
           {face.unit === '折' && <Text className="coupon-ticket__unit">折</Text>}
         </View>
-        <Text className="coupon-ticket__condition">{face.condition}</Text>
+        {face.conditions.map((c) => (
+          <Text key={c} className="coupon-ticket__condition">
+            {c}
+          </Text>
+        ))}
       </View>
       <View className="coupon-ticket__body">
         <View className="coupon-ticket__head">

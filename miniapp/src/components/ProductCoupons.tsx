@@ -83,7 +83,12 @@ export function ProductCoupons({ productId }: { productId: string }) {
                     className="coupon-sheet__item"
                     benefit={c.benefit}
                     title={c.title}
-                    lines={[couponScopeText(c.scope), validityText(c.validity), ...(count ? [count] : [])]}
+                    lines={[
+                      c.benefitText,
+                      couponScopeText(c.scope),
+                      validityText(c.validity),
+                      ...(count ? [count] : []),
+                    ]}
                     dim={state === 'gone'}
                     action={
                       <View

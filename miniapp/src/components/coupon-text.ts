@@ -14,15 +14,18 @@ import {
 
 const yuan = (fen: number) => formatFen(fen, '').replace(/\.00$/, '');
 
-/** The face: `¥10` / `8折`, and what it needs: `满99可用 · ¥99+` / `无门槛 · No minimum`. */
-export function couponFace(b: CouponBenefit): { value: string; unit: string; condition: string } {
+/**
+ * The face: `¥10` / `9折`, and what it needs in short lines that never break mid-phrase:
+ * `满99可用` `¥99+`, `无门槛` `No minimum`, `最高减30` `up to ¥30`.
+ */
+export function couponFace(b: CouponBenefit): { value: string; unit: string; conditions: string[] } {
   const threshold = b.kind === 'no_threshold' ? 0 : b.threshold;
-  const condition = threshold > 0 ? `满${yuan(threshold)}可用 · ¥${yuan(threshold)}+` : '无门槛 · No minimum';
+  const conditions = threshold > 0 ? [`满${yuan(threshold)}可用`, `¥${yuan(threshold)}+`] : ['无门槛', 'No minimum'];
   if (b.kind === 'percent_off') {
-    const cap = b.maxOff !== null ? ` · 最高减${yuan(b.maxOff)}` : '';
-    return { value: percentOffInZhe(b.percentOff).replace('折', ''), unit: '折', condition: condition + cap };
+    if (b.maxOff !== null) conditions.push(`最高减${yuan(b.maxOff)}`, `up to ¥${yuan(b.maxOff)}`);
+    return { value: percentOffInZhe(b.percentOff).replace('折', ''), unit: '折', conditions };
   }
-  return { value: yuan(b.amountOff), unit: '¥', condition };
+  return { value: yuan(b.amountOff), unit: '¥', conditions };
 }
 
 export function couponScopeText(scope: CouponScope): string {
@@ -39,7 +42,7 @@ export function couponScopeText(scope: CouponScope): string {
 /** A template's validity: its window in China time, or N days from receipt. */
 export function validityText(v: CouponValidity): string {
   return v.kind === 'days'
-    ? `领取后 ${v.days} 天内有效 · ${v.days} days after claiming`
+    ? `领取后${v.days}天有效 · Valid ${v.days} days`
     : `${formatChinaTime(v.from)} 至 ${formatChinaTime(v.until)}`;
 }
 
@@ -47,5 +50,5 @@ export function validityText(v: CouponValidity): string {
 export function heldValidityText(validFrom: string, validUntil: string, now = Date.now()): string {
   return Date.parse(validFrom) > now
     ? `${formatChinaTime(validFrom)} 至 ${formatChinaTime(validUntil)}`
-    : `有效期至 ${formatChinaTime(validUntil)} · Valid until`;
+    : `有效期至 Valid until ${formatChinaTime(validUntil)}`;
 }

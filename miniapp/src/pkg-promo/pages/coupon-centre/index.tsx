@@ -59,8 +59,10 @@ export default function CouponCentrePage() {
     <>
       <H5NavBar title="领券中心 Coupon centre" />
       <View className="promo-banner">
-        <Text className="promo-banner__title">领券中心</Text>
-        <Text className="promo-banner__en">Coupon centre · 先领券，再下单 Claim, then shop</Text>
+        <Text className="promo-banner__title">
+          领券中心 <Text className="promo-banner__title-en">Coupon centre</Text>
+        </Text>
+        <Text className="promo-banner__en">先领券，再下单 · Claim first, then shop</Text>
         <View className="promo-banner__link" onClick={() => void Taro.navigateTo({ url: myCouponsUrl() })}>
           我的优惠券 My coupons ›
         </View>
@@ -103,9 +105,10 @@ export default function CouponCentrePage() {
               className={`centre-coupon centre-coupon--${state}`}
               benefit={c.benefit}
               title={c.title}
-              tag={c.stacksWithMemberDiscount ? undefined : '不与会员折扣同享'}
               lines={[
+                c.benefitText,
                 couponScopeText(c.scope),
+                c.stacksWithMemberDiscount ? '' : '不与会员折扣同享 · Not with member prices',
                 validityText(c.validity),
                 count ?? (c.left <= 20 && c.left > 0 ? `仅剩 ${c.left} 张 · ${c.left} left` : ''),
               ].filter(Boolean)}

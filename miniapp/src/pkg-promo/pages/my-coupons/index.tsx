@@ -84,11 +84,11 @@ export default function MyCouponsPage() {
   });
 
   const lines = (c: BuyerCoupon): string[] => {
-    const out = [couponScopeText(c.scope)];
+    const out = [c.benefitText, couponScopeText(c.scope)];
     if (c.status === 'USED' && c.usedAt) out.push(`${formatChinaTime(c.usedAt)} 已使用 · Used`);
     else if (c.status === 'EXPIRED') out.push(`${formatChinaTime(c.validUntil)} 已过期 · Expired`);
     else out.push(heldValidityText(c.validFrom, c.validUntil));
-    out.push(`来源 Source: ${couponSourceLabel[c.source]} · ${formatChinaTime(c.receivedAt)}`);
+    out.push(`来源 Source · ${couponSourceLabel[c.source]}`);
     return out;
   };
 
@@ -132,7 +132,6 @@ export default function MyCouponsPage() {
               className={`wallet-coupon wallet-coupon--${c.status}`}
               benefit={c.benefit}
               title={c.title}
-              tag={c.source === 'red_envelope' ? '红包 Red envelope' : undefined}
               lines={lines(c)}
               dim={tab !== 'usable'}
               action={

@@ -60,6 +60,8 @@ export default function RedEnvelopePage() {
   /** WeChat said this buyer is not (or no longer) in the group the card came from (65206). */
   const [notMember, setNotMember] = useState(false);
   const [phase, setPhase] = useState<Phase>('closed');
+  /** This visit's grab succeeded (恭喜抢到), as against one from an earlier visit (已抢过). */
+  const [justGrabbed, setJustGrabbed] = useState(false);
   const [groups, setGroups] = useState<{ id: string; name: string }[] | null>(null);
 
   const chatBody = (chat: ChatInfo) => ({ sharer, group: chat.kind === 'chat' ? chat.group : null });
@@ -126,6 +128,7 @@ export default function RedEnvelopePage() {
             mine: view.mine ?? { amount: res.amount ?? 0, grabbedAt: new Date().toISOString(), coupon: null },
           },
         });
+        setJustGrabbed(res.outcome === 'GRABBED');
         setPhase('opened');
         await refresh();
       } else {
@@ -191,9 +194,9 @@ export default function RedEnvelopePage() {
 
         {mine ? (
           <View className="rp-result">
-            {phase === 'opened' && v.state === 'ALREADY_GRABBED' && (
-              <Text className="rp-result__tag">{text.title}</Text>
-            )}
+            <Text className={`rp-result__tag${justGrabbed ? ' rp-result__tag--new' : ''}`}>
+              {justGrabbed ? '恭喜抢到 · You got it' : stateText.ALREADY_GRABBED.title}
+            </Text>
             <View className="rp-result__amount">
               <Text className="rp-result__yuan">¥</Text>
               <Text className="rp-result__value">{formatFen(mine.amount, '')}</Text>
@@ -201,8 +204,9 @@ export default function RedEnvelopePage() {
             <Text className="rp-result__note">红包券已存入我的优惠券 · Added to your coupons</Text>
             <View className="rp-coupon">
               <View className="rp-coupon__body">
-                <Text className="rp-coupon__title">
-                  {v.couponTitle} · {coupon ? coupon.benefitText : `¥${formatFen(mine.amount, '')}`}
+                <Text className="rp-coupon__title">{v.couponTitle}</Text>
+                <Text className="rp-coupon__benefit">
+                  {coupon ? coupon.benefitText : `¥${formatFen(mine.amount, '')}`}
                 </Text>
                 <Text className="rp-coupon__line">
                   {coupon
@@ -275,7 +279,7 @@ export default function RedEnvelopePage() {
               <View className="rp-grab__right">
                 <Text className="rp-grab__amount">{formatFen(g.amount)}</Text>
                 {g.luckiest && (
-                  <Text className="rp-grab__luckiest">👑 手气最佳 Luckiest{v.luckiestFinal ? '' : ' (so far)'}</Text>
+                  <Text className="rp-grab__luckiest">手气最佳 Luckiest{v.luckiestFinal ? '' : ' (so far)'}</Text>
                 )}
               </View>
             </View>
