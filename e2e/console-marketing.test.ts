@@ -82,6 +82,8 @@ const consoleUrl = (route = '') => `${stack.baseUrl}/console/${route}`;
 
 async function shot(page: Page, name: string, settleMs = 500, top = true): Promise<void> {
   if (top) await page.evaluate(() => window.scrollTo(0, 0));
+  // Toasts pass; the screenshot shows the page under them.
+  await page.waitForFunction(() => !document.querySelector('.ant-message-notice'), undefined, { timeout: 8000 });
   await page.waitForTimeout(settleMs);
   await screenshot(page, `console-marketing-${name}`);
 }
@@ -395,18 +397,24 @@ it('a marketer creates a ¥100 pack of 10; grabs through the API show with the l
   await page.locator('.grabs-table').evaluate((el) => el.scrollIntoView({ block: 'start' }));
   await shot(page, '12-pack-grabs', 300, false);
 
+  // The list, after the grabs and the order.
+  await page.locator('.console-menu').getByText('群红包').click();
+  await listed.locator('.pack-grabbed', { hasText: `4 / 10 · ${yuan(total)}` }).waitFor();
+  await listed.locator('.pack-orders', { hasText: '1 单' }).waitFor();
+  await shot(page, '13-packs-list-grabbed');
+
   // The pack's own template: marked in the coupon list, read-only on its page.
   await page.locator('.console-menu').getByText('优惠券').click();
   const packRow = page.locator('.coupons-table tr', { has: page.locator('.pack-template-tag') });
   await packRow.locator('.open-pack').waitFor();
   await expect(packRow.count()).resolves.toBe(1);
   expect(await packRow.locator('.edit-coupon, .stop-coupon, .publish-coupon').count()).toBe(0);
-  await shot(page, '13-coupons-with-pack');
+  await shot(page, '14-coupons-with-pack');
   await packRow.locator('.coupon-link').click();
   await page.locator('.pack-template-note').waitFor();
   expect(await page.locator('.save-coupon').count()).toBe(0);
   await expect(page.locator(inp('field-title')).isDisabled()).resolves.toBe(true);
-  await shot(page, '14-pack-template');
+  await shot(page, '15-pack-template');
   await context.close();
 }, 120_000);
 
@@ -425,7 +433,7 @@ it('the owner turns off giving coupons back on a full refund', async () => {
   expect((await api(stack.baseUrl, 'GET', '/api/admin/shop-settings', auth)).body.restoreCouponOnFullRefund).toBe(
     false,
   );
-  await shot(page, '15-settings');
+  await shot(page, '16-settings');
   await context.close();
 }, 60_000);
 
@@ -440,7 +448,7 @@ it('a clerk has no marketing menu, the pages say no access and the API answers 4
   expect(await menu.getByText('群红包').count()).toBe(0);
   await page.goto(consoleUrl(`marketing/red-envelopes/${packId}`));
   await page.locator('.ant-result-title', { hasText: '没有权限' }).waitFor();
-  await shot(page, '16-clerk');
+  await shot(page, '17-clerk');
   for (const p of ['/api/admin/coupon-templates', '/api/admin/red-envelopes', `/api/admin/red-envelopes/${packId}`])
     expect((await api(stack.baseUrl, 'GET', p, auth)).status).toBe(403);
   await context.close();

@@ -95,7 +95,7 @@ export default function RedEnvelopeCreatePage() {
             <Input className="field-pack-title" maxLength={40} placeholder="店庆红包，手慢无！" />
           </Form.Item>
           <Space align="start" wrap size={24}>
-            <Form.Item name="budget" label={<Bi zh="总金额（元）" en="Budget, ¥" />} style={{ width: 300 }}>
+            <Form.Item name="budget" label={<Bi zh="总金额（元）" en="Budget, ¥" />} style={{ width: 340 }}>
               <Input className="field-budget" prefix="¥" placeholder="100" />
             </Form.Item>
             <Form.Item name="shares" label={<Bi zh="红包个数" en="Shares" />} style={{ width: 180 }}>
