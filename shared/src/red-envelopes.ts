@@ -10,22 +10,18 @@ import { MAX_ORDER_TOTAL, MAX_PRICE } from './money';
 import { CouponScope, type CouponBenefit } from './pricing/coupons';
 import { CouponValidity, BuyerCoupon } from './coupons';
 import { RedEnvelopeSplitMode, MAX_RED_ENVELOPE_SHARES } from './red-envelope';
+import { pagePaths, pageUrl } from './routes';
 
 /** The longest a pack may stay open. */
 export const MAX_RED_ENVELOPE_HOURS = 7 * 24;
 /** The most a share's threshold may be, as a multiple of the share (满 3× 减 1×). */
 export const MAX_THRESHOLD_MULTIPLE = 100;
 
-/**
- * The pack's page in the mini-program (in the red-envelope subpackage the storefront adds):
- * opened from a share card with the pack and the buyer who shared it. `pageUrl`-style (leading
- * slash) for `onShareAppMessage`'s path.
- */
-export const RED_ENVELOPE_PAGE = 'pkg-redpack/pages/red-envelope/index';
+/** The pack's page in the mini-program (`pagePaths.redEnvelope`, in the pkg-redpack subpackage). */
+export const RED_ENVELOPE_PAGE = pagePaths.redEnvelope;
+/** The share path of a pack (`onShareAppMessage`'s path): the page with the pack and the buyer who shares it. */
 export function redEnvelopeSharePath(packId: string, sharer?: string | null): string {
-  const q = [`id=${encodeURIComponent(packId)}`];
-  if (sharer) q.push(`from=${encodeURIComponent(sharer)}`);
-  return `/${RED_ENVELOPE_PAGE}?${q.join('&')}`;
+  return pageUrl('redEnvelope', { id: packId, from: sharer ?? undefined });
 }
 
 const wholeFen = (what: string) =>
