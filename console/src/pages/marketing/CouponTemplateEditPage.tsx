@@ -21,7 +21,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { apiKey, useApiMutation, useApiQuery } from '../../api/hooks';
 import { clearErrorsOnEdit, problemText } from '../../api/messages';
-import { Bi, PageHeader, QueryView } from '../../components/states';
+import { Bi, Loading, PageHeader, QueryView } from '../../components/states';
 import {
   benefitOf,
   blankCoupon,
@@ -43,6 +43,8 @@ export default function CouponTemplateEditPage() {
   const query = useApiQuery('adminGetCouponTemplate', { params: { id: id ?? '' } }, { enabled: !creating });
   const packs = usePackTemplates();
   if (creating) return <CouponEditor key="new" />;
+  // A pack's own template must open read-only: wait to know which templates are packs'.
+  if (packs.isPending) return <Loading />;
   return (
     <QueryView query={query}>
       {(t) => <CouponEditor key={t.updatedAt} saved={t} packId={packs.data?.get(t.id)?.id} />}

@@ -14,7 +14,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, Modal, Popconfirm, Typography } from 'antd';
 import { useState } from 'react';
 import { apiKey, useApiMutation } from '../../api/hooks';
-import { fieldText, problemText, showServerErrors, showZodErrors } from '../../api/messages';
+import { problemText, showServerErrors, showZodErrors } from '../../api/messages';
 import { Bi } from '../../components/states';
 
 export const statusColor: Record<CouponTemplateStatus, string> = {
@@ -142,7 +142,7 @@ export function IssueDialog({ template, onClose }: { template: CouponTemplate | 
       if (rest) {
         if (rest.length) setBanner(rest.join('；'));
       } else if (err instanceof ApiError && err.code === ErrorCode.CONFLICT) {
-        form.setFields([{ name: 'buyerId', errors: [fieldText(err.message).replace(/^格式不正确/, '不能发放')] }]);
+        form.setFields([{ name: 'buyerId', errors: [`不能发放 · ${err.message}`] }]);
       } else setBanner(problemText(err));
     }
   }
