@@ -244,7 +244,9 @@ it('a member shares a group-only pack into a group; two members grab (amounts, l
   await expect(pageA.locator('.rp-result__value').textContent()).resolves.toBe(formatFen(aGrab.amount, ''));
   await expect(pageA.locator('.rp-result__tag').textContent()).resolves.toBe('恭喜抢到 · You got it');
   // The coupon follows the grab (the job issues it): 立即使用 once it is there.
-  await pageA.locator('.rp-coupon__use', { hasText: '立即使用 Use now' }).waitFor({ timeout: 20_000 });
+  await pageA
+    .locator('.rp-coupon__use:not(.rp-coupon__use--off)', { hasText: '立即使用' })
+    .waitFor({ timeout: 20_000 });
   await expect(pageA.locator('.rp-coupon__benefit').textContent()).resolves.toContain(
     `无门槛减${formatFen(aGrab.amount, '').replace(/\.00$/, '')}`,
   );
@@ -258,7 +260,9 @@ it('a member shares a group-only pack into a group; two members grab (amounts, l
   const bGrab = await grab(pageB);
   expect(bGrab.outcome).toBe('GRABBED');
   bobShare = bGrab.amount;
-  await pageB.locator('.rp-coupon__use', { hasText: '立即使用 Use now' }).waitFor({ timeout: 20_000 });
+  await pageB
+    .locator('.rp-coupon__use:not(.rp-coupon__use--off)', { hasText: '立即使用' })
+    .waitFor({ timeout: 20_000 });
   // Both grabs listed with their amounts; the larger is the luckiest (so far: one share is left).
   await hasCount(pageB.locator('.rp-grab'), 2);
   const amounts = (await pageB.locator('.rp-grab__amount').allTextContents()).sort();

@@ -79,10 +79,10 @@ export function CouponPicker(props: {
                   {v.couponId === bestId && <Text className="coupon-option__best">最优 Best</Text>}
                   <Text className="coupon-option__title">{v.title}</Text>
                 </View>
-                <Text className="coupon-option__note">
-                  {v.withMemberDiscount ? '' : '不与会员折扣同享 · replaces the member discount · '}
-                  用后应付 {formatFen(v.orderTotal ?? 0)} · Total with it
-                </Text>
+                {!v.withMemberDiscount && (
+                  <Text className="coupon-option__note">不与会员折扣同享 · No member discount</Text>
+                )}
+                <Text className="coupon-option__note">用后应付 {formatFen(v.orderTotal ?? 0)} · Total with it</Text>
               </View>
               <Text className="coupon-option__off">−{formatFen(v.discount ?? 0)}</Text>
               <Text className="coupon-option__radio">{chosen === v.couponId ? '●' : '○'}</Text>

@@ -108,7 +108,7 @@ export default function CouponCentrePage() {
               lines={[
                 c.benefitText,
                 couponScopeText(c.scope),
-                c.stacksWithMemberDiscount ? '' : '不与会员折扣同享 · Not with member prices',
+                c.stacksWithMemberDiscount ? '' : '不与会员折扣同享 · No member discount',
                 validityText(c.validity),
                 count ?? (c.left <= 20 && c.left > 0 ? `仅剩 ${c.left} 张 · ${c.left} left` : ''),
               ].filter(Boolean)}

@@ -218,11 +218,16 @@ export default function RedEnvelopePage() {
                 className={`rp-coupon__use${coupon && coupon.status === 'USABLE' ? '' : ' rp-coupon__use--off'}`}
                 onClick={() => coupon && coupon.status === 'USABLE' && goUseCoupon(coupon.scope)}
               >
-                {coupon && coupon.status !== 'USABLE'
-                  ? coupon.status === 'USED'
-                    ? '已使用 Used'
-                    : '已占用 In use'
-                  : '立即使用 Use now'}
+                <Text className="rp-coupon__use-zh">
+                  {!coupon || coupon.status === 'USABLE' ? '立即使用' : coupon.status === 'USED' ? '已使用' : '已占用'}
+                </Text>
+                <Text className="rp-coupon__use-en">
+                  {!coupon || coupon.status === 'USABLE'
+                    ? 'Use now'
+                    : coupon.status === 'USED'
+                      ? 'Used'
+                      : 'In an order'}
+                </Text>
               </View>
             </View>
           </View>
