@@ -22,7 +22,7 @@ export function Breakdown({
       {price.adjustments.map((a) => (
         <View key={`${a.kind}-${a.label}`} className="breakdown__row">
           <Text>{a.label}</Text>
-          <Text>{a.amount < 0 ? `−${formatFen(-a.amount)}` : formatFen(a.amount)}</Text>
+          <Text className="breakdown__amount">{a.amount < 0 ? `−${formatFen(-a.amount)}` : formatFen(a.amount)}</Text>
         </View>
       ))}
       <View className="breakdown__row">

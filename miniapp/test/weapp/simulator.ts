@@ -92,6 +92,15 @@ export class WeappSimulator {
   /** Pages the bundle asked to open (navigateTo, switchTab, …). */
   readonly navigations: string[] = [];
   readonly storage = new Map<string, unknown>();
+  /**
+   * How the mini-program was last entered (wx.getEnterOptionsSync / getLaunchOptionsSync): set
+   * it to a sandbox launch (`POST /sandbox/mp/users/:openid/open`) to open a page from a chat.
+   */
+  enter: { path: string; query: Record<string, string>; scene: number; shareTicket?: string } = {
+    path: 'pages/home/index',
+    query: {},
+    scene: 1001,
+  };
   private gwx!: (file: string) => unknown;
   private readonly modules = new Map<string, { exports: unknown }>();
   private appOptions: Record<string, AnyFn> | undefined;
@@ -243,7 +252,35 @@ export class WeappSimulator {
       this.navigations.push(`${name} ${o.url}`);
       ok(o, { errMsg: `${name}:ok` });
     };
+    /** wx.getGroupEnterInfo / wx.getShareInfo: the sandbox answers for this launch (fail with its errcode). */
+    const groupInfo =
+      (apiName: 'getGroupEnterInfo' | 'getShareInfo') =>
+      (o: Callbacks<{ iv: string; encryptedData: string; errMsg: string }> & { shareTicket?: string }) => {
+        const shareTicket = apiName === 'getShareInfo' ? o.shareTicket : this.enter.shareTicket;
+        fetch(`${sandboxUrl}/sandbox/mp/users/${encodeURIComponent(openid)}/group-enter-info`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ api: apiName, shareTicket }),
+        })
+          .then(async (res) => {
+            const b = (await res.json()) as { iv?: string; encryptedData?: string; errcode?: number };
+            if (res.status === 200 && b.iv && b.encryptedData)
+              ok(o, { iv: b.iv, encryptedData: b.encryptedData, errMsg: `${apiName}:ok` });
+            else {
+              const r = { errMsg: `${apiName}:fail ${b.errcode ?? res.status}`, errno: b.errcode };
+              o.fail?.(r as never);
+              o.complete?.(r as never);
+            }
+          })
+          .catch((err: Error) => fail(o, `${apiName}:fail ${err.message}`));
+      };
     return {
+      getEnterOptionsSync: () => ({ ...this.enter }),
+      getLaunchOptionsSync: () => ({ ...this.enter }),
+      canIUse: (name: string) => ['getGroupEnterInfo', 'getShareInfo', 'getEnterOptionsSync'].includes(name),
+      getGroupEnterInfo: groupInfo('getGroupEnterInfo'),
+      getShareInfo: groupInfo('getShareInfo'),
+      showShareMenu: (o: Callbacks<unknown> = {}) => ok(o, { errMsg: 'showShareMenu:ok' }),
       request: (
         o: Callbacks<unknown> & {
           url: string;

@@ -12,6 +12,8 @@ import path from 'node:path';
 import { startStack, testConfig, type TestStack } from '../../../server/test/support/harness';
 import { startSandbox, type RunningSandbox } from '../../../server/test/support/sandbox';
 import { api, makeStaff } from '../../../server/test/support/people';
+import { createPack } from '../../../server/test/support/redpack';
+import { redEnvelopeSharePath } from '../../../shared/src/red-envelopes';
 import { WeappSimulator } from './simulator';
 
 const root = path.resolve(__dirname, '../../dist/weapp');
@@ -89,6 +91,7 @@ describe('the weapp bundle in miniprogram-simulate', () => {
   let sandbox: RunningSandbox;
   let stack: TestStack;
   let sim: WeappSimulator;
+  const simOpenid = `oWeapp${Date.now().toString(36)}`;
 
   beforeAll(async () => {
     sandbox = await startSandbox();
@@ -98,7 +101,7 @@ describe('the weapp bundle in miniprogram-simulate', () => {
       requestOrigin: builtBase,
       apiUrl: stack.baseUrl,
       sandboxUrl: sandbox.url,
-      openid: `oWeapp${Date.now().toString(36)}`,
+      openid: simOpenid,
     });
     sim.boot();
   }, 60_000);
@@ -186,6 +189,44 @@ describe('the weapp bundle in miniprogram-simulate', () => {
     const again = sim.open('pages/me/index');
     await again.waitForText('商家后台 Merchant');
     again.close();
+  }, 30_000);
+
+  it('opens a red-envelope card from a group chat: the group is read through wx.getGroupEnterInfo and decrypted by the server', async () => {
+    const marketer = await makeStaff(stack.db, 'marketer');
+    const pack = await createPack(stack.baseUrl, marketer.auth, {
+      budget: 900,
+      shares: 3,
+      minimumShare: 100,
+      groupOnly: true,
+    });
+    const sandboxCall = async (p: string, body: unknown) =>
+      (await api(sandbox.url, 'POST', p, {}, body)).body as Record<string, any>;
+    const openid = simOpenid;
+    const group = await sandboxCall('/sandbox/mp/groups', { name: '小程序群', members: [openid, 'oWeappFriend'] });
+    const card = await sandboxCall('/sandbox/mp/users/oWeappFriend/share', {
+      groupId: group.id,
+      path: redEnvelopeSharePath(pack.id),
+      title: '店庆红包',
+    });
+    const launch = await sandboxCall(`/sandbox/mp/users/${openid}/open`, { messageId: card.id });
+    expect(launch.scene).toBe(1044);
+    sim.enter = { path: launch.path, query: launch.query, scene: launch.scene, shareTicket: launch.shareTicket };
+    const page = sim.open('pkg-redpack/pages/red-envelope/index', launch.query);
+    await page.waitForText('恭喜发财');
+    expect(page.text()).toContain('開');
+    page.close();
+    // The server decrypted the group with this buyer's session key and recorded the open from it.
+    const opens: { group_id: string; chat: string }[] = await stack.db.query(
+      'SELECT group_id, chat FROM red_envelope_opens WHERE pack_id = ?',
+      [pack.id],
+    );
+    expect(opens).toEqual([expect.objectContaining({ group_id: group.id, chat: 'group' })]);
+    sim.enter = { path: 'pages/home/index', query: {}, scene: 1001 };
+
+    // Outside a chat (no shareTicket) the group-only pack asks for the group.
+    const direct = sim.open('pkg-redpack/pages/red-envelope/index', { id: pack.id });
+    await direct.waitForText('请从群聊中打开');
+    direct.close();
   }, 30_000);
 
   it('sent every request to the built request domain, which the API answered', () => {
