@@ -166,6 +166,22 @@ it('a marketer creates a coupon template, refused on its fields first, and publi
   expect(posts).toBe(0);
   await shot(page, '02-coupon-refused', 500, false);
 
+  // 折扣: 8.25 折 is refused on its field; 8.5 折 reads 15% off. A fixed window in China time.
+  await page.locator('.field-kind').getByText('折扣').click();
+  await page.locator(inp('field-zhe')).fill('8.25');
+  await page.locator('.save-coupon').click();
+  await field(page, inp('field-zhe')).getByText('请填写 1 到 9.9 折').waitFor();
+  await page.locator(inp('field-zhe')).fill('8.5');
+  await page.locator(inp('field-max-off')).fill('20');
+  await page.locator('.coupon-preview').getByText('满99享8.5折 最高减20 (15% off ¥99+, up to ¥20)').waitFor();
+  await page.locator('.field-validity-kind').getByText('固定时间段').click();
+  await page.locator('.field-window').waitFor();
+  expect(posts).toBe(0);
+  await page.locator('.coupon-form').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shot(page, '02b-coupon-percent-window', 500, false);
+  await page.locator('.field-validity-kind').getByText('领取后 N 天').click();
+  await page.locator('.field-kind').getByText('满减').click();
+
   // Products picked by search; stock, limit, validity.
   await page.locator(inp('field-per-buyer')).fill('2');
   await page.locator(inp('field-total-stock')).fill('500');

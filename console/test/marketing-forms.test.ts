@@ -86,6 +86,13 @@ describe('coupon template form', () => {
     expect(chinaInstant(chinaPicker('2026-09-30T16:00:00.000Z'))).toBe('2026-10-01T00:00:00+08:00');
   });
 
+  it('a new window starts now in China time and ends 30 days on', () => {
+    const [from, until] = blankCoupon().window!;
+    const now = Date.now();
+    expect(Math.abs(Date.parse(chinaInstant(from)) - now)).toBeLessThan(60_000);
+    expect(chinaInstant(until)).toMatch(/T23:59:00\+08:00$/);
+  });
+
   it('an edit sends only what changed; a saved window read back is no change', () => {
     const saved: CouponTemplate = {
       id: 'cpt_1',

@@ -4,7 +4,6 @@
  */
 import type { CouponScope, CouponValidity } from '@chatmall/shared';
 import type { Dayjs } from 'dayjs';
-import dayjs from 'dayjs';
 import { chinaInstant, chinaPicker, readWhole, type FieldPath, type Problem } from './marketing-text';
 
 export interface TermsValues {
@@ -17,7 +16,8 @@ export interface TermsValues {
 }
 
 export function blankTerms(): TermsValues {
-  const from = dayjs().startOf('minute');
+  // Now, as China's wall clock reads it (the pickers show China time, whatever the browser's zone).
+  const from = chinaPicker(Date.now());
   return {
     scopeType: 'shop',
     productIds: [],
