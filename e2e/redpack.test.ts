@@ -10,7 +10,8 @@
  *    the share sheet; two members open the card from the group (scene 1044), tap 開 and grab:
  *    amounts shown, the luckiest marked, the coupon with 立即使用; reopening says 已抢过.
  * 2. A friend gets the card in a single chat (no ticket), shares it into a group the pack was
- *    never shared into by a member; someone there sees 仅限该群成员.
+ *    never shared into by a member; someone there sees 仅限该群成员. So does a member who left
+ *    the group between tapping the card and the page asking WeChat (65206).
  * 3. The claim centre, the wallet's tabs, the product page's coupon sheet; at checkout the
  *    pack's coupon is preselected as the best, the others listed with their reasons, none can
  *    be chosen; the order is placed with the pack's coupon and paid at the sandbox cashier.
@@ -186,6 +187,7 @@ const A = 'oH5rpMemberAlice';
 const B = 'oH5rpMemberBob';
 const C = 'oH5rpFriendCarol';
 const D = 'oH5rpOutsiderDan';
+const E = 'oH5rpFormerEve';
 let packId = '';
 let pageB: Page;
 let bobShare = 0;
@@ -318,6 +320,22 @@ it('a member shares a group-only pack into a group; two members grab (amounts, l
     return { status: res.status, body: (await res.json()) as { outcome?: string } };
   }, pack.id);
   expect(dGrab).toMatchObject({ status: 200, body: { outcome: 'NOT_FROM_GROUP' } });
+
+  // Eve was in 茶友群 when she tapped the card and left before the page asked WeChat for the
+  // group: getGroupEnterInfo answers 65206, and the page says members only (nothing is sent as a group).
+  await sb(`/sandbox/mp/groups/${group.id}/members`, { openid: E });
+  const launchE = (await sb(`/sandbox/mp/users/${E}/open`, { messageId: card.id })).body;
+  await sb(`/sandbox/mp/groups/${group.id}/members/${E}/remove`, {});
+  const pageE = await phone(E);
+  const enterInfo = pageE.waitForResponse((r) => r.url().endsWith(`/sandbox/mp/users/${E}/group-enter-info`));
+  const openedE = pageE.waitForResponse((r) => /\/api\/red-envelopes\/[^/]+\/open$/.test(r.url()));
+  await visit(pageE, launchE.h5Url);
+  expect((await (await enterInfo).json()).errcode).toBe(65206);
+  expect(JSON.parse((await openedE).request().postData() ?? '{}')).toMatchObject({ group: null });
+  await pageE.locator('.rp-state--GROUP_ONLY').waitFor();
+  await expect(pageE.locator('.rp-open-btn').count()).resolves.toBe(0);
+  await shot(pageE, 'redpack-09-left-group');
+
   const grabs: { n: number }[] = await stack.db.query(
     'SELECT COUNT(*) AS n FROM red_envelope_grabs WHERE pack_id = ?',
     [pack.id],
@@ -502,7 +520,7 @@ it('loading, not-found and error states', async () => {
   });
   await visit(page, `${frontUrl}/#/pkg-redpack/pages/red-envelope/index?id=${packId}`);
   await page.locator('.redpack--loading .state-view--loading').waitFor({ timeout: 30_000 });
-  await shot(page, 'redpack-09-loading', 200);
+  await shot(page, 'redpack-10-loading', 200);
   release();
   await page.locator('.rp-envelope').waitFor();
   await page.unroute('**/api/red-envelopes/*/open');
@@ -511,7 +529,7 @@ it('loading, not-found and error states', async () => {
   await visit(page, `${frontUrl}/#/pkg-redpack/pages/red-envelope/index?id=rp_nosuchpack`);
   await page.locator('.redpack--not-found').waitFor();
   await expect(page.locator('.redpack--not-found').textContent()).resolves.toContain('红包不存在');
-  await shot(page, 'redpack-10-not-found');
+  await shot(page, 'redpack-11-not-found');
 
   // The claim centre when the API fails: the error with a retry that recovers.
   let fail = true;
