@@ -9,7 +9,7 @@ import { roleLabel } from '../access';
 import { session } from '../api/session';
 import { useSession } from '../api/use-session';
 import { Bi } from '../components/states';
-import { menuGroups, pagesFor, type MenuGroup } from '../routes';
+import { menuGroups, pagesFor, type MenuGroup } from '../pages';
 
 export default function ConsoleLayout({ children }: { children: ReactNode }) {
   const current = useSession();

@@ -30,8 +30,20 @@ export default function ProductEditPage() {
   const { id } = useParams();
   const creating = id === undefined || id === 'new';
   const query = useApiQuery('adminGetProduct', { params: { id: id ?? '' } }, { enabled: !creating });
-  if (creating) return <ProductEditor key="new" />;
-  return <QueryView query={query}>{(product) => <ProductEditor key={product.updatedAt} saved={product} />}</QueryView>;
+  // The form offers the shop's categories: until they arrive (or if they cannot), the page says
+  // so instead of a form whose category list looks empty.
+  const categories = useApiQuery('listCategories', {});
+  return (
+    <QueryView query={categories}>
+      {() =>
+        creating ? (
+          <ProductEditor key="new" />
+        ) : (
+          <QueryView query={query}>{(product) => <ProductEditor key={product.updatedAt} saved={product} />}</QueryView>
+        )
+      }
+    </QueryView>
+  );
 }
 
 const blank: ProductFormValues = {
