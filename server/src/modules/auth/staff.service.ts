@@ -10,7 +10,7 @@
  *   transaction: their access and refresh tokens stop working at once.
  * - Every change is audited in its transaction; the audit row never holds a password.
  *
- * `docs/decisions/0025-staff-management.md`.
+ * `docs/decisions/0027-staff-management.md`.
  */
 import { newId, type StaffAccount, type StaffRole, type StaffUpdate } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
