@@ -15,7 +15,8 @@
  * 3. The claim centre, the wallet's tabs, the product page's coupon sheet; at checkout the
  *    pack's coupon is preselected as the best, the others listed with their reasons, none can
  *    be chosen; the order is placed with the pack's coupon and paid at the sandbox cashier.
- * 4. Loading, not-found and error states.
+ * 4. A marketer with a bound WeChat creates a pack on the phone (发红包) and shares it.
+ * 5. Loading, not-found and error states.
  * Screenshots: test-results/e2e/redpack-*.png and coupons-*.png.
  */
 import fs from 'node:fs';
@@ -508,6 +509,66 @@ it('claim centre, wallet and the product sheet; checkout preselects the pack’s
   );
   await shot(page, 'coupons-08-wallet-used');
 }, 240_000);
+
+it('a marketer whose WeChat is bound creates a pack on the phone (发红包), refused on the budget first, then shares it into a group', async () => {
+  const marketer = await makeStaff(stack.db, 'marketer');
+  const issued = await fetch(`${frontUrl}/api/admin/me/wechat-binding`, { method: 'POST', headers: marketer.auth });
+  const { code } = (await issued.json()) as { code: string };
+  const M = 'oH5rpMarketerMay';
+  const page = await phone(M);
+  await visit(page, `${frontUrl}/#/pkg-merchant/pages/bind/index?code=${code}`);
+  await page.locator('.merchant-bind__submit').click({ timeout: 30_000 });
+  await page.locator('.merchant-link--merchantCreateRedEnvelopePack').click({ timeout: 15_000 });
+  await page.locator('.merchant-redpack__submit').waitFor();
+
+  // ¥1 cannot be 4 shares of at least ¥1: said under the budget, nothing sent.
+  await field(page, 'merchant-redpack__budget').fill('1');
+  await field(page, 'merchant-redpack__shares').fill('4');
+  await page.locator('.merchant-redpack__submit').click();
+  await page
+    .locator('.merchant-redpack__field--budget .merchant-field__error', {
+      hasText: '总金额不能少于 个数 × 每个最少（¥4.00）',
+    })
+    .waitFor();
+  let posts = 0;
+  page.on('request', (r) => r.url().endsWith('/api/merchant/red-envelopes') && posts++);
+  await page.waitForTimeout(200);
+  expect(posts).toBe(0);
+  await shot(page, 'redpack-12-merchant-refused', 300);
+  await field(page, 'merchant-redpack__budget').fill('20');
+  // A coupon valid for 0 days: the server refuses it on that field, in its words after a Chinese lead-in.
+  await field(page, 'merchant-redpack__days').fill('0');
+  await page.locator('.merchant-redpack__submit').click();
+  await page
+    .locator('.merchant-redpack__field--days .merchant-field__error', {
+      hasText: '请修改 Please fix: must be at least 1',
+    })
+    .waitFor();
+  expect(posts).toBe(1);
+  await field(page, 'merchant-redpack__days').fill('7');
+  await page.locator('.merchant-redpack__chip', { hasText: '均分 Equal' }).click();
+  const created = page.waitForResponse((r) => r.url().endsWith('/api/merchant/red-envelopes'));
+  await page.locator('.merchant-redpack__submit').click();
+  const pack = (await (await created).json()) as { id: string; budget: number; shares: number; split: string };
+  expect(pack).toMatchObject({ budget: 2000, shares: 4, split: 'equal' });
+  await page.locator('.merchant-redpack--created').waitFor();
+  await shot(page, 'redpack-13-merchant-created');
+  const shares: { amount: number }[] = await stack.db.query(
+    'SELECT amount FROM red_envelope_shares WHERE pack_id = ?',
+    [pack.id],
+  );
+  expect(shares.map((x) => Number(x.amount))).toEqual([500, 500, 500, 500]);
+
+  // Open it and share it into the team's group: the card carries the pack and the marketer as sharer.
+  const group = (await sb('/sandbox/mp/groups', { name: '店铺粉丝群', members: [M, 'oH5rpFan'] })).body;
+  await page.locator('.merchant-redpack__share').click();
+  await page.locator('.rp-state--NOT_FROM_GROUP').waitFor({ timeout: 20_000 });
+  await page.locator('.rp-share').click();
+  await page.locator('.rp-sheet__group', { hasText: '店铺粉丝群' }).click();
+  await page.locator('.rp-sheet').waitFor({ state: 'detached' });
+  const [card] = (await sb(`/sandbox/mp/groups/${group.id}`)).body.messages;
+  expect(card.path).toBe(`/pkg-redpack/pages/red-envelope/index?id=${pack.id}&from=${await buyerId(M)}`);
+}, 120_000);
 
 it('loading, not-found and error states', async () => {
   const page = await phone('oH5rpStates');

@@ -37,6 +37,7 @@ export const pagePaths = {
   merchantHome: 'pkg-merchant/pages/home/index',
   merchantShip: 'pkg-merchant/pages/ship/index',
   merchantRefunds: 'pkg-merchant/pages/refunds/index',
+  merchantRedEnvelope: 'pkg-merchant/pages/red-envelope/index',
   // pkg-promo: coupons (docs/decisions/0024-coupons.md)
   couponCentre: 'pkg-promo/pages/coupon-centre/index',
   myCoupons: 'pkg-promo/pages/my-coupons/index',
@@ -72,6 +73,8 @@ export interface PageQueries {
   merchantHome: undefined;
   merchantShip: undefined;
   merchantRefunds: undefined;
+  /** 发红包: an owner or marketer creates a group red-envelope pack from the phone. */
+  merchantRedEnvelope: undefined;
   couponCentre: undefined;
   myCoupons: { tab?: 'usable' | 'used' | 'expired' };
   /**

@@ -75,7 +75,13 @@ describe('the package layout app.json is built from', () => {
       { root: 'pkg-member', pages: ['pages/favourites/index', 'pages/addresses/index'] },
       {
         root: 'pkg-merchant',
-        pages: ['pages/bind/index', 'pages/home/index', 'pages/ship/index', 'pages/refunds/index'],
+        pages: [
+          'pages/bind/index',
+          'pages/home/index',
+          'pages/ship/index',
+          'pages/refunds/index',
+          'pages/red-envelope/index',
+        ],
       },
       { root: 'pkg-promo', pages: ['pages/coupon-centre/index', 'pages/my-coupons/index'] },
       { root: 'pkg-redpack', pages: ['pages/red-envelope/index'] },

@@ -77,6 +77,12 @@ export default function MerchantHomePage() {
       zh: '退款申请',
       en: 'Refund requests',
     },
+    {
+      name: 'merchantCreateRedEnvelopePack' as const,
+      url: merchantUrl('merchantRedEnvelope'),
+      zh: '发红包',
+      en: 'Create a red envelope',
+    },
   ].filter((l) => mayUse(role, l.name));
 
   return (

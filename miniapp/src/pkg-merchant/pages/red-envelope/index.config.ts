@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '发红包',
+  enableShareAppMessage: true,
+});
