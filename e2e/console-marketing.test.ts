@@ -23,7 +23,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { newId } from '@chatmall/shared';
+import { formatChinaTime, newId } from '@chatmall/shared';
 import { startJobs, type RunningJobs } from '../server/src/main/jobs';
 import { AddressEntity } from '../server/src/modules/addresses/address.entity';
 import { LoginService } from '../server/src/modules/auth/login.service';
@@ -381,10 +381,22 @@ it('a marketer creates a ¥100 pack of 10; grabs through the API show with the l
   const rows = page.locator('.grabs-table tbody tr.ant-table-row');
   await expect(rows.count()).resolves.toBe(4);
   const rowOf = (id: string) => rows.filter({ has: page.locator('.grab-name', { hasText: nameOf(id) }) });
-  for (const [id, amount] of amounts) {
-    const r = rowOf(id);
-    await r.locator('.grab-amount', { hasText: `¥${(amount / 100).toFixed(2)}` }).waitFor();
-    expect(await r.locator('.luckiest').count()).toBe(amount === bestAmount ? 1 : 0);
+  // The console's grab list (newest first), each with when it was grabbed (China time); one
+  // luckiest: the largest amount, of equal amounts the earliest grab.
+  const listedGrabs = (await api(stack.baseUrl, 'GET', `/api/admin/red-envelopes/${packId}`, auth)).body.grabs as {
+    buyerId: string;
+    amount: number;
+    grabbedAt: string;
+    luckiest: boolean;
+  }[];
+  expect(listedGrabs.map((g) => g.buyerId).sort()).toEqual([...amounts.keys()].sort());
+  expect(listedGrabs.filter((g) => g.luckiest)).toHaveLength(1);
+  expect(listedGrabs.find((g) => g.luckiest)!.amount).toBe(bestAmount);
+  for (const g of listedGrabs) {
+    const r = rowOf(g.buyerId);
+    await r.locator('.grab-amount', { hasText: `¥${(amounts.get(g.buyerId)! / 100).toFixed(2)}` }).waitFor();
+    await r.locator('.grab-time', { hasText: formatChinaTime(g.grabbedAt, 'second') }).waitFor();
+    expect(await r.locator('.luckiest').count()).toBe(g.luckiest ? 1 : 0);
   }
   await rowOf(alice.id)
     .getByText(`1 · ${yuan(order.price.payable)}`)

@@ -112,6 +112,7 @@ describe('coupon template form', () => {
       updatedAt: '2026-09-01T00:00:00.000Z',
       publishedAt: '2026-09-01T00:00:00.000Z',
       stoppedAt: null,
+      origin: null,
     };
     const values = couponValuesOf(saved);
     expect(values).toMatchObject({ threshold: '50', amountOff: '5', scopeType: 'categories', validityKind: 'window' });

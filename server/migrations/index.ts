@@ -13,6 +13,7 @@ import { StaffWechatCodes1764648000000 } from './1764648000000-staff-wechat-code
 import { Coupons1764720000000 } from './1764720000000-coupons';
 import { OrderLineDiscounts1764723600000 } from './1764723600000-order-line-discounts';
 import { RedEnvelopes1764806400000 } from './1764806400000-red-envelopes';
+import { CouponTemplateOrigin1764892800000 } from './1764892800000-coupon-template-origin';
 
 export const migrations = [
   Catalog1763769600000,
@@ -29,4 +30,5 @@ export const migrations = [
   Coupons1764720000000,
   OrderLineDiscounts1764723600000,
   RedEnvelopes1764806400000,
+  CouponTemplateOrigin1764892800000,
 ];

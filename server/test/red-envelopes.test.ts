@@ -4,7 +4,9 @@
  * coupon, the group rule (issue 14, acceptance 3), expiry returning what is left, new buyers
  * only, the rate limit, attribution of a paid order, and the page and console views.
  */
+import { CreateRedEnvelopePackRequest } from '@chatmall/shared';
 import { startJobs, type RunningJobs } from '../src/main/jobs';
+import type { StaffPrincipal } from '../src/modules/auth/principal';
 import { AuditLogEntity } from '../src/modules/auth/audit-log.entity';
 import { CouponEntity } from '../src/modules/coupons/coupon.entity';
 import { CouponTemplateEntity } from '../src/modules/coupons/coupon-template.entity';
@@ -14,6 +16,8 @@ import {
   RedEnvelopeShareEntity,
 } from '../src/modules/red-envelopes/red-envelope.entity';
 import { packKeys } from '../src/modules/red-envelopes/red-envelope.pool';
+import { nicknameOf } from '../src/modules/red-envelopes/red-envelope.service';
+import { grabList } from '../src/modules/red-envelopes/red-envelope.stats';
 import { startStack, testConfig, type TestStack } from './support/harness';
 import { api, makeBuyer, makeStaff } from './support/people';
 import { createPack, makeBuyers, packRequest, until } from './support/redpack';
@@ -113,6 +117,81 @@ describe('creating a pack', () => {
     const buyer = await makeBuyer(stack.db);
     const denied = await api(stack.baseUrl, 'POST', '/api/admin/red-envelopes', buyer.auth, {});
     expect(denied.status).toBe(403);
+  });
+});
+
+describe("a pack's coupon template belongs to the pack", () => {
+  it('names its pack (origin), and the coupon routes refuse to edit, publish, stop or give it: 409 saying why', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, { title: '周年庆群红包', budget: 300, shares: 3 });
+    const t = await api(stack.baseUrl, 'GET', `/api/admin/coupon-templates/${pack.couponTemplateId}`, marketer.auth);
+    expect(t.body).toMatchObject({
+      status: 'PUBLISHED',
+      origin: { kind: 'red_envelope', packId: pack.id, packTitle: '周年庆群红包' },
+    });
+    const created = stack.db.getRepository(AuditLogEntity);
+    expect((await created.findBy({ entityId: pack.couponTemplateId })).map((a) => a.action).sort()).toEqual([
+      'coupon_template.create',
+      'coupon_template.publish',
+    ]);
+    const buyer = await makeBuyer(stack.db, 'given');
+    const base = `/api/admin/coupon-templates/${pack.couponTemplateId}`;
+    const refused = [
+      await api(stack.baseUrl, 'PATCH', base, marketer.auth, { title: '改个名', totalStock: 1000 }),
+      await api(stack.baseUrl, 'POST', `${base}/stop`, marketer.auth),
+      await api(stack.baseUrl, 'POST', `${base}/publish`, marketer.auth),
+      await api(stack.baseUrl, 'POST', `${base}/issue`, marketer.auth, {
+        buyerId: buyer.id,
+        requestKey: 'give-pack-1',
+      }),
+    ];
+    for (const res of refused) {
+      expect(res.status).toBe(409);
+      expect(res.body.message).toContain('这是红包「周年庆群红包」的券，请在红包里修改');
+      expect(res.body.message).toContain('belongs to red envelope');
+    }
+    const after = await stack.db.getRepository(CouponTemplateEntity).findOneByOrFail({ id: pack.couponTemplateId });
+    expect(after).toMatchObject({ title: '群红包券', totalStock: 3, status: 'PUBLISHED', issued: 0 });
+    expect(await stack.db.getRepository(CouponEntity).countBy({ templateId: pack.couponTemplateId })).toBe(0);
+
+    // The marketer's own templates carry no origin and stay editable.
+    const own = await api(stack.baseUrl, 'POST', '/api/admin/coupon-templates', marketer.auth, {
+      title: '自己的券',
+      benefit: { kind: 'no_threshold', amountOff: 100 },
+      scope: { type: 'shop' },
+      validity: { kind: 'days', days: 3 },
+      totalStock: 5,
+      perBuyerLimit: 1,
+      stacksWithMemberDiscount: false,
+      claimable: true,
+    });
+    expect(own.body.origin).toBeNull();
+    expect(
+      (await api(stack.baseUrl, 'POST', `/api/admin/coupon-templates/${own.body.id}/publish`, marketer.auth)).status,
+    ).toBe(200);
+    const list = await api(stack.baseUrl, 'GET', '/api/admin/coupon-templates?limit=100', marketer.auth);
+    const byId = new Map(list.body.items.map((i: { id: string; origin: unknown }) => [i.id, i.origin]));
+    expect(byId.get(pack.couponTemplateId)).toEqual({
+      kind: 'red_envelope',
+      packId: pack.id,
+      packTitle: '周年庆群红包',
+    });
+    expect(byId.get(own.body.id)).toBeNull();
+  });
+
+  it('is written in the pack’s transaction: a pack that fails to insert leaves no template behind', async () => {
+    const staff = await stack.app.services.sessions.resolve(marketer.auth.authorization.slice('Bearer '.length));
+    expect(staff?.kind).toBe('staff');
+    const marker = `孤儿券${Date.now() % 100000}`;
+    const before = await stack.db.getRepository(CouponTemplateEntity).count();
+    // A title too long for its column: the pack's insert fails after the template's.
+    const valid = CreateRedEnvelopePackRequest.parse(
+      packRequest({ coupon: { ...packRequest().coupon, title: marker } }),
+    );
+    await expect(
+      stack.app.services.redEnvelopes.create({}, staff as StaffPrincipal, { ...valid, title: '长'.repeat(41) }),
+    ).rejects.toThrow(/too long|title/i);
+    expect(await stack.db.getRepository(CouponTemplateEntity).countBy({ title: marker })).toBe(0);
+    expect(await stack.db.getRepository(CouponTemplateEntity).count()).toBe(before);
   });
 });
 
@@ -347,6 +426,114 @@ describe('expiry', () => {
     });
     const view = await api(stack.baseUrl, 'GET', `/api/red-envelopes/${pack.id}`, buyers[2].auth);
     expect(view.body).toMatchObject({ state: 'EXPIRED', luckiestFinal: true });
+
+    // Its template stops issuing with it, audited as the system; the coupons already issued stay.
+    const t = await stack.db.getRepository(CouponTemplateEntity).findOneByOrFail({ id: pack.couponTemplateId });
+    expect(t).toMatchObject({ status: 'STOPPED', issued: 2 });
+    const stop = await stack.db
+      .getRepository(AuditLogEntity)
+      .findOneByOrFail({ entityId: pack.couponTemplateId, action: 'coupon_template.stop' });
+    expect(stop).toMatchObject({ actorId: 'system', actorRole: 'system' });
+    const late = await stack.app.services.coupons.issue(
+      {},
+      {
+        templateId: pack.couponTemplateId,
+        buyerId: buyers[2].id,
+        source: 'red_envelope',
+        sourceRef: `${pack.id}:late`,
+      },
+    );
+    expect(late).toMatchObject({ ok: false, reason: 'NOT_ISSUING' });
+    // Settling again changes nothing (and does not stop it twice).
+    expect(await stack.app.services.redEnvelopes.settle(pack.id)).toBe(false);
+    expect(
+      await stack.db
+        .getRepository(AuditLogEntity)
+        .countBy({ entityId: pack.couponTemplateId, action: 'coupon_template.stop' }),
+    ).toBe(1);
+  });
+});
+
+describe('the console’s grab list', () => {
+  it('lists the recorded grabs newest first with their times and sharers; of equal amounts the earliest grab is the luckiest', async () => {
+    const pack = await createPack(stack.baseUrl, marketer.auth, {
+      budget: 400,
+      shares: 4,
+      split: 'equal',
+      minimumShare: 100,
+    });
+    const [a, b, c] = await makeBuyers(stack.db, 3, 'list');
+    // c opens the card a shared (a signed-in buyer), then all three grab.
+    expect((await open(pack.id, c.auth, { sharer: a.id })).status).toBe(200);
+    for (const x of [a, b, c]) expect((await grab(pack.id, x.auth)).body.outcome).toBe('GRABBED');
+    await until(
+      () => grabsOf(pack.id),
+      (rows) => rows.length === 3,
+    );
+    // Equal shares: only the times tell the luckiest. b grabbed first, then c, then a.
+    const t0 = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+    const at = (s: number) => new Date(t0.getTime() + s * 1000);
+    const repo = stack.db.getRepository(RedEnvelopeGrabEntity);
+    await repo.update({ packId: pack.id, buyerId: b.id }, { grabbedAt: at(0) });
+    await repo.update({ packId: pack.id, buyerId: c.id }, { grabbedAt: at(1) });
+    await repo.update({ packId: pack.id, buyerId: a.id }, { grabbedAt: at(2) });
+
+    const detail = await api(stack.baseUrl, 'GET', `/api/admin/red-envelopes/${pack.id}`, marketer.auth);
+    expect(detail.status).toBe(200);
+    expect(detail.body.grabs).toEqual([
+      {
+        buyerId: a.id,
+        nickname: nicknameOf(a.id),
+        amount: 100,
+        grabbedAt: at(2).toISOString(),
+        sharerId: null,
+        luckiest: false,
+      },
+      {
+        buyerId: c.id,
+        nickname: nicknameOf(c.id),
+        amount: 100,
+        grabbedAt: at(1).toISOString(),
+        sharerId: a.id,
+        luckiest: false,
+      },
+      {
+        buyerId: b.id,
+        nickname: nicknameOf(b.id),
+        amount: 100,
+        grabbedAt: at(0).toISOString(),
+        sharerId: null,
+        luckiest: true,
+      },
+    ]);
+    // A buyer may not read it.
+    expect((await api(stack.baseUrl, 'GET', `/api/admin/red-envelopes/${pack.id}`, a.auth)).status).toBe(403);
+  });
+
+  it('the largest amount is the luckiest; within one second the share dealt first; at most 200 listed, newest first', () => {
+    const t = new Date('2026-11-30T05:00:00Z');
+    const g = (buyerId: string, shareIndex: number, amount: number, s: number) =>
+      Object.assign(new RedEnvelopeGrabEntity(), {
+        packId: 'rp_x',
+        buyerId,
+        shareIndex,
+        amount,
+        grabbedAt: new Date(t.getTime() + s * 1000),
+      });
+    const list = grabList([g('b1', 3, 50, 0), g('b2', 1, 80, 5), g('b3', 2, 80, 5), g('b4', 0, 80, 9)], () => null);
+    expect(list.map((x) => [x.buyerId, x.luckiest])).toEqual([
+      ['b4', false],
+      ['b3', false],
+      ['b2', true],
+      ['b1', false],
+    ]);
+    const many = Array.from({ length: 250 }, (_, i) => g(`m${i}`, i, 10, i));
+    const listed = grabList(many, () => null);
+    expect(listed).toHaveLength(200);
+    expect(listed[0].buyerId).toBe('m249');
+    expect(listed[199].buyerId).toBe('m50');
+    // The luckiest of all (m0, the earliest of equal amounts) is no longer on the page; none is marked there.
+    expect(listed.some((x) => x.luckiest)).toBe(false);
   });
 });
 
@@ -371,10 +558,20 @@ describe('new buyers only, and attribution of paid orders', () => {
       items: [{ skuId: 'sku_dianhong1', quantity: 1 }],
       addressId: veteran.addressId,
     });
+    // Placed, not paid: still a new buyer.
+    expect(await orders.hasPaidOrder(veteran.id)).toBe(false);
     expect(await orders.markPaid({}, paid.orderNo, paid.price.payable, new Date())).toEqual({ ok: true });
+    expect(await orders.hasPaidOrder(veteran.id)).toBe(true);
+    // The module asks orders one question (hasPaidOrder), not a list per status.
+    const listed = jest.spyOn(orders, 'list');
+    const asked = jest.spyOn(orders, 'hasPaidOrder');
     const refused = await grab(pack.id, veteran.auth);
     expect(refused.body).toMatchObject({ outcome: 'NOT_NEW_BUYER', amount: null });
     expect((await open(pack.id, veteran.auth)).body.state).toBe('NOT_NEW_BUYER');
+    expect(asked).toHaveBeenCalledWith(veteran.id);
+    expect(listed).not.toHaveBeenCalled();
+    listed.mockRestore();
+    asked.mockRestore();
 
     const newcomer = await makeBuyer(stack.db, 'newcomer');
     const got = await grab(pack.id, newcomer.auth);

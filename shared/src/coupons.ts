@@ -100,6 +100,17 @@ export type CouponTemplateInput = z.input<typeof CouponTemplateInput>;
 export const CouponTemplatePatch = patchOf(CouponTemplateInput);
 export type CouponTemplatePatch = z.input<typeof CouponTemplatePatch>;
 
+/**
+ * Where a template came from: null for one the marketer made; a red-envelope pack's own
+ * template (made with the pack, in its transaction) names the pack. Such a template is the
+ * pack's: the coupon routes refuse to edit, publish, stop or give it (409), and the pack's
+ * expiry stops it.
+ */
+export const CouponTemplateOrigin = z
+  .object({ kind: z.literal('red_envelope'), packId: z.string(), packTitle: z.string() })
+  .nullable();
+export type CouponTemplateOrigin = z.infer<typeof CouponTemplateOrigin>;
+
 export const CouponTemplate = z.object({
   id: z.string(),
   title: z.string(),
@@ -121,6 +132,7 @@ export const CouponTemplate = z.object({
   updatedAt: z.string(),
   publishedAt: z.string().nullable(),
   stoppedAt: z.string().nullable(),
+  origin: CouponTemplateOrigin,
 });
 export type CouponTemplate = z.infer<typeof CouponTemplate>;
 

@@ -210,7 +210,30 @@ export const RedEnvelopePackStats = z.object({
 });
 export type RedEnvelopePackStats = z.infer<typeof RedEnvelopePackStats>;
 
-export const RedEnvelopePackDetail = z.object({ pack: RedEnvelopePack, stats: RedEnvelopePackStats });
+/** One recorded grab as the console lists it. */
+export const RedEnvelopePackGrab = z.object({
+  /** The buyer (the console shows it masked). */
+  buyerId: z.string(),
+  nickname: z.string(),
+  amount: count,
+  /** When Redis accepted it (ISO; the console shows China time). */
+  grabbedAt: z.string(),
+  /** Who shared the card they first opened it through (null: the shop's own card). */
+  sharerId: z.string().nullable(),
+  /** 手气最佳: the largest amount of the pack; of equal amounts, the earliest grab. */
+  luckiest: z.boolean(),
+});
+export type RedEnvelopePackGrab = z.infer<typeof RedEnvelopePackGrab>;
+
+/** At most this many grabs are listed with a pack (newest first); `stats.grabbed.count` has them all. */
+export const PACK_DETAIL_GRABS_MAX = 200;
+
+export const RedEnvelopePackDetail = z.object({
+  pack: RedEnvelopePack,
+  stats: RedEnvelopePackStats,
+  /** Recorded grabs, newest first, at most PACK_DETAIL_GRABS_MAX. */
+  grabs: z.array(RedEnvelopePackGrab).max(PACK_DETAIL_GRABS_MAX),
+});
 export type RedEnvelopePackDetail = z.infer<typeof RedEnvelopePackDetail>;
 
 export const RedEnvelopePackSummary = RedEnvelopePack.extend({

@@ -21,7 +21,7 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { apiKey, useApiMutation, useApiQuery } from '../../api/hooks';
 import { clearErrorsOnEdit, problemText } from '../../api/messages';
-import { Bi, Loading, PageHeader, QueryView } from '../../components/states';
+import { Bi, PageHeader, QueryView } from '../../components/states';
 import {
   benefitOf,
   blankCoupon,
@@ -33,7 +33,6 @@ import {
 } from './coupon-form';
 import { serverPath, showProblems as showFieldProblems } from './form-problems';
 import { inYuan, type Problem } from './marketing-text';
-import { usePackTemplates } from './pack-templates';
 import { PublishButton, StopButton, statusColor } from './TemplateActions';
 import { ScopeFields, ValidityFields } from './TermsFields';
 
@@ -41,13 +40,17 @@ export default function CouponTemplateEditPage() {
   const { id } = useParams();
   const creating = id === undefined || id === 'new';
   const query = useApiQuery('adminGetCouponTemplate', { params: { id: id ?? '' } }, { enabled: !creating });
-  const packs = usePackTemplates();
   if (creating) return <CouponEditor key="new" />;
-  // A pack's own template must open read-only: wait to know which templates are packs'.
-  if (packs.isPending) return <Loading />;
+  // A pack's own template (its origin names the pack) opens read-only.
   return (
     <QueryView query={query}>
-      {(t) => <CouponEditor key={t.updatedAt} saved={t} packId={packs.data?.get(t.id)?.id} />}
+      {(t) => (
+        <CouponEditor
+          key={t.updatedAt}
+          saved={t}
+          pack={t.origin?.kind === 'red_envelope' ? { id: t.origin.packId, title: t.origin.packTitle } : undefined}
+        />
+      )}
     </QueryView>
   );
 }
@@ -58,7 +61,7 @@ const kindLabel: Record<CouponFormValues['kind'], string> = {
   percent_off: '折扣 Percent off',
 };
 
-function CouponEditor({ saved, packId }: { saved?: CouponTemplate; packId?: string }) {
+function CouponEditor({ saved, pack }: { saved?: CouponTemplate; pack?: { id: string; title: string } }) {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -71,7 +74,7 @@ function CouponEditor({ saved, packId }: { saved?: CouponTemplate; packId?: stri
   const invalidates = ['adminListCouponTemplates' as const, 'adminGetCouponTemplate' as const];
   const create = useApiMutation('createCouponTemplate', { invalidates });
   const update = useApiMutation('updateCouponTemplate', { invalidates });
-  const readOnly = Boolean(packId);
+  const readOnly = Boolean(pack);
 
   // The face buyers will read, as typed so far (nothing when an amount is still unreadable).
   const preview = (() => {
@@ -179,13 +182,15 @@ function CouponEditor({ saved, packId }: { saved?: CouponTemplate; packId?: stri
           showIcon
           className="pack-template-note"
           style={{ marginBottom: 16 }}
-          message="这是群红包自带的券模板，不能在这里修改或停发 · This template belongs to a red-envelope pack"
+          message={`这是红包「${pack?.title ?? ''}」的券，请在红包里修改 · This coupon belongs to red envelope “${pack?.title ?? ''}”`}
           description={
             <>
               每份红包按抢到的金额发这张券；改动或停发会让还没抢的人领不到券。请在红包页查看。
               <br />
               Every grabbed share is issued from it; changing or stopping it would break the pack.{' '}
-              <Link to={`/marketing/red-envelopes/${packId}`}>查看红包 Open the pack</Link>
+              <Link to={`/marketing/red-envelopes/${pack?.id ?? ''}`} className="open-pack">
+                查看红包 Open the pack
+              </Link>
             </>
           }
         />

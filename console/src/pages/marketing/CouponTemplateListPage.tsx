@@ -14,7 +14,6 @@ import { CursorPager, useCursorPages } from '../../components/cursor-pages';
 import { FilterTags } from '../../components/filter-tags';
 import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
 import { ofTotal, scopeText, validityText } from './marketing-text';
-import { usePackTemplates } from './pack-templates';
 import { IssueDialog, PublishButton, StopButton, statusColor } from './TemplateActions';
 
 type Filter = 'all' | CouponTemplateStatus;
@@ -29,7 +28,6 @@ export default function CouponTemplateListPage() {
   const query = useApiQuery('adminListCouponTemplates', {
     query: { status: status === 'all' ? undefined : status, cursor: pages.cursor, limit: PAGE_SIZE },
   });
-  const packs = usePackTemplates();
   const categories = useApiQuery('listCategories', {});
   const categoryNames = new Map((categories.data?.items ?? []).map((c) => [c.id, c.name]));
   const [issuing, setIssuing] = useState<CouponTemplate | null>(null);
@@ -97,17 +95,21 @@ export default function CouponTemplateListPage() {
                   {
                     title: <Bi zh="优惠券" en="Coupon" />,
                     render: (_, t) => {
-                      const pack = packs.data?.get(t.id);
+                      const pack = t.origin;
                       return (
                         <div className="coupon-cell">
                           <Link to={`/marketing/coupons/${t.id}`} className="coupon-link">
                             {t.title}
                           </Link>
                           {pack && (
-                            <Tooltip title="群红包自带的券，随红包发放，不能在这里修改或停发 · Made by a red-envelope pack; managed there">
-                              <Tag color="red" className="pack-template-tag" style={{ marginLeft: 8 }}>
-                                红包券 Red envelope
-                              </Tag>
+                            <Tooltip
+                              title={`红包「${pack.packTitle}」的券，随红包发放，请在红包里修改 · Made by a red-envelope pack; managed there`}
+                            >
+                              <Link to={`/marketing/red-envelopes/${pack.packId}`} className="pack-template-link">
+                                <Tag color="red" className="pack-template-tag" style={{ marginLeft: 8 }}>
+                                  红包券 Red envelope
+                                </Tag>
+                              </Link>
                             </Tooltip>
                           )}
                           <br />
@@ -162,12 +164,11 @@ export default function CouponTemplateListPage() {
                     title: <Bi zh="操作" en="Actions" />,
                     width: 265,
                     render: (_, t) => {
-                      // Until the packs are known, a pack's own template must not offer edits.
-                      if (packs.isPending) return <Typography.Text type="secondary">…</Typography.Text>;
-                      const pack = packs.data?.get(t.id);
+                      // A pack's own template changes with its pack: no edits here.
+                      const pack = t.origin;
                       if (pack)
                         return (
-                          <Link to={`/marketing/red-envelopes/${pack.id}`} className="open-pack">
+                          <Link to={`/marketing/red-envelopes/${pack.packId}`} className="open-pack">
                             查看红包 Open the pack
                           </Link>
                         );

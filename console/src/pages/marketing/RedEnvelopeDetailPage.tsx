@@ -8,6 +8,7 @@ import {
   formatChinaTime,
   formatFen,
   type RedEnvelopePackDetail,
+  type RedEnvelopePackGrab,
   type RedEnvelopeShareLink,
   type RedEnvelopeTreeNode,
 } from '@chatmall/shared';
@@ -64,21 +65,24 @@ function thresholdText(t: RedEnvelopePackDetail['pack']['coupon']['threshold']):
   }
 }
 
-/** The buyers who grabbed, largest first; the luckiest are those with the largest amount. */
-function grabsOf(tree: RedEnvelopeTreeNode[]) {
-  const names = new Map(tree.map((n) => [n.id, n.name]));
-  const grabs = tree
-    .filter((n) => n.grabbed !== null && n.parentId !== null)
-    .map((n) => ({ ...n, amount: n.grabbed as number, broughtBy: n.parentId ? (names.get(n.parentId) ?? '—') : '—' }))
-    .sort((a, b) => b.amount - a.amount || a.name.localeCompare(b.name));
-  const top = grabs[0]?.amount;
-  const luckiest = new Set(grabs.filter((g) => g.amount === top).map((g) => g.id));
-  return { grabs, luckiest };
+/**
+ * The grabs as the server lists them (newest first, the luckiest marked: the largest amount,
+ * of equal amounts the earliest grab), with who brought each buyer and what they ordered from
+ * the share tree.
+ */
+function grabsOf(grabs: RedEnvelopePackGrab[], tree: RedEnvelopeTreeNode[]) {
+  const nodes = new Map(tree.map((n) => [n.id, n]));
+  return grabs.map((g) => ({
+    ...g,
+    broughtBy: g.sharerId ? (nodes.get(g.sharerId)?.name ?? maskedId(g.sharerId)) : '店铺 Shop',
+    orders: nodes.get(g.buyerId)?.orders ?? 0,
+    gmv: nodes.get(g.buyerId)?.gmv ?? 0,
+  }));
 }
 
 function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
   const { pack, stats } = detail;
-  const { grabs, luckiest } = grabsOf(stats.tree);
+  const grabs = grabsOf(detail.grabs, stats.tree);
   const isClosing = closing(pack);
   const categories = useApiQuery('listCategories', {});
   const categoryNames = new Map((categories.data?.items ?? []).map((c) => [c.id, c.name]));
@@ -211,7 +215,10 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
         }
       >
         {stats.tree.length > 1 ? (
-          <ShareTree nodes={stats.tree} luckiest={luckiest} />
+          <ShareTree
+            nodes={stats.tree}
+            luckiest={new Set(detail.grabs.filter((g) => g.luckiest).map((g) => g.buyerId))}
+          />
         ) : (
           <EmptyState zh="还没有人打开这个红包" en="Nobody has opened it yet: share it into a group" />
         )}
@@ -220,7 +227,12 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
       <Row gutter={[16, 16]}>
         <Col span={24}>
           <Card
-            title={<Bi zh={`领取记录（${grabs.length}）`} en="Grabs" />}
+            title={
+              <Bi
+                zh={`领取记录（${stats.grabbed.count}${stats.grabbed.count > grabs.length ? `，显示最近 ${grabs.length} 条` : ''}）`}
+                en={stats.grabbed.count > grabs.length ? `Grabs, the latest ${grabs.length}` : 'Grabs'}
+              />
+            }
             extra={
               !luckyFinal && grabs.length > 0 ? (
                 <Typography.Text type="secondary">手气最佳到抢完为止 · until all are grabbed</Typography.Text>
@@ -229,7 +241,7 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
           >
             <Table
               className="grabs-table"
-              rowKey="id"
+              rowKey="buyerId"
               size="small"
               dataSource={grabs}
               pagination={grabs.length > 10 ? { pageSize: 10, size: 'small' } : false}
@@ -239,15 +251,15 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
                   title: <Bi zh="买家" en="Buyer" />,
                   render: (_, g) => (
                     <>
-                      <span className="grab-name">{g.name}</span>
-                      {luckiest.has(g.id) && (
+                      <span className="grab-name">{g.nickname}</span>
+                      {g.luckiest && (
                         <Tag color="volcano" className="luckiest" style={{ marginLeft: 8 }}>
                           <CrownFilled /> 手气最佳 Luckiest
                         </Tag>
                       )}
                       <br />
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {maskedId(g.id)}
+                        {maskedId(g.buyerId)}
                       </Typography.Text>
                     </>
                   ),
@@ -257,6 +269,11 @@ function PackView({ detail }: { detail: RedEnvelopePackDetail }) {
                   width: 140,
                   align: 'right',
                   render: (_, g) => <span className="grab-amount">{formatFen(g.amount)}</span>,
+                },
+                {
+                  title: <Bi zh="抢到时间（北京时间）" en="Grabbed at, China time" />,
+                  width: 190,
+                  render: (_, g) => <span className="grab-time">{formatChinaTime(g.grabbedAt, 'second')}</span>,
                 },
                 {
                   title: <Bi zh="谁带来的" en="Brought by" />,

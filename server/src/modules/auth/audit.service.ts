@@ -4,9 +4,15 @@ import type { EntityManager } from 'typeorm';
 import { AuditLogEntity } from './audit-log.entity';
 import type { StaffPrincipal } from './principal';
 
+/** The shop itself acting (a job, an expiry): audited as `system`. */
+export interface SystemActor {
+  kind: 'system';
+}
+export const SYSTEM_ACTOR: SystemActor = Object.freeze({ kind: 'system' as const });
+
 export async function recordAudit(
   tx: EntityManager,
-  actor: StaffPrincipal,
+  actor: StaffPrincipal | SystemActor,
   action: string,
   entity: string,
   entityId: string,
@@ -14,8 +20,8 @@ export async function recordAudit(
 ): Promise<void> {
   await tx.getRepository(AuditLogEntity).insert({
     id: newId('audit'),
-    actorId: actor.staffId,
-    actorRole: actor.role,
+    actorId: actor.kind === 'system' ? 'system' : actor.staffId,
+    actorRole: actor.kind === 'system' ? 'system' : actor.role,
     action,
     entity,
     entityId,

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { CouponBenefit, CouponScope, CouponTemplateStatus } from '@chatmall/shared';
+import type { CouponBenefit, CouponScope, CouponTemplateOrigin, CouponTemplateStatus } from '@chatmall/shared';
 
 /**
  * A coupon design the marketer publishes. `issued` only ever moves by a conditional update
@@ -60,6 +60,13 @@ export class CouponTemplateEntity {
 
   @Column({ name: 'stopped_at', type: 'datetime', nullable: true })
   stoppedAt!: Date | null;
+
+  /**
+   * Null for a marketer's template; a red-envelope pack's own template names the pack (written
+   * with the pack, in its transaction): only the pack changes it (its expiry stops it).
+   */
+  @Column({ type: 'simple-json', nullable: true })
+  origin!: CouponTemplateOrigin;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;

@@ -9,6 +9,7 @@ import {
   newId,
   type CouponTemplate,
   type CouponTemplateInput,
+  type CouponTemplateOrigin,
   type CouponTemplatePatch,
   type CouponTemplateStatus,
   type CouponValidity,
@@ -18,7 +19,7 @@ import type { z } from 'zod';
 import { ConflictError, NotFoundError } from '../../kernel/errors';
 import { execute } from '../../kernel/sql';
 import { withTx, type Ctx } from '../../kernel/tx';
-import { recordAudit } from '../auth/audit.service';
+import { recordAudit, type SystemActor } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
 import { CouponTemplateEntity } from './coupon-template.entity';
 
@@ -57,7 +58,26 @@ export function templateView(t: CouponTemplateEntity): CouponTemplate {
     updatedAt: t.updatedAt.toISOString(),
     publishedAt: iso(t.publishedAt),
     stoppedAt: iso(t.stoppedAt),
+    origin: t.origin ?? null,
   };
+}
+
+/** Who may change a template: staff through the coupon routes, or the shop itself (a pack's expiry). */
+export type TemplateActor = StaffPrincipal | SystemActor;
+
+/** Why staff may not change a template that belongs to something else (a red-envelope pack). */
+export function foreignTemplateRefusal(origin: CouponTemplateOrigin): ConflictError | null {
+  if (!origin) return null;
+  return new ConflictError(
+    `这是红包「${origin.packTitle}」的券，请在红包里修改 (this coupon belongs to red envelope “${origin.packTitle}”; it changes with the pack)`,
+  );
+}
+
+/** Staff change only the templates they made; the system may change any. */
+function mayChange(actor: TemplateActor, t: CouponTemplateEntity): void {
+  if (actor.kind === 'system') return;
+  const refusal = foreignTemplateRefusal(t.origin ?? null);
+  if (refusal) throw refusal;
 }
 
 /** Which statuses may move to which: publish a draft or a stopped template, stop a published one. */
@@ -69,9 +89,21 @@ const moves: Record<'publish' | 'stop', { from: CouponTemplateStatus[]; to: Coup
 export class CouponTemplateService {
   constructor(private readonly db: DataSource) {}
 
-  async create(ctx: Ctx, actor: StaffPrincipal, input: Input, now = new Date()): Promise<CouponTemplate> {
+  /**
+   * A new template: a draft, or (`opts.publish`) published at once. `opts.origin` makes it
+   * another module's (a red-envelope pack's, created in the pack's transaction: pass its ctx).
+   * Read back through the same transaction, so it works joined to the caller's.
+   */
+  async create(
+    ctx: Ctx,
+    actor: StaffPrincipal,
+    input: Input,
+    now = new Date(),
+    opts: { origin?: CouponTemplateOrigin; publish?: boolean } = {},
+  ): Promise<CouponTemplate> {
     const id = newId('couponTemplate');
-    await withTx(this.db, ctx, async ({ tx }) => {
+    const publish = Boolean(opts.publish);
+    return withTx(this.db, ctx, async ({ tx }) => {
       await tx.getRepository(CouponTemplateEntity).insert({
         id,
         title: input.title,
@@ -84,15 +116,20 @@ export class CouponTemplateService {
         perBuyerLimit: input.perBuyerLimit,
         stacksWithMemberDiscount: input.stacksWithMemberDiscount,
         claimable: input.claimable,
-        status: 'DRAFT',
-        publishedAt: null,
+        status: publish ? 'PUBLISHED' : 'DRAFT',
+        publishedAt: publish ? now : null,
         stoppedAt: null,
+        origin: opts.origin ?? null,
         createdAt: now,
         updatedAt: now,
       });
-      await recordAudit(tx, actor, 'coupon_template.create', 'coupon_template', id, { ...input });
+      await recordAudit(tx, actor, 'coupon_template.create', 'coupon_template', id, {
+        ...input,
+        ...(opts.origin ? { origin: opts.origin } : {}),
+      });
+      if (publish) await recordAudit(tx, actor, 'coupon_template.publish', 'coupon_template', id, {});
+      return templateView(await this.find(tx, id));
     });
-    return this.get(id);
   }
 
   async update(ctx: Ctx, actor: StaffPrincipal, id: string, patch: Patch): Promise<CouponTemplate> {
@@ -107,6 +144,7 @@ export class CouponTemplateService {
     if (patch.claimable !== undefined) set.claimable = patch.claimable;
     await withTx(this.db, ctx, async ({ tx }) => {
       const before = await this.find(tx, id);
+      mayChange(actor, before);
       if (!Object.keys(set).length) return;
       const repo = tx.getRepository(CouponTemplateEntity);
       const qb = repo
@@ -131,23 +169,31 @@ export class CouponTemplateService {
     return this.get(id);
   }
 
-  publish(ctx: Ctx, actor: StaffPrincipal, id: string, now = new Date()): Promise<CouponTemplate> {
+  publish(ctx: Ctx, actor: TemplateActor, id: string, now = new Date()): Promise<CouponTemplate> {
     return this.move(ctx, actor, id, 'publish', now);
   }
 
-  stop(ctx: Ctx, actor: StaffPrincipal, id: string, now = new Date()): Promise<CouponTemplate> {
+  /** Stops issuing. Staff stop their own templates; the system (a pack's expiry) stops a pack's. */
+  stop(ctx: Ctx, actor: TemplateActor, id: string, now = new Date()): Promise<CouponTemplate> {
     return this.move(ctx, actor, id, 'stop', now);
+  }
+
+  /** Refuses staff acting on a template that is not theirs to change (409 naming its pack). */
+  async assertStaffMayChange(id: string): Promise<void> {
+    const refusal = foreignTemplateRefusal((await this.find(this.db.manager, id)).origin ?? null);
+    if (refusal) throw refusal;
   }
 
   private async move(
     ctx: Ctx,
-    actor: StaffPrincipal,
+    actor: TemplateActor,
     id: string,
     what: 'publish' | 'stop',
     now: Date,
   ): Promise<CouponTemplate> {
     const { from, to } = moves[what];
-    await withTx(this.db, ctx, async ({ tx }) => {
+    return withTx(this.db, ctx, async ({ tx }) => {
+      mayChange(actor, await this.find(tx, id));
       const at = what === 'publish' ? 'published_at' : 'stopped_at';
       const changed = await execute(
         tx,
@@ -159,12 +205,12 @@ export class CouponTemplateService {
       if (!changed) {
         const t = await this.find(tx, id);
         // Asking again for the state it is in is a no-op, not an error (a double click).
-        if (t.status === to) return;
+        if (t.status === to) return templateView(t);
         throw new ConflictError(`A ${t.status.toLowerCase()} coupon template cannot be ${what}ed.`);
       }
       await recordAudit(tx, actor, `coupon_template.${what}`, 'coupon_template', id, {});
+      return templateView(await this.find(tx, id));
     });
-    return this.get(id);
   }
 
   async get(id: string): Promise<CouponTemplate> {

@@ -36,6 +36,8 @@ export function couponRoutes(
     templates.stop(ctx, principal, params.id),
   );
   router.handle(contract.staffIssueCoupon, async ({ ctx, principal, params, body }) => {
+    // A pack's own template gives coupons only through the pack's grabs.
+    await templates.assertStaffMayChange(params.id);
     if (!(await deps.registeredAt(body.buyerId)))
       throw new ValidationError([{ path: 'body.buyerId', message: 'no such buyer' }]);
     const result = await coupons.issue(ctx, {

@@ -46,6 +46,9 @@ import { OrderLineEntity } from './order-line.entity';
 import { transitionOrder } from './order-state';
 import { OrderEntity } from './order.entity';
 
+/** Statuses of an order that was paid at some point (a refund does not make it unpaid). */
+const EVER_PAID: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'];
+
 /** Work that must happen after an order commits (a delayed close), e.g. a BullMQ queue. */
 export interface OrderScheduler {
   scheduleClose(orderId: string, at: Date): Promise<void>;
@@ -395,6 +398,18 @@ export class OrderService {
       .findOneBy(where.buyerId ? { id: where.id, buyerId: where.buyerId } : { id: where.id });
     if (!order) throw new NotFoundError('Order');
     return this.toDto(order);
+  }
+
+  /**
+   * Has the buyer ever paid an order (refunded ones included)? One query that stops at the
+   * first such order, on the buyer's index (`idx_orders_buyer_created`): new-buyers-only offers ask it.
+   */
+  async hasPaidOrder(buyerId: string): Promise<boolean> {
+    const rows = (await this.db.query(
+      `SELECT 1 AS paid FROM orders WHERE buyer_id = ? AND status IN (${EVER_PAID.map(() => '?').join(', ')}) LIMIT 1`,
+      [buyerId, ...EVER_PAID],
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   async list(filter: {

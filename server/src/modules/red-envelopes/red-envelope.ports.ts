@@ -2,16 +2,25 @@
  * What the red-envelope module asks of other modules, through their services (never their
  * tables): coupon templates and issuing (coupons), buyers' openids (auth), paid orders (orders).
  */
-import type { BuyerCoupon, CouponTemplate, CouponTemplateInput, OrderStatus } from '@chatmall/shared';
+import type { BuyerCoupon, CouponTemplate, CouponTemplateInput, CouponTemplateOrigin } from '@chatmall/shared';
 import type { z } from 'zod';
 import type { Ctx } from '../../kernel/tx';
+import type { SystemActor } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
 import type { IssueRequest, IssueResult } from '../coupons/coupon.service';
 
 export interface CouponPort {
   couponTemplates: {
-    create(ctx: Ctx, actor: StaffPrincipal, input: z.output<typeof CouponTemplateInput>): Promise<CouponTemplate>;
-    publish(ctx: Ctx, actor: StaffPrincipal, id: string): Promise<CouponTemplate>;
+    /** Joins `ctx.tx`: the pack's template is written in the pack's transaction. */
+    create(
+      ctx: Ctx,
+      actor: StaffPrincipal,
+      input: z.output<typeof CouponTemplateInput>,
+      now: Date,
+      opts: { origin: CouponTemplateOrigin; publish: boolean },
+    ): Promise<CouponTemplate>;
+    /** The pack's expiry stops its template (as the system). */
+    stop(ctx: Ctx, actor: SystemActor, id: string): Promise<CouponTemplate>;
   };
   coupons: {
     issue(ctx: Ctx, req: IssueRequest): Promise<IssueResult>;
@@ -38,12 +47,9 @@ export interface OrderPort {
   paidOrder(orderNo: string): Promise<PaidOrderFacts | null>;
 }
 
-/** Statuses of an order that was paid at some point. */
-const PAID_STATUSES: OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED', 'PARTIALLY_REFUNDED', 'REFUNDED'];
-
 /** The orders module's service as this module needs it. */
 export function ordersPort(orders: {
-  list(f: { buyerId?: string; status?: OrderStatus; limit: number }): Promise<{ items: unknown[] }>;
+  hasPaidOrder(buyerId: string): Promise<boolean>;
   factsByOrderNo(orderNo: string): Promise<{ id: string; buyerId: string; payable: number } | null>;
   get(where: { id: string }): Promise<{
     paidAt: string | null;
@@ -51,11 +57,7 @@ export function ordersPort(orders: {
   }>;
 }): OrderPort {
   return {
-    async hasPaidOrder(buyerId) {
-      for (const status of PAID_STATUSES)
-        if ((await orders.list({ buyerId, status, limit: 1 })).items.length) return true;
-      return false;
-    },
+    hasPaidOrder: (buyerId) => orders.hasPaidOrder(buyerId),
     async paidOrder(orderNo) {
       const facts = await orders.factsByOrderNo(orderNo);
       if (!facts) return null;

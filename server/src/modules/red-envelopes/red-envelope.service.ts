@@ -32,7 +32,7 @@ import type { RateLimit } from '../../kernel/rate-limit';
 import { execute } from '../../kernel/sql';
 import { noTx, withTx, type Ctx } from '../../kernel/tx';
 import type { GroupPayload, MiniProgramApi } from '../../wechat/miniprogram/miniprogram';
-import { recordAudit } from '../auth/audit.service';
+import { recordAudit, SYSTEM_ACTOR } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
 import {
   RedEnvelopeGrabEntity,
@@ -136,10 +136,11 @@ export class RedEnvelopeService {
   // ------------------------------------------------------------------ creating
 
   /**
-   * Creates a pack: a coupon template for its shares (stock = shares, one per buyer, not
-   * claimable), then the pack and every share in one transaction (their sum is the budget),
-   * audited; then loads it into Redis. A failed load is repaired by the first grab or the
-   * reconciliation, both of which load from the database.
+   * Creates a pack in one transaction: its coupon template (the coupons module's, joining the
+   * transaction: stock = shares, one per buyer, not claimable, published, its origin naming
+   * the pack), the pack and every share (their sum is the budget), audited; then loads it
+   * into Redis. Nothing is left behind when any insert fails. A failed load is repaired by
+   * the first grab or the reconciliation, both of which load from the database.
    */
   async create(ctx: Ctx, actor: StaffPrincipal, input: CreateInput, now = new Date()): Promise<RedEnvelopePack> {
     const expiresAt = wholeSeconds(now.getTime() + input.expiresInHours * HOUR_MS);
@@ -155,20 +156,6 @@ export class RedEnvelopeService {
     const total = amounts.reduce((a, b) => a + b, 0);
     if (total !== input.budget) throw new Error(`split of ${input.budget} fen came to ${total}`);
 
-    // The template is the coupons module's (its own transaction: it reads back what it wrote).
-    // Its benefit shows the largest share; each coupon is issued with its own share's terms.
-    const template = await this.deps.couponTemplates.create(noTx, actor, {
-      title: input.coupon.title,
-      benefit: shareBenefit(input.coupon.threshold, largestShare(input.budget, input.shares, input.split)),
-      scope: input.coupon.scope,
-      validity: input.coupon.validity,
-      totalStock: input.shares,
-      perBuyerLimit: 1,
-      stacksWithMemberDiscount: input.coupon.stacksWithMemberDiscount,
-      claimable: false,
-    });
-    await this.deps.couponTemplates.publish(noTx, actor, template.id);
-
     const id = newId('redEnvelopePack', now.getTime());
     const pack: RedEnvelopePackEntity = Object.assign(new RedEnvelopePackEntity(), {
       id,
@@ -179,7 +166,7 @@ export class RedEnvelopeService {
       split: input.split,
       minimumShare: input.minimumShare,
       coupon: input.coupon,
-      couponTemplateId: template.id,
+      couponTemplateId: '',
       groupOnly: input.groupOnly,
       newBuyersOnly: input.newBuyersOnly,
       status: 'ACTIVE' as const,
@@ -191,7 +178,27 @@ export class RedEnvelopeService {
       createdAt: now,
       updatedAt: now,
     });
-    await withTx(this.db, ctx, async ({ tx }) => {
+    await withTx(this.db, ctx, async (txCtx) => {
+      const { tx } = txCtx;
+      // The template is the coupons module's, written in this transaction and marked as the
+      // pack's. Its benefit shows the largest share; each coupon is issued with its share's terms.
+      const template = await this.deps.couponTemplates.create(
+        txCtx,
+        actor,
+        {
+          title: input.coupon.title,
+          benefit: shareBenefit(input.coupon.threshold, largestShare(input.budget, input.shares, input.split)),
+          scope: input.coupon.scope,
+          validity: input.coupon.validity,
+          totalStock: input.shares,
+          perBuyerLimit: 1,
+          stacksWithMemberDiscount: input.coupon.stacksWithMemberDiscount,
+          claimable: false,
+        },
+        now,
+        { origin: { kind: 'red_envelope', packId: id, packTitle: input.title }, publish: true },
+      );
+      pack.couponTemplateId = template.id;
       await tx.getRepository(RedEnvelopePackEntity).insert(pack);
       const rows = amounts.map((amount, shareIndex) => ({ packId: id, shareIndex, amount }));
       for (let i = 0; i < rows.length; i += 500)
@@ -610,7 +617,8 @@ export class RedEnvelopeService {
     if (pack.status !== 'ACTIVE' || pack.expiresAt > now) return false;
     await this.pool.close(packId);
     await this.replay(packId);
-    const settled = await withTx(this.db, noTx, async ({ tx }) => {
+    const settled = await withTx(this.db, noTx, async (txCtx) => {
+      const { tx } = txCtx;
       const totals = await tx
         .getRepository(RedEnvelopeGrabEntity)
         .createQueryBuilder('g')
@@ -618,7 +626,7 @@ export class RedEnvelopeService {
         .addSelect('COALESCE(SUM(g.amount), 0)', 'amount')
         .where('g.pack_id = :packId', { packId })
         .getRawOne<{ n: string; amount: string }>();
-      return execute(
+      const n = await execute(
         tx,
         "UPDATE red_envelope_packs SET status = 'EXPIRED', returned_shares = ?, returned_amount = ?, settled_at = ?," +
           " updated_at = ? WHERE id = ? AND status = 'ACTIVE'",
@@ -630,6 +638,9 @@ export class RedEnvelopeService {
           packId,
         ],
       );
+      // The pack's template issues nothing more (audited as the system, with the settlement).
+      if (n === 1) await this.deps.couponTemplates.stop(txCtx, SYSTEM_ACTOR, pack.couponTemplateId);
+      return n;
     });
     this.packs.delete(packId);
     if (settled) this.deps.log.info({ packId }, 'red envelope expired: unclaimed shares returned');

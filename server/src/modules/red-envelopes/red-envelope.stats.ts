@@ -4,11 +4,13 @@
  * each brought, and the share tree (who brought whom). Read from the module's own tables and
  * Redis' live count; a buyer is attributed to the share they first opened the pack through.
  */
-import type {
-  RedEnvelopePackDetail,
-  RedEnvelopePackPage,
-  RedEnvelopePackStats,
-  RedEnvelopePackStatus,
+import {
+  PACK_DETAIL_GRABS_MAX,
+  type RedEnvelopePackDetail,
+  type RedEnvelopePackGrab,
+  type RedEnvelopePackPage,
+  type RedEnvelopePackStats,
+  type RedEnvelopePackStatus,
 } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
 import {
@@ -75,10 +77,13 @@ export class RedEnvelopeStats {
   }
 
   async detail(id: string, pack: RedEnvelopePackEntity): Promise<RedEnvelopePackDetail> {
-    return { pack: packView(pack), stats: await this.stats(pack, id) };
+    return { pack: packView(pack), ...(await this.stats(pack, id)) };
   }
 
-  private async stats(pack: RedEnvelopePackEntity, packId: string): Promise<RedEnvelopePackStats> {
+  private async stats(
+    pack: RedEnvelopePackEntity,
+    packId: string,
+  ): Promise<{ stats: RedEnvelopePackStats; grabs: RedEnvelopePackGrab[] }> {
     const [grabs, opens, orders] = await Promise.all([
       this.db.getRepository(RedEnvelopeGrabEntity).findBy({ packId }),
       this.db.getRepository(RedEnvelopeOpenEntity).find({ where: { packId }, order: { openedAt: 'ASC' } }),
@@ -178,9 +183,10 @@ export class RedEnvelopeStats {
     for (const n of nodes.values()) if (n.parentId) nodes.get(n.parentId)!.brought++;
 
     const usedCount = orders.length;
+    const listed = grabList(grabs, (buyerId) => firstOpen.get(buyerId)?.sharerId ?? null);
     const returned = { count: pack.returnedShares, amount: pack.returnedAmount };
     const grabbedCount = grabs.length;
-    return {
+    const stats: RedEnvelopePackStats = {
       funded: { count: pack.shares, amount: pack.budget },
       grabbed: { count: grabbedCount, amount: grabbedAmount },
       pendingGrabs,
@@ -197,5 +203,34 @@ export class RedEnvelopeStats {
       links: [...links.values()].sort((a, b) => a.firstOpenedAt.localeCompare(b.firstOpenedAt)),
       tree: [...nodes.values()],
     };
+    return { stats, grabs: listed };
   }
+}
+
+/**
+ * The recorded grabs as the console lists them: newest first (the latest PACK_DETAIL_GRABS_MAX),
+ * the luckiest marked — the largest amount of all the pack's grabs; of equal amounts the earliest
+ * grab, and within one second (the column's precision) the lower share index, which the pool
+ * dealt first.
+ */
+export function grabList(
+  grabs: readonly RedEnvelopeGrabEntity[],
+  sharerOf: (buyerId: string) => string | null,
+): RedEnvelopePackGrab[] {
+  const earlier = (a: RedEnvelopeGrabEntity, b: RedEnvelopeGrabEntity) =>
+    a.grabbedAt.getTime() - b.grabbedAt.getTime() || a.shareIndex - b.shareIndex;
+  let best: RedEnvelopeGrabEntity | null = null;
+  for (const g of grabs)
+    if (!best || g.amount > best.amount || (g.amount === best.amount && earlier(g, best) < 0)) best = g;
+  return [...grabs]
+    .sort((a, b) => earlier(b, a))
+    .slice(0, PACK_DETAIL_GRABS_MAX)
+    .map((g) => ({
+      buyerId: g.buyerId,
+      nickname: nicknameOf(g.buyerId),
+      amount: g.amount,
+      grabbedAt: g.grabbedAt.toISOString(),
+      sharerId: sharerOf(g.buyerId),
+      luckiest: g === best,
+    }));
 }
