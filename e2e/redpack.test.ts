@@ -8,7 +8,8 @@
  * 1. A marketer's group-only pack (created through the API: the console is tested elsewhere).
  *    A member opens its link outside a chat (请从群聊中打开) and shares it into 茶友群 through
  *    the share sheet; two members open the card from the group (scene 1044), tap 開 and grab:
- *    amounts shown, the luckiest marked, the coupon with 立即使用; reopening says 已抢过.
+ *    amounts shown, the luckiest marked, the coupon with 立即使用; reopening says 已抢过; the last
+ *    share makes the luckiest final and the next member finds 已抢完.
  * 2. A friend gets the card in a single chat (no ticket), shares it into a group the pack was
  *    never shared into by a member; someone there sees 仅限该群成员. So does a member who left
  *    the group between tapping the card and the page asking WeChat (65206).
@@ -337,11 +338,30 @@ it('a member shares a group-only pack into a group; two members grab (amounts, l
   await expect(pageE.locator('.rp-open-btn').count()).resolves.toBe(0);
   await shot(pageE, 'redpack-09-left-group');
 
-  const grabs: { n: number }[] = await stack.db.query(
-    'SELECT COUNT(*) AS n FROM red_envelope_grabs WHERE pack_id = ?',
-    [pack.id],
-  );
-  expect(Number(grabs[0].n)).toBe(2);
+  // Fay grabs the last share: the luckiest is final now; Gus, opening it after, finds it all gone.
+  await sb(`/sandbox/mp/groups/${group.id}/members`, { openid: 'oH5rpMemberFay, oH5rpMemberGus' });
+  const pageF = await phone('oH5rpMemberFay');
+  await openCard(pageF, 'oH5rpMemberFay', card.id);
+  expect((await grab(pageF)).outcome).toBe('GRABBED');
+  await hasCount(pageF.locator('.rp-grab'), 3);
+  await hasCount(pageF.locator('.rp-grab__luckiest', { hasText: /^手气最佳 Luckiest$/ }), 1);
+  const pageG = await phone('oH5rpMemberGus');
+  const g = await openCard(pageG, 'oH5rpMemberGus', card.id);
+  expect(g.view).toMatchObject({ state: 'ALL_GONE', grabbedCount: 3, grabbedAmount: 3000, luckiestFinal: true });
+  await pageG.locator('.rp-state--ALL_GONE').waitFor();
+  await expect(pageG.locator('.rp-state__title').textContent()).resolves.toBe('已抢完 · All gone');
+  await shot(pageG, 'redpack-14-all-gone');
+
+  // Three grabs recorded (their jobs may still be on the way), summing to the budget; Dan's none.
+  const deadline = Date.now() + 20_000;
+  let recorded: { buyer_id: string; amount: number }[] = [];
+  while (recorded.length < 3 && Date.now() < deadline) {
+    recorded = await stack.db.query('SELECT buyer_id, amount FROM red_envelope_grabs WHERE pack_id = ?', [pack.id]);
+    if (recorded.length < 3) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(recorded).toHaveLength(3);
+  expect(recorded.reduce((n, r) => n + Number(r.amount), 0)).toBe(3000);
+  expect(recorded.map((r) => r.buyer_id)).not.toContain(await buyerId(D));
 }, 240_000);
 
 it('claim centre, wallet and the product sheet; checkout preselects the pack’s coupon, lists the others with reasons, and the order is paid with it', async () => {
