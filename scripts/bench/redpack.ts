@@ -4,8 +4,11 @@
  * contract validation and bearer-token auth for all three):
  * - the real route, POST /api/red-envelopes/:id/grab (rate limits, one Lua script, a BullMQ job);
  * - a no-op route with the same auth and body (bench only): the cost of HTTP + auth alone;
- * - a baseline that grabs by locking a MariaDB row per pack (bench only): SELECT … FOR UPDATE
- *   on the pack, the buyer's earlier grab, the next share, the grab inserted, in one transaction.
+ * - a baseline that grabs by locking a MariaDB row per pack (bench only), doing what a grab
+ *   without Redis must do before it answers, in one transaction: SELECT … FOR UPDATE on the
+ *   pack, the buyer's earlier grab (dedupe), the next share (pop), the grab inserted (record),
+ *   and its coupon issued through the coupons module (`CouponService.issue`, as the real
+ *   route's job does later: the template's conditional stock update and the coupon row).
  * Each target: more buyers than shares, every buyer grabbing once, `concurrency` at a time.
  * Prints grabs/s, p50/p99, the over-grabs (answers beyond the shares: must be 0) and the ratios
  * real/no-op (target ≥ 0.5) and real/DB-lock (target ≥ 10). Not a timed test; not run by `npm test`.
@@ -20,7 +23,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { access, RedEnvelopeGrabResult, RedEnvelopeOpenRequest, type Endpoint } from '@chatmall/shared';
+import {
+  access,
+  RedEnvelopeGrabResult,
+  RedEnvelopeOpenRequest,
+  shareBenefit,
+  type Endpoint,
+  type RedEnvelopeThreshold,
+} from '@chatmall/shared';
 import { z } from 'zod';
 import { createHttpApp } from '../../server/src/http/app';
 import { loadConfig } from '../../server/src/kernel/config';
@@ -34,7 +44,7 @@ import { createDataSource } from '../../server/src/main/data-source';
 import type { AppModule } from '../../server/src/modules/module';
 import { freshDatabase } from '../../server/test/support/harness';
 import { makeStaff } from '../../server/test/support/people';
-import { createPack, makeBuyers, type Grabber } from '../../server/test/support/redpack';
+import { createPack, makeBuyers, packRequest, type Grabber } from '../../server/test/support/redpack';
 
 const root = path.join(__dirname, '../..');
 const services = path.join(root, 'scripts/services.sh');
@@ -172,6 +182,9 @@ async function main() {
     'CREATE TABLE bench_lock_grabs (pack_id VARCHAR(40) NOT NULL, buyer_id VARCHAR(40) NOT NULL, share_index INT NOT NULL,' +
       ' amount INT NOT NULL, PRIMARY KEY (pack_id, buyer_id), UNIQUE KEY uq_share (pack_id, share_index))',
   );
+  /** Each baseline pack's coupon template (the threshold is createPack's: 5 × the share). */
+  const templateOf = new Map<string, string>();
+  const threshold: RedEnvelopeThreshold = packRequest().coupon.threshold;
   const bench: AppModule = {
     name: 'bench',
     services: {},
@@ -181,7 +194,8 @@ async function main() {
         const params = p as { id: string };
         const buyerId = (principal as { buyerId: string }).buyerId;
         try {
-          return await withTx(db, {}, async ({ tx }) => {
+          return await withTx(db, {}, async (txCtx) => {
+            const { tx } = txCtx;
             const [pack] = (await tx.query('SELECT shares, next_index FROM bench_lock_packs WHERE id = ? FOR UPDATE', [
               params.id,
             ])) as { shares: number; next_index: number }[];
@@ -200,6 +214,15 @@ async function main() {
               'INSERT INTO bench_lock_grabs (pack_id, buyer_id, share_index, amount) VALUES (?, ?, ?, ?)',
               [params.id, buyerId, pack.next_index, share.amount],
             );
+            // Without Redis and a job, the coupon is issued before the answer, under the lock.
+            const issued = await c.services.coupons.issue(txCtx, {
+              templateId: templateOf.get(params.id)!,
+              buyerId,
+              source: 'red_envelope',
+              sourceRef: `${params.id}:${buyerId}`,
+              benefit: shareBenefit(threshold, share.amount),
+            });
+            if (!issued.ok) throw new Error(`baseline: coupon refused (${issued.reason})`);
             return { outcome: 'GRABBED', amount: share.amount, message: '' };
           });
         } catch (err) {
@@ -227,6 +250,7 @@ async function main() {
   const pack = () => createPack(baseUrl, marketer.auth, { budget: shares * 100, shares, minimumShare: 10 });
   const [realPack, noopPack, lockPack] = [await pack(), await pack(), await pack()];
   await db.query('INSERT INTO bench_lock_packs (id, shares, next_index) VALUES (?, ?, 0)', [lockPack.id, shares]);
+  templateOf.set(lockPack.id, lockPack.couponTemplateId);
   const buyers = await makeBuyers(db, 3 * buyersPerTarget, 'bench');
   const slice = (i: number) => buyers.slice(i * buyersPerTarget, (i + 1) * buyersPerTarget);
 
@@ -234,6 +258,7 @@ async function main() {
   const warm = await makeBuyers(db, 200, 'warm');
   const warmPack = await createPack(baseUrl, marketer.auth, { budget: 10_000, shares: 100, minimumShare: 10 });
   await db.query('INSERT INTO bench_lock_packs (id, shares, next_index) VALUES (?, ?, 0)', [warmPack.id, 100]);
+  templateOf.set(warmPack.id, warmPack.couponTemplateId);
   for (const u of ['/api/red-envelopes/:id/grab', '/api/bench/noop/:id/grab', '/api/bench/db-lock/:id/grab'])
     await run('warm-up', baseUrl + u.replace(':id', warmPack.id), warm);
 
@@ -251,7 +276,12 @@ async function main() {
     lockPack.id,
   ])) as { n: string }[];
   real.overGrabs = Math.max(real.overGrabs, inRedis.size - shares);
-  lock.overGrabs = Math.max(lock.overGrabs, Number(lockRows) - shares);
+  const [{ n: lockCoupons }] = (await db.query('SELECT COUNT(*) AS n FROM coupons WHERE template_id = ?', [
+    lockPack.couponTemplateId,
+  ])) as { n: string }[];
+  lock.overGrabs = Math.max(lock.overGrabs, Number(lockRows) - shares, Number(lockCoupons) - shares);
+  if (Number(lockCoupons) !== Number(lockRows))
+    console.error(`baseline: ${lockRows} grabs recorded but ${lockCoupons} coupons issued`);
 
   const f = (v: number, w = 9, d = 2) => v.toFixed(d).padStart(w);
   console.log(
