@@ -17,7 +17,7 @@
  *    pack's coupon is preselected as the best, the others listed with their reasons, none can
  *    be chosen; the order is placed with the pack's coupon and paid at the sandbox cashier.
  * 4. A marketer with a bound WeChat creates a pack on the phone (发红包) and shares it.
- * 5. Loading, not-found and error states.
+ * 5. Loading, not-found, expired, error and empty states.
  * Screenshots: test-results/e2e/redpack-*.png and coupons-*.png.
  */
 import fs from 'node:fs';
@@ -32,6 +32,7 @@ import { startJobs, type RunningJobs } from '../server/src/main/jobs';
 import { seedDemoCoupons } from '../server/src/modules/coupons/seed/demo-coupons';
 import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
 import { makeStaff } from '../server/test/support/people';
+import { packKeys } from '../server/src/modules/red-envelopes/red-envelope.pool';
 import { createPack } from '../server/test/support/redpack';
 import { launchBrowser, screenshot } from './browser';
 
@@ -350,6 +351,7 @@ it('a member shares a group-only pack into a group; two members grab (amounts, l
   expect(g.view).toMatchObject({ state: 'ALL_GONE', grabbedCount: 3, grabbedAmount: 3000, luckiestFinal: true });
   await pageG.locator('.rp-state--ALL_GONE').waitFor();
   await expect(pageG.locator('.rp-state__title').textContent()).resolves.toBe('已抢完 · All gone');
+  await expect(pageG.locator('.rp-share').count()).resolves.toBe(0); // nothing left to pass on
   await shot(pageG, 'redpack-14-all-gone');
 
   // Three grabs recorded (their jobs may still be on the way), summing to the budget; Dan's none.
@@ -605,6 +607,28 @@ it('loading, not-found and error states', async () => {
   release();
   await page.locator('.rp-envelope').waitFor();
   await page.unroute('**/api/red-envelopes/*/open');
+
+  // A pack past its end: 已过期, nothing to open. (Its end moved into the past in the database and
+  // Redis' copy dropped, so the next open loads it closed, as after expiry.)
+  const marketer = await makeStaff(stack.db, 'marketer');
+  const old = await createPack(frontUrl, marketer.auth, {
+    title: '昨日红包',
+    budget: 500,
+    shares: 5,
+    minimumShare: 100,
+  });
+  await stack.db.query('UPDATE red_envelope_packs SET expires_at = ? WHERE id = ?', [
+    new Date(Date.now() - 3600_000),
+    old.id,
+  ]);
+  await stack.redis.del(...packKeys(old.id));
+  await visit(page, `${frontUrl}/#/pkg-redpack/pages/red-envelope/index?id=${old.id}`);
+  await page.locator('.rp-state--EXPIRED').waitFor({ timeout: 30_000 });
+  await expect(page.locator('.rp-state__title').textContent()).resolves.toBe('已过期 · Expired');
+  await expect(page.locator('.rp-open-btn').count()).resolves.toBe(0);
+  await expect(page.locator('.rp-grabs__ends').textContent()).resolves.toContain('结束 · Ended');
+  await expect(page.locator('.rp-share').count()).resolves.toBe(0);
+  await shot(page, 'redpack-15-expired');
 
   // An unknown pack.
   await visit(page, `${frontUrl}/#/pkg-redpack/pages/red-envelope/index?id=rp_nosuchpack`);

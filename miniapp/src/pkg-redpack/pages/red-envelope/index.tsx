@@ -292,18 +292,23 @@ export default function RedEnvelopePage() {
         )}
       </View>
 
-      <View className="bottom-bar-spacer" />
-      <View className="bottom-bar rp-bar">
-        {process.env.TARO_ENV === 'h5' ? (
-          <View className="btn btn--accent rp-share" onClick={() => void share()}>
-            分享到群 Share to a group
+      {/* Nothing left to grab: nothing to pass on. */}
+      {state !== 'EXPIRED' && state !== 'ALL_GONE' && (
+        <>
+          <View className="bottom-bar-spacer" />
+          <View className="bottom-bar rp-bar">
+            {process.env.TARO_ENV === 'h5' ? (
+              <View className="btn btn--accent rp-share" onClick={() => void share()}>
+                分享到群 Share to a group
+              </View>
+            ) : (
+              <Button className="btn btn--accent rp-share" openType="share">
+                分享到群 Share to a group
+              </Button>
+            )}
           </View>
-        ) : (
-          <Button className="btn btn--accent rp-share" openType="share">
-            分享到群 Share to a group
-          </Button>
-        )}
-      </View>
+        </>
+      )}
 
       {groups && (
         <View className="rp-sheet" catchMove>
