@@ -93,6 +93,7 @@ export const consolePages = [
   {
     path: 'marketing/coupons/new',
     access: { all: ['createCouponTemplate', 'adminListProducts'] },
+    states: { loadsNothing: 'a new coupon starts blank; its product and category pickers ask when opened' },
   },
   {
     path: 'marketing/coupons/:id',
