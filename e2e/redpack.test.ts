@@ -421,6 +421,9 @@ it('claim centre, wallet and the product sheet; checkout preselects the pack’s
   await visit(page, `${frontUrl}/#/pages/product/index?id=prod_walnutkernels`);
   const row = page.locator('.product-coupons');
   await row.waitFor({ timeout: 30_000 });
+  await expect(row.textContent()).resolves.toContain('领券 Coupons满99减10无门槛减5');
+  await row.scrollIntoViewIfNeeded();
+  await shot(page, 'coupons-11-product-row');
   await row.click();
   const sheet = page.locator('.coupon-sheet');
   await sheet.locator('.coupon-ticket', { hasText: '满99减10' }).locator('.coupon-btn--done').waitFor();

@@ -4,7 +4,7 @@ import { Text, View } from '@tarojs/components';
 import type { ClaimableCoupon } from '@chatmall/shared';
 import { api, showError } from '../services/api';
 import { claimCount, claimLabel, claimOne, claimState } from './claim';
-import { couponFace, couponScopeText, validityText } from './coupon-text';
+import { couponScopeText, validityText } from './coupon-text';
 import { CouponTicket } from './CouponTicket';
 import './ProductCoupons.css';
 
@@ -51,15 +51,12 @@ export function ProductCoupons({ productId }: { productId: string }) {
       <View className="card product-coupons" onClick={() => setOpen(true)}>
         <Text className="product-coupons__label">领券 Coupons</Text>
         <View className="product-coupons__chips">
-          {items.slice(0, 3).map((c) => {
-            const f = couponFace(c.benefit);
-            return (
-              <Text key={c.templateId} className="product-coupons__chip">
-                {c.benefit.kind === 'percent_off' ? `${f.value}折` : `¥${f.value}`}
-                {c.benefit.kind === 'no_threshold' ? ' 无门槛' : ''}
-              </Text>
-            );
-          })}
+          {items.slice(0, 3).map((c) => (
+            // The Chinese half of the benefit in words: 满99减10, 无门槛减5, 9折.
+            <Text key={c.templateId} className="product-coupons__chip">
+              {c.benefitText.split(' (')[0]}
+            </Text>
+          ))}
         </View>
         <Text className="muted">›</Text>
       </View>
