@@ -89,7 +89,7 @@ export default function RedEnvelopePage() {
     void openPack();
     if (process.env.TARO_ENV !== 'h5')
       // A card shared from here carries a shareTicket, so the next group's opens know their group.
-      void Taro.showShareMenu({ withShareTicket: true, showShareItems: ['wechatFriends'] }).catch(() => undefined);
+      void Taro.showShareMenu({ withShareTicket: true }).catch(() => undefined);
   }, [openPack]);
 
   const view = load.status === 'ready' ? load.view : null;
