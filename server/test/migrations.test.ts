@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
+import type { QueryRunner } from 'typeorm';
+import { CouponTemplateOrigin1764892800000 } from '../migrations/1764892800000-coupon-template-origin';
 import { createDataSource } from '../src/main/data-source';
 import { freshDatabase, testConfig } from './support/harness';
 
@@ -40,5 +42,31 @@ describe('migrations', () => {
     } finally {
       await db.destroy();
     }
+  });
+});
+
+describe('coupon template origin (1764892800000)', () => {
+  it('adds the column and names the pack of every template a red-envelope pack made before it', async () => {
+    const calls: unknown[][] = [];
+    const qr = {
+      addColumn: async (table: string, column: { name: string; isNullable: boolean }) =>
+        calls.push(['addColumn', table, column.name, column.isNullable]),
+      query: async (sql: string, params: unknown[] = []) => {
+        calls.push(['query', sql, params]);
+        return sql.startsWith('SELECT')
+          ? [
+              { id: 'rp_1', title: '店庆红包', coupon_template_id: 'cpt_1' },
+              { id: 'rp_2', title: '新客"红包"', coupon_template_id: 'cpt_2' },
+            ]
+          : [];
+      },
+    };
+    await new CouponTemplateOrigin1764892800000().up(qr as unknown as QueryRunner);
+    expect(calls[0]).toEqual(['addColumn', 'coupon_templates', 'origin', true]);
+    const updates = calls.filter((c) => String(c[1]).startsWith('UPDATE'));
+    expect(updates.map((u) => [JSON.parse((u[2] as string[])[0]), (u[2] as string[])[1]])).toEqual([
+      [{ kind: 'red_envelope', packId: 'rp_1', packTitle: '店庆红包' }, 'cpt_1'],
+      [{ kind: 'red_envelope', packId: 'rp_2', packTitle: '新客"红包"' }, 'cpt_2'],
+    ]);
   });
 });
