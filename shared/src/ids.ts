@@ -45,17 +45,35 @@ function randomBytes(n: number): Uint8Array {
   return pool.subarray(used - n, used);
 }
 
-/** `newId('product')` → `prod_01hx3k…` (10 time characters + 16 random characters). */
+let lastTime = -1;
+let lastRand: number[] = [];
+
+/**
+ * `newId('product')` → `prod_01hx3k…` (10 time characters + 16 random characters). Ids made in
+ * one process sort in the order they were made, also within one millisecond (the random part
+ * then counts up from the previous id's, as ULIDs do): an order's lines listed by id are in the
+ * order the buyer put them. An explicit earlier `now` (demo history) gets its own time.
+ */
 export function newId(kind: IdKind, now: number = Date.now()): string {
+  let rand: number[];
+  if (now === lastTime) {
+    rand = [...lastRand];
+    for (let i = rand.length - 1; i >= 0; i--) {
+      rand[i] = (rand[i] + 1) % 32;
+      if (rand[i] !== 0) break;
+    }
+  } else {
+    rand = Array.from(randomBytes(16), (b) => b % 32);
+  }
+  lastTime = now;
+  lastRand = rand;
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  let rand = '';
-  for (const b of randomBytes(16)) rand += ALPHABET[b % 32];
-  return `${idPrefixes[kind]}_${time}${rand}`;
+  return `${idPrefixes[kind]}_${time}${rand.map((d) => ALPHABET[d]).join('')}`;
 }
 
 export function idSchema(kind: IdKind) {

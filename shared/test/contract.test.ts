@@ -86,11 +86,19 @@ describe('ids and SKU choice', () => {
     expect(idSchema('sku').safeParse(a).success).toBe(false);
   });
 
-  it('never repeats an id made in the same millisecond, across many refills of the random pool', () => {
-    const ids = Array.from({ length: 5000 }, () => newId('payNotification', 1_700_000_000_000));
+  it('draws the random part fresh each millisecond, across many refills of the random pool', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => newId('payNotification', 1_700_000_000_000 + i));
     expect(new Set(ids).size).toBe(ids.length);
     // Every position of the random part takes every letter of the alphabet: no byte is stuck.
     for (let i = 13; i < 29; i++) expect(new Set(ids.map((id) => id[i])).size).toBe(32);
+  });
+
+  it('ids made in one millisecond never repeat and sort in the order they were made', () => {
+    const ids = Array.from({ length: 5000 }, () => newId('orderLine', 1_700_000_100_000));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+    // An explicitly earlier time (demo history) keeps its own time.
+    expect(newId('orderLine', 1_600_000_000_000) < ids[0]).toBe(true);
   });
 
   it('finds the SKU matching every chosen spec value, and none for a partial choice', () => {
