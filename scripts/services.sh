@@ -94,8 +94,9 @@ redis_up() {
   refuse_foreign_port redis "$REDIS_PORT" REDIS_PORT
   command -v redis-server >/dev/null || bash "$ROOT/scripts/ensure-packages.sh" redis-server
   mkdir -p "$DIR/$n"
+  # 64 databases: each tagged test run (CHATMALL_TEST_TAG) gets databases of its own.
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DIR/$n" --pidfile "$DIR/$n.pid" \
-    --daemonize yes --logfile "$DIR/$n.log" --appendonly yes --save "" >/dev/null
+    --databases 64 --daemonize yes --logfile "$DIR/$n.log" --appendonly yes --save "" >/dev/null
   if ! wait_until 20 redis-cli -p "$REDIS_PORT" ping; then
     echo "redis: did not start; see $DIR/$n.log" >&2; exit 1
   fi

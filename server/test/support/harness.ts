@@ -19,6 +19,8 @@ import { compose, type ComposeDeps, type Composition } from '../../src/main/comp
 
 export const workerId = Number(process.env.JEST_WORKER_ID ?? '1');
 
+const hashOf = (text: string) => [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+
 /** Test configuration pointing at this worker's own database and Redis db. */
 export function testConfig(overrides: Record<string, string> = {}): Config {
   const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
@@ -27,7 +29,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   const tag = process.env.CHATMALL_TEST_TAG ? `${process.env.CHATMALL_TEST_TAG}_` : '';
   dbUrl.pathname = `/chatmall_test_${tag}w${workerId}`;
   const redisUrl = new URL(base.redis.url);
-  redisUrl.pathname = `/${tag ? 15 - (workerId % 4) : 1 + (workerId % 10)}`;
+  // Untagged runs use databases 1–10; a tagged run gets four of 16–63 by its tag's name, so two
+  // tagged runs rarely meet (each test start empties its database).
+  redisUrl.pathname = `/${tag ? 16 + 4 * (hashOf(tag) % 12) + (workerId % 4) : 1 + (workerId % 10)}`;
   return loadConfig({
     ...process.env,
     NODE_ENV: 'test',
