@@ -14,31 +14,32 @@
  *
  * Screenshots: test-results/e2e/console-catalog-*.png.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { LoginService } from '../server/src/modules/auth/login.service';
-import { SessionService } from '../server/src/modules/auth/session.service';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { startStack, type TestStack } from '../server/test/support/harness';
 import { api } from '../server/test/support/people';
-import { launchBrowser, screenshot } from './browser';
+import { launchBrowser } from './browser';
+import {
+  createStaff,
+  desktop as openDesktop,
+  failOnPageErrors,
+  requireConsoleBuild,
+  sessionAuth,
+  shots,
+  signIn as signInAt,
+} from './console-stack';
 import { png } from './images';
-
-const PASSWORD = 'correct horse battery';
 
 let stack: TestStack;
 let browser: Browser;
-const pageErrors: string[] = [];
+const pageErrors = failOnPageErrors();
 
 beforeAll(async () => {
   stack = await startStack();
-  if (!fs.existsSync(path.join(stack.config.consoleDir, 'index.html')))
-    throw new Error('build the console first (npm run build -w @chatmall/console)');
-  const logins = new LoginService(stack.db, new SessionService(stack.db), {
-    exchange: async () => Promise.reject(new Error('not used')),
-  });
-  await logins.createStaff({ username: 'boss', displayName: '王老板', role: 'owner', password: PASSWORD });
-  await logins.createStaff({ username: 'counter', displayName: '小李', role: 'clerk', password: PASSWORD });
+  requireConsoleBuild(stack.config.consoleDir);
+  await createStaff(stack.db, [
+    { username: 'boss', displayName: '王老板', role: 'owner' },
+    { username: 'counter', displayName: '小李', role: 'clerk' },
+  ]);
   browser = await launchBrowser();
 }, 90_000);
 
@@ -47,37 +48,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-  pageErrors.length = 0;
-});
-
-async function desktop(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return { context, page };
-}
-
+const desktop = () => openDesktop(browser, pageErrors);
 const consoleUrl = (route = '') => `${stack.baseUrl}/console/${route}`;
-
-async function shot(page: Page, name: string, settleMs = 500): Promise<void> {
-  await page.waitForTimeout(settleMs);
-  await screenshot(page, `console-catalog-${name}`);
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(consoleUrl('sign-in'));
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录 Sign in' }).click();
-  await page.locator('.console-staff').waitFor();
-}
-
-async function token(page: Page): Promise<{ authorization: string }> {
-  const s = JSON.parse((await page.evaluate(() => localStorage.getItem('chatmall.console.session'))) as string);
-  return { authorization: `Bearer ${s.accessToken as string}` };
-}
+const shot = shots('console-catalog-');
+const signIn = (page: Page, username: string) => signInAt(page, stack.baseUrl, username);
 
 /** A drag as a person makes it: press, move past the activation distance, move in steps, drop. */
 async function drag(page: Page, from: Locator, to: Locator): Promise<void> {
@@ -109,7 +83,7 @@ const matrixRow = (page: Page, label: string[]) =>
 it('the owner creates a 2 × 2 product with images, publishes it, edits a price and stock in the list, and orders the shelf', async () => {
   const { context, page } = await desktop();
   await signIn(page, 'boss');
-  const owner = await token(page);
+  const owner = await sessionAuth(page);
   const menu = page.locator('.console-menu');
 
   // The list: seeded products with thumbnail, price range, total stock and the publish switch.

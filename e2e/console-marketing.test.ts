@@ -20,42 +20,42 @@
  *
  * Screenshots: test-results/e2e/console-marketing-*.png.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { formatChinaTime, newId } from '@chatmall/shared';
 import { startJobs, type RunningJobs } from '../server/src/main/jobs';
 import { AddressEntity } from '../server/src/modules/addresses/address.entity';
-import { LoginService } from '../server/src/modules/auth/login.service';
-import { SessionService } from '../server/src/modules/auth/session.service';
 import { seedDemoCoupons } from '../server/src/modules/coupons/seed/demo-coupons';
 import { RedEnvelopeGrabEntity } from '../server/src/modules/red-envelopes/red-envelope.entity';
 import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
 import { api } from '../server/test/support/people';
 import { startSandbox, type RunningSandbox } from '../server/test/support/sandbox';
 import { launchBrowser, screenshot } from './browser';
-
-const PASSWORD = 'correct horse battery';
+import {
+  createStaff,
+  desktop as openDesktop,
+  failOnPageErrors,
+  requireConsoleBuild,
+  sessionAuth,
+  signIn as signInAt,
+} from './console-stack';
 
 let sandbox: RunningSandbox;
 let stack: TestStack;
 let jobs: RunningJobs;
 let browser: Browser;
-const pageErrors: string[] = [];
+const pageErrors = failOnPageErrors();
 
 beforeAll(async () => {
   sandbox = await startSandbox();
   stack = await startStack({ config: testConfig({ WECHAT_API_BASE: sandbox.url }) });
-  if (!fs.existsSync(path.join(stack.config.consoleDir, 'index.html')))
-    throw new Error('build the console first (npm run build -w @chatmall/console)');
+  requireConsoleBuild(stack.config.consoleDir);
   await seedDemoCoupons(stack.db);
   jobs = await startJobs(stack.app, { only: ['redEnvelopes'] });
-  const logins = new LoginService(stack.db, new SessionService(stack.db), {
-    exchange: async () => Promise.reject(new Error('not used')),
-  });
-  await logins.createStaff({ username: 'boss', displayName: '王老板', role: 'owner', password: PASSWORD });
-  await logins.createStaff({ username: 'market', displayName: '小周', role: 'marketer', password: PASSWORD });
-  await logins.createStaff({ username: 'counter', displayName: '小李', role: 'clerk', password: PASSWORD });
+  await createStaff(stack.db, [
+    { username: 'boss', displayName: '王老板', role: 'owner' },
+    { username: 'market', displayName: '小周', role: 'marketer' },
+    { username: 'counter', displayName: '小李', role: 'clerk' },
+  ]);
   browser = await launchBrowser();
 }, 90_000);
 
@@ -66,17 +66,7 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-  pageErrors.length = 0;
-});
-
-async function desktop(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return { context, page };
-}
+const desktop = () => openDesktop(browser, pageErrors);
 
 const consoleUrl = (route = '') => `${stack.baseUrl}/console/${route}`;
 
@@ -88,18 +78,7 @@ async function shot(page: Page, name: string, settleMs = 500, top = true): Promi
   await screenshot(page, `console-marketing-${name}`);
 }
 
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto(consoleUrl('sign-in'));
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录 Sign in' }).click();
-  await page.locator('.console-staff').waitFor();
-}
-
-async function token(page: Page): Promise<{ authorization: string }> {
-  const s = JSON.parse((await page.evaluate(() => localStorage.getItem('chatmall.console.session'))) as string);
-  return { authorization: `Bearer ${s.accessToken as string}` };
-}
+const signIn = (page: Page, username: string) => signInAt(page, stack.baseUrl, username);
 
 /** An input by its class, whether antd put the class on the input or on its prefix wrapper. */
 const inp = (cls: string) => `:is(input.${cls}, .${cls} input)`;
@@ -137,7 +116,7 @@ let packId = '';
 it('a marketer creates a coupon template, refused on its fields first, and publishes it', async () => {
   const { context, page } = await desktop();
   await signIn(page, 'market');
-  const auth = await token(page);
+  const auth = await sessionAuth(page);
   const menu = page.locator('.console-menu');
   await menu.getByText('营销').waitFor();
   await menu.getByText('优惠券').click();
@@ -237,7 +216,7 @@ it('a marketer creates a coupon template, refused on its fields first, and publi
 it('a marketer creates a ¥100 pack of 10; grabs through the API show with the luckiest and the share tree', async () => {
   const { context, page } = await desktop();
   await signIn(page, 'market');
-  const auth = await token(page);
+  const auth = await sessionAuth(page);
   await page.locator('.console-menu').getByText('群红包').click();
   await page.waitForURL(/\/marketing\/red-envelopes$/);
   await page.locator('.state-empty').waitFor();
@@ -449,7 +428,7 @@ it('a marketer creates a ¥100 pack of 10; grabs through the API show with the l
 it('the owner turns off giving coupons back on a full refund', async () => {
   const { context, page } = await desktop();
   await signIn(page, 'boss');
-  const auth = await token(page);
+  const auth = await sessionAuth(page);
   expect((await api(stack.baseUrl, 'GET', '/api/admin/shop-settings', auth)).body.restoreCouponOnFullRefund).toBe(true);
   await page.locator('.console-menu').getByText('店铺设置').click();
   const toggle = page.locator('.field-restore-coupon');
@@ -468,7 +447,7 @@ it('the owner turns off giving coupons back on a full refund', async () => {
 it('a clerk has no marketing menu, the pages say no access and the API answers 403', async () => {
   const { context, page } = await desktop();
   await signIn(page, 'counter');
-  const auth = await token(page);
+  const auth = await sessionAuth(page);
   const menu = page.locator('.console-menu');
   await menu.getByText('商品管理').waitFor();
   expect(await menu.getByText('营销').count()).toBe(0);

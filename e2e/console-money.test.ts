@@ -21,8 +21,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { LoginService } from '../server/src/modules/auth/login.service';
-import { SessionService } from '../server/src/modules/auth/session.service';
 import { OrderEntity } from '../server/src/modules/orders/order.entity';
 import { RefundEntity } from '../server/src/modules/payments/refund.entity';
 import { compose } from '../server/src/main/compose';
@@ -30,24 +28,20 @@ import { getJson, testConfig } from '../server/test/support/harness';
 import { api, makeStaff } from '../server/test/support/people';
 import { startPayStack, waitFor, type PayStack } from '../server/test/support/pay-stack';
 import { launchBrowser, screenshot } from './browser';
+import { createStaff, desktop, failOnPageErrors, requireConsoleBuild, submitSignIn } from './console-stack';
 
 jest.setTimeout(120_000);
 const consoleDir = path.resolve(__dirname, '../console/dist');
-const PASSWORD = 'correct horse battery';
 
 let p: PayStack;
 let browser: Browser;
 let owner: { auth: { authorization: string } };
-const pageErrors: string[] = [];
+const pageErrors = failOnPageErrors();
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(consoleDir, 'index.html')))
-    throw new Error('build the console first (npm run build -w @chatmall/console)');
+  requireConsoleBuild(consoleDir);
   p = await startPayStack();
-  const logins = new LoginService(p.stack.db, new SessionService(p.stack.db), {
-    exchange: async () => Promise.reject(new Error('not used')),
-  });
-  await logins.createStaff({ username: 'boss', displayName: '王老板', role: 'owner', password: PASSWORD });
+  await createStaff(p.stack.db, [{ username: 'boss', displayName: '王老板', role: 'owner' }]);
   owner = await makeStaff(p.stack.db, 'owner');
   browser = await launchBrowser();
 }, 90_000);
@@ -57,23 +51,10 @@ afterAll(async () => {
   await p?.close();
 });
 
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-  pageErrors.length = 0;
-});
-
 async function signedIn(baseUrl = p.stack.baseUrl): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({
-    viewport: { width: 1440, height: 900 },
-    locale: 'zh-CN',
-    acceptDownloads: true,
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
+  const { context, page } = await desktop(browser, pageErrors, { acceptDownloads: true });
   await page.goto(`${baseUrl}/console/sign-in`);
-  await page.locator('#username').fill('boss');
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录 Sign in' }).click();
+  await submitSignIn(page, 'boss');
   await page.locator('.console-staff').getByText('王老板').waitFor();
   return { context, page };
 }

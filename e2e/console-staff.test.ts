@@ -11,14 +11,18 @@
  *
  * Screenshot: test-results/e2e/console-staff.png (and console-staff-*.png along the way).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { LoginService } from '../server/src/modules/auth/login.service';
-import { SessionService } from '../server/src/modules/auth/session.service';
+import type { Browser, Page } from 'playwright-core';
 import { startStack, type TestStack } from '../server/test/support/harness';
 import { api } from '../server/test/support/people';
 import { launchBrowser, screenshot } from './browser';
+import {
+  createStaff,
+  desktop as openDesktop,
+  failOnPageErrors,
+  requireConsoleBuild,
+  submitSignIn,
+} from './console-stack';
 
 // CONSOLE_DIR (as the server reads it) lets a run use another build of the console.
 const consoleDir = path.resolve(process.env.CONSOLE_DIR ?? path.join(__dirname, '../console/dist'));
@@ -27,17 +31,15 @@ const CLERK_PASSWORD = 'clerk-first-password';
 
 let stack: TestStack;
 let browser: Browser;
-const pageErrors: string[] = [];
+const pageErrors = failOnPageErrors();
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(consoleDir, 'index.html')))
-    throw new Error('build the console first (npm run build -w @chatmall/console)');
+  requireConsoleBuild(consoleDir);
   stack = await startStack({ seed: false });
-  const logins = new LoginService(stack.db, new SessionService(stack.db), {
-    exchange: async () => Promise.reject(new Error('not used')),
-  });
-  await logins.createStaff({ username: 'laoban', displayName: '王老板', role: 'owner', password: OWNER_PASSWORD });
-  await logins.createStaff({ username: 'yunying', displayName: '陈运营', role: 'marketer', password: OWNER_PASSWORD });
+  await createStaff(stack.db, [
+    { username: 'laoban', displayName: '王老板', role: 'owner', password: OWNER_PASSWORD },
+    { username: 'yunying', displayName: '陈运营', role: 'marketer', password: OWNER_PASSWORD },
+  ]);
   browser = await launchBrowser();
 }, 90_000);
 
@@ -46,25 +48,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-  pageErrors.length = 0;
-});
-
-async function desktop(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return { context, page };
-}
+const desktop = () => openDesktop(browser, pageErrors);
 
 const consoleUrl = (route = '') => `${stack.baseUrl}/console/${route}`;
-
-async function signIn(page: Page, username: string, password: string): Promise<void> {
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: '登录 Sign in' }).click();
-}
 
 const row = (page: Page, username: string) => page.locator(`.staff-row-${username.replace('.', '\\.')}`);
 
@@ -72,7 +58,7 @@ it('the owner adds a clerk, disables them (their open console returns to sign-in
   const owner = await desktop();
   const o = owner.page;
   await o.goto(consoleUrl('sign-in'));
-  await signIn(o, 'laoban', OWNER_PASSWORD);
+  await submitSignIn(o, 'laoban', OWNER_PASSWORD);
   await o.locator('.console-staff').getByText('王老板').waitFor();
   await o.locator('.console-menu').getByText('员工').click();
   await o.waitForURL(/\/console\/staff$/);
@@ -116,7 +102,7 @@ it('the owner adds a clerk, disables them (their open console returns to sign-in
   const clerk = await desktop();
   const c = clerk.page;
   await c.goto(consoleUrl('sign-in'));
-  await signIn(c, 'xiao.li', CLERK_PASSWORD);
+  await submitSignIn(c, 'xiao.li', CLERK_PASSWORD);
   await c.locator('.console-staff').getByText('小李').waitFor();
   await expect(c.locator('.console-menu').getByText('员工').count()).resolves.toBe(0);
 
@@ -130,7 +116,7 @@ it('the owner adds a clerk, disables them (their open console returns to sign-in
   await c.locator('.console-menu').getByText('订单管理').click();
   await c.waitForURL(/\/console\/sign-in\?next=%2Forders$/);
   await c.getByText('请重新登录').waitFor();
-  await signIn(c, 'xiao.li', CLERK_PASSWORD);
+  await submitSignIn(c, 'xiao.li', CLERK_PASSWORD);
   await c.locator('.sign-in-error', { hasText: '用户名或密码错误' }).waitFor();
 
   // Enabled again, and a new password: a short one is refused on the field first.
@@ -149,9 +135,9 @@ it('the owner adds a clerk, disables them (their open console returns to sign-in
   await reset.waitFor({ state: 'hidden' });
   await o.getByText('请当面告知', { exact: false }).waitFor();
 
-  await signIn(c, 'xiao.li', CLERK_PASSWORD);
+  await submitSignIn(c, 'xiao.li', CLERK_PASSWORD);
   await c.locator('.sign-in-error', { hasText: '用户名或密码错误' }).waitFor();
-  await signIn(c, 'xiao.li', fresh);
+  await submitSignIn(c, 'xiao.li', fresh);
   await c.waitForURL(/\/console\/orders$/);
   await c.locator('.console-staff').getByText('小李').waitFor();
   await clerk.context.close();

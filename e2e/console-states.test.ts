@@ -11,12 +11,10 @@ import type { StaffRole } from '@chatmall/shared';
 import type { Browser, Page, Route } from 'playwright-core';
 import { mayOpen } from '../console/src/access';
 import { consolePages, type ConsolePage } from '../console/src/pages';
-import { LoginService } from '../server/src/modules/auth/login.service';
-import { SessionService } from '../server/src/modules/auth/session.service';
 import { startStack, type TestStack } from '../server/test/support/harness';
 import { launchBrowser, screenshot } from './browser';
+import { createStaff, desktop, signIn } from './console-stack';
 
-const PASSWORD = 'correct horse battery';
 const roles: StaffRole[] = ['owner', 'marketer', 'clerk'];
 
 let stack: TestStack;
@@ -25,11 +23,10 @@ const signedIn = new Map<StaffRole, Page>();
 
 beforeAll(async () => {
   stack = await startStack({ seed: false });
-  const logins = new LoginService(stack.db, new SessionService(stack.db), {
-    exchange: async () => Promise.reject(new Error('not used')),
-  });
-  for (const role of roles)
-    await logins.createStaff({ username: `states_${role}`, displayName: role, role, password: PASSWORD });
+  await createStaff(
+    stack.db,
+    roles.map((role) => ({ username: `states_${role}`, displayName: role, role })),
+  );
   browser = await launchBrowser();
 }, 90_000);
 
@@ -44,15 +41,9 @@ async function pageFor(p: ConsolePage): Promise<Page> {
   if (!role) throw new Error(`no staff role may open ${p.path}`);
   let page = signedIn.get(role);
   if (page) return page;
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${stack.baseUrl}/console/sign-in`);
-  await page.locator('#username').fill(`states_${role}`);
-  await page.locator('#password').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录 Sign in' }).click();
-  await page.locator('.console-staff').waitFor();
+  // This file does not assert on page errors.
+  ({ page } = await desktop(browser, []));
+  await signIn(page, stack.baseUrl, `states_${role}`);
   signedIn.set(role, page);
   return page;
 }

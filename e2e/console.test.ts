@@ -14,32 +14,35 @@
  *
  * Screenshots: test-results/e2e/console-*.png.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { LoginService } from '../server/src/modules/auth/login.service';
-import { SessionService } from '../server/src/modules/auth/session.service';
+import type { Browser } from 'playwright-core';
 import { OrderEntity } from '../server/src/modules/orders/order.entity';
 import { api } from '../server/test/support/people';
 import { startPayStack, waitFor, type PayStack } from '../server/test/support/pay-stack';
-import { launchBrowser, screenshot } from './browser';
+import { launchBrowser } from './browser';
+import {
+  createStaff,
+  desktop as openDesktop,
+  failOnPageErrors,
+  requireConsoleBuild,
+  sessionAuth,
+  shots,
+  submitSignIn,
+} from './console-stack';
 
 const consoleDir = path.resolve(__dirname, '../console/dist');
-const PASSWORD = 'correct horse battery';
 
 let p: PayStack;
 let browser: Browser;
-const pageErrors: string[] = [];
+const pageErrors = failOnPageErrors();
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(consoleDir, 'index.html')))
-    throw new Error('build the console first (npm run build -w @chatmall/console)');
+  requireConsoleBuild(consoleDir);
   p = await startPayStack();
-  const logins = new LoginService(p.stack.db, new SessionService(p.stack.db), {
-    exchange: async () => Promise.reject(new Error('not used')),
-  });
-  await logins.createStaff({ username: 'boss', displayName: '王老板', role: 'owner', password: PASSWORD });
-  await logins.createStaff({ username: 'counter', displayName: '小李', role: 'clerk', password: PASSWORD });
+  await createStaff(p.stack.db, [
+    { username: 'boss', displayName: '王老板', role: 'owner' },
+    { username: 'counter', displayName: '小李', role: 'clerk' },
+  ]);
   browser = await launchBrowser();
 }, 90_000);
 
@@ -48,30 +51,11 @@ afterAll(async () => {
   await p?.close();
 });
 
-afterEach(() => {
-  expect(pageErrors).toEqual([]);
-  pageErrors.length = 0;
-});
-
-async function desktop(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => pageErrors.push(err.message));
-  return { context, page };
-}
+const desktop = () => openDesktop(browser, pageErrors);
 
 const consoleUrl = (route = '') => `${p.stack.baseUrl}/console/${route}`;
 
-async function shot(page: Page, name: string, settleMs = 500): Promise<void> {
-  await page.waitForTimeout(settleMs);
-  await screenshot(page, `console-${name}`);
-}
-
-async function signIn(page: Page, username: string, password = PASSWORD): Promise<void> {
-  await page.locator('#username').fill(username);
-  await page.locator('#password').fill(password);
-  await page.getByRole('button', { name: '登录 Sign in' }).click();
-}
+const shot = shots('console-');
 
 let n = 0;
 /** An order placed and paid by the pay stack's buyer, as the storefront does it. */
@@ -109,11 +93,11 @@ it('the owner signs in, sees the dashboard, renames the shop, ships a paid order
   await page.locator('#username').waitFor();
   await shot(page, '01-sign-in');
 
-  await signIn(page, 'boss', 'not the password');
+  await submitSignIn(page, 'boss', 'not the password');
   await page.locator('.sign-in-error', { hasText: '用户名或密码错误 · Wrong username or password' }).waitFor();
   await shot(page, '02-sign-in-wrong-password');
 
-  await signIn(page, 'boss');
+  await submitSignIn(page, 'boss');
   const staff = page.locator('.console-staff');
   await staff.getByText('王老板').waitFor();
   await expect(staff.textContent()).resolves.toContain('店主 Owner');
@@ -146,10 +130,7 @@ it('the owner signs in, sees the dashboard, renames the shop, ships a paid order
   await page.getByText('已保存 · Saved').waitFor();
   expect(patches).toBe(1);
   await shot(page, '06-settings-saved', 200);
-  const owner = JSON.parse((await page.evaluate(() => localStorage.getItem('chatmall.console.session'))) as string);
-  const settings = await api(p.apiUrl, 'GET', '/api/admin/shop-settings', {
-    authorization: `Bearer ${owner.accessToken as string}`,
-  });
+  const settings = await api(p.apiUrl, 'GET', '/api/admin/shop-settings', await sessionAuth(page));
   expect(settings.body.name).toBe('山间茶舍');
 
   // Orders: the list, filtered to paid, then the order's page; ship it.
@@ -216,7 +197,7 @@ it('the owner signs in, sees the dashboard, renames the shop, ships a paid order
 it('a session that cannot be refreshed returns to sign-in with the page remembered; a 429 counts down', async () => {
   const { context, page } = await desktop();
   await page.goto(consoleUrl('sign-in'));
-  await signIn(page, 'boss');
+  await submitSignIn(page, 'boss');
   await page.locator('.console-staff').waitFor();
 
   // Both tokens are dead: the orders call gets 401, the refresh gets 401 → sign-in, ?next= kept.
@@ -245,7 +226,7 @@ it('a session that cannot be refreshed returns to sign-in with the page remember
       body: JSON.stringify({ code: 'RATE_LIMITED', message: 'Too many failed sign-in attempts; try again later.' }),
     }),
   );
-  await signIn(page, 'boss');
+  await submitSignIn(page, 'boss');
   await page
     .locator('.sign-in-throttled', { hasText: /尝试次数过多，请 4[12] 秒后再试 · Too many attempts/ })
     .waitFor();
@@ -256,7 +237,7 @@ it('a session that cannot be refreshed returns to sign-in with the page remember
   // Signed in again, the remembered page opens.
   await page.evaluate(() => localStorage.clear());
   await page.goto(consoleUrl('sign-in?next=%2Forders%3Fstatus%3DPAID'));
-  await signIn(page, 'boss');
+  await submitSignIn(page, 'boss');
   await page.waitForURL(/\/console\/orders\?status=PAID$/);
   await page.locator('.orders-table, .state-empty').first().waitFor();
   await context.close();
@@ -265,7 +246,7 @@ it('a session that cannot be refreshed returns to sign-in with the page remember
 it('a clerk sees no settings in the menu, the settings page refuses, and the settings API answers 403', async () => {
   const { context, page } = await desktop();
   await page.goto(consoleUrl('sign-in'));
-  await signIn(page, 'counter');
+  await submitSignIn(page, 'counter');
   const staff = page.locator('.console-staff');
   await staff.getByText('小李').waitFor();
   await expect(staff.textContent()).resolves.toContain('店员 Clerk');
