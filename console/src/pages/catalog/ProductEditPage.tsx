@@ -9,9 +9,10 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Form, Input, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { apiKey, useApiMutation, useApiQuery } from '../../api/hooks';
 import { fieldText, problemText } from '../../api/messages';
+import { useEditorSave } from '../../components/editor-save';
 import { Bi, PageHeader, QueryView } from '../../components/states';
 import { ImageListField } from './ImageListField';
 import {
@@ -66,7 +67,6 @@ const listLabels: Record<string, string> = {
 
 function ProductEditor({ saved }: { saved?: AdminProduct }) {
   const { message } = App.useApp();
-  const navigate = useNavigate();
   const queryClient = useQueryClient();
   // Untyped: the matrix's field paths (`skus.3.price`) are built at run time.
   const [form] = Form.useForm();
@@ -152,38 +152,14 @@ function ProductEditor({ saved }: { saved?: AdminProduct }) {
     if (first) form.scrollToField(first.name, { block: 'center' });
   }
 
-  async function save() {
-    setBanner([]);
-    const values = form.getFieldsValue(true) as ProductFormValues;
-    if (saved) {
-      const built = updateBody(values, saved);
-      if (built.unchanged) {
-        message.info('没有修改 · Nothing changed');
-        setDirty(false);
-        return;
-      }
-      const body = built.body;
-      if (!body) return showProblems(built.problems);
-      await send(() => update.mutateAsync({ params: { id: saved.id }, body }));
-    } else {
-      const built = createBody(values);
-      const body = built.body;
-      if (!body) return showProblems(built.problems);
-      await send(() => create.mutateAsync({ body }));
-    }
-  }
-
-  async function send(call: () => Promise<AdminProduct>) {
-    try {
-      const out = await call();
-      queryClient.setQueryData(apiKey('adminGetProduct', { params: { id: out.id } }), out);
-      message.success(saved ? '已保存 · Saved' : '已创建，可以上架了 · Created: publish it when ready');
-      setDirty(false);
-      if (!saved) navigate(`/catalog/products/${out.id}`, { replace: true });
-    } catch (err) {
-      if (err instanceof ApiError && err.code === ErrorCode.VALIDATION_FAILED && err.fields.length) {
-        showProblems(
-          err.fields.map((f) => ({
+  const saveBody = useEditorSave<AdminProduct>({
+    editing: Boolean(saved),
+    cacheKey: (id) => apiKey('adminGetProduct', { params: { id } }),
+    createdText: '已创建，可以上架了 · Created: publish it when ready',
+    pathOf: (id) => `/catalog/products/${id}`,
+    fieldProblems: (err) =>
+      err instanceof ApiError && err.code === ErrorCode.VALIDATION_FAILED && err.fields.length
+        ? err.fields.map((f) => ({
             path: editorField(
               f.path
                 .replace(/^body\.?/, '')
@@ -192,10 +168,18 @@ function ProductEditor({ saved }: { saved?: AdminProduct }) {
                 .map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
             ),
             message: f.message,
-          })),
-        );
-      } else message.error(problemText(err));
-    }
+          }))
+        : undefined,
+    showProblems,
+    setDirty,
+  });
+
+  async function save() {
+    setBanner([]);
+    const values = form.getFieldsValue(true) as ProductFormValues;
+    if (saved)
+      await saveBody(updateBody(values, saved), (body) => update.mutateAsync({ params: { id: saved.id }, body }));
+    else await saveBody(createBody(values), (body) => create.mutateAsync({ body }));
   }
 
   async function setPublished(on: boolean) {

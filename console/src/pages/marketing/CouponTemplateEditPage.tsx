@@ -15,12 +15,12 @@ import {
   type CouponTemplate,
 } from '@chatmall/shared';
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Radio, Space, Switch, Tag, Tooltip, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Radio, Space, Switch, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { apiKey, useApiMutation, useApiQuery } from '../../api/hooks';
-import { clearErrorsOnEdit, problemText } from '../../api/messages';
+import { clearErrorsOnEdit } from '../../api/messages';
+import { useEditorSave } from '../../components/editor-save';
 import { Bi, PageHeader, QueryView } from '../../components/states';
 import {
   benefitOf,
@@ -62,9 +62,6 @@ const kindLabel: Record<CouponFormValues['kind'], string> = {
 };
 
 function CouponEditor({ saved, pack }: { saved?: CouponTemplate; pack?: { id: string; title: string } }) {
-  const { message } = App.useApp();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [form] = Form.useForm<CouponFormValues>();
   const [initial] = useState<CouponFormValues>(() => (saved ? couponValuesOf(saved) : blankCoupon()));
   const [banner, setBanner] = useState<string[]>([]);
@@ -93,50 +90,30 @@ function CouponEditor({ saved, pack }: { saved?: CouponTemplate; pack?: { id: st
     setBanner(showFieldProblems(form, problems));
   }
 
+  const saveBody = useEditorSave<CouponTemplate>({
+    editing: Boolean(saved),
+    cacheKey: (id) => apiKey('adminGetCouponTemplate', { params: { id } }),
+    createdText: '已创建为草稿，发布后开始发放 · Created as a draft: publish it to start issuing',
+    pathOf: (id) => `/marketing/coupons/${id}`,
+    fieldProblems: (err) =>
+      err instanceof ApiError &&
+      (err.code === ErrorCode.VALIDATION_FAILED || err.code === ErrorCode.CONFLICT) &&
+      err.fields.length
+        ? err.fields.map((f) => ({
+            path: couponField(serverPath(f.path)),
+            message: inYuan(f.message),
+          }))
+        : undefined,
+    showProblems,
+    setDirty,
+  });
+
   async function save() {
     setBanner([]);
     const v = form.getFieldsValue(true) as CouponFormValues;
-    if (saved) {
-      const built = updateCouponBody(v, saved);
-      if (built.unchanged) {
-        message.info('没有修改 · Nothing changed');
-        setDirty(false);
-        return;
-      }
-      const body = built.body;
-      if (!body) return showProblems(built.problems);
-      await send(() => update.mutateAsync({ params: { id: saved.id }, body }));
-    } else {
-      const built = createCouponBody(v);
-      const body = built.body;
-      if (!body) return showProblems(built.problems);
-      await send(() => create.mutateAsync({ body }));
-    }
-  }
-
-  async function send(call: () => Promise<CouponTemplate>) {
-    try {
-      const out = await call();
-      queryClient.setQueryData(apiKey('adminGetCouponTemplate', { params: { id: out.id } }), out);
-      message.success(
-        saved ? '已保存 · Saved' : '已创建为草稿，发布后开始发放 · Created as a draft: publish it to start issuing',
-      );
-      setDirty(false);
-      if (!saved) navigate(`/marketing/coupons/${out.id}`, { replace: true });
-    } catch (err) {
-      if (
-        err instanceof ApiError &&
-        (err.code === ErrorCode.VALIDATION_FAILED || err.code === ErrorCode.CONFLICT) &&
-        err.fields.length
-      ) {
-        showProblems(
-          err.fields.map((f) => ({
-            path: couponField(serverPath(f.path)),
-            message: inYuan(f.message),
-          })),
-        );
-      } else message.error(problemText(err));
-    }
+    if (saved)
+      await saveBody(updateCouponBody(v, saved), (body) => update.mutateAsync({ params: { id: saved.id }, body }));
+    else await saveBody(createCouponBody(v), (body) => create.mutateAsync({ body }));
   }
 
   const title = saved ? { zh: '编辑优惠券', en: 'Edit coupon' } : { zh: '新建优惠券', en: 'New coupon' };
