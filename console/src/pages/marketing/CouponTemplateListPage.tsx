@@ -8,23 +8,22 @@ import { couponTemplateStatusLabel, type CouponTemplate, type CouponTemplateStat
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useApiQuery } from '../../api/hooks';
-import { CursorPager, useCursorPages } from '../../components/cursor-pages';
+import { CursorPager } from '../../components/cursor-pages';
 import { FilterTags } from '../../components/filter-tags';
 import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
+import { useStatusFilter } from '../../components/status-filter';
 import { ofTotal, scopeText, validityText } from './marketing-text';
 import { IssueDialog, PublishButton, StopButton, statusColor } from './TemplateActions';
 
 type Filter = 'all' | CouponTemplateStatus;
+const STATUSES = ['DRAFT', 'PUBLISHED', 'STOPPED'] as const satisfies readonly CouponTemplateStatus[];
 const PAGE_SIZE = 20;
 
 export default function CouponTemplateListPage() {
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const pages = useCursorPages();
-  const s = params.get('status');
-  const status: Filter = s === 'DRAFT' || s === 'PUBLISHED' || s === 'STOPPED' ? s : 'all';
+  const { status, pages, choose } = useStatusFilter(STATUSES);
   const query = useApiQuery('adminListCouponTemplates', {
     query: { status: status === 'all' ? undefined : status, cursor: pages.cursor, limit: PAGE_SIZE },
   });
@@ -54,15 +53,12 @@ export default function CouponTemplateListPage() {
           value={status}
           options={[
             { value: 'all', label: '全部 All' },
-            ...(['DRAFT', 'PUBLISHED', 'STOPPED'] as const).map((v) => ({
+            ...STATUSES.map((v) => ({
               value: v,
               label: couponTemplateStatusLabel[v],
             })),
           ]}
-          onChange={(v) => {
-            pages.reset();
-            setParams(v === 'all' ? {} : { status: v });
-          }}
+          onChange={choose}
         />
         <QueryView
           query={query}

@@ -6,11 +6,12 @@
 import { formatChinaTime, formatFen, type RedEnvelopePackStatus, type RedEnvelopePackSummary } from '@chatmall/shared';
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Progress, Table, Tag, Typography } from 'antd';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useApiQuery } from '../../api/hooks';
-import { CursorPager, useCursorPages } from '../../components/cursor-pages';
+import { CursorPager } from '../../components/cursor-pages';
 import { FilterTags } from '../../components/filter-tags';
 import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
+import { useStatusFilter } from '../../components/status-filter';
 
 type Filter = 'all' | RedEnvelopePackStatus;
 const PAGE_SIZE = 20;
@@ -26,10 +27,7 @@ export const closing = (p: { status: RedEnvelopePackStatus; expiresAt: string })
 
 export default function RedEnvelopeListPage() {
   const navigate = useNavigate();
-  const [params, setParams] = useSearchParams();
-  const pages = useCursorPages();
-  const s = params.get('status');
-  const status: Filter = s === 'ACTIVE' || s === 'EXPIRED' ? s : 'all';
+  const { status, pages, choose } = useStatusFilter<RedEnvelopePackStatus>(['ACTIVE', 'EXPIRED']);
   const query = useApiQuery('adminListRedEnvelopePacks', {
     query: { status: status === 'all' ? undefined : status, cursor: pages.cursor, limit: PAGE_SIZE },
   });
@@ -55,10 +53,7 @@ export default function RedEnvelopeListPage() {
             { value: 'ACTIVE', label: packStatusLabel.ACTIVE },
             { value: 'EXPIRED', label: packStatusLabel.EXPIRED },
           ]}
-          onChange={(v) => {
-            pages.reset();
-            setParams(v === 'all' ? {} : { status: v });
-          }}
+          onChange={choose}
         />
         <QueryView
           query={query}
