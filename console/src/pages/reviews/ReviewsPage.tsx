@@ -4,10 +4,26 @@
  * reply written or edited in a dialog; hide with a reason (audited) or show again.
  */
 import { HideReview, REVIEW_REPLY_MAX, ReplyToReview, formatChinaTime, type AdminReview } from '@chatmall/shared';
-import { Alert, App, Button, Card, Form, Image, Input, Modal, Rate, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Image,
+  Input,
+  Modal,
+  Rate,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  type FormInstance,
+} from 'antd';
 import { useQueries } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import { Link, useSearchParams } from 'react-router';
+import type { z } from 'zod';
 import { api } from '../../api/client';
 import { apiKey, useApiMutation, useApiQuery } from '../../api/hooks';
 import { clearErrorsOnEdit, problemText, showServerErrors, showZodErrors } from '../../api/messages';
@@ -262,28 +278,53 @@ function FilterRow({ label, children }: { label: string; children: ReactNode }) 
   );
 }
 
-function ReplyDialog({ review, onClose }: { review: AdminReview; onClose: () => void }) {
+/**
+ * A review dialog's submit: the form is checked against `schema` first (its problems on their
+ * fields, nothing sent), then `send`; the server's field errors go on the fields, anything else
+ * in `error` above the form. On success: `done` as a message, and the dialog closes.
+ */
+function useReviewDialogSubmit<B>(o: {
+  form: FormInstance;
+  schema: z.ZodType<B>;
+  values: () => unknown;
+  send: (body: B) => Promise<unknown>;
+  done: string;
+  onClose: () => void;
+}) {
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ reply: string }>();
   const [error, setError] = useState<string | null>(null);
-  const reply = useApiMutation('replyToReview', { invalidates: ['adminListReviews'] });
 
   async function submit() {
     setError(null);
-    const body = ReplyToReview.safeParse({ reply: form.getFieldValue('reply') ?? '' });
+    const body = o.schema.safeParse(o.values());
     if (!body.success) {
-      showZodErrors(form, body.error);
+      showZodErrors(o.form, body.error);
       return;
     }
     try {
-      await reply.mutateAsync({ params: { id: review.id }, body: body.data });
-      message.success('回复已保存 · Reply saved');
-      onClose();
+      await o.send(body.data);
+      message.success(o.done);
+      o.onClose();
     } catch (err) {
-      const rest = showServerErrors(form, err);
+      const rest = showServerErrors(o.form, err);
       if (rest === null) setError(problemText(err));
     }
   }
+
+  return { error, submit };
+}
+
+function ReplyDialog({ review, onClose }: { review: AdminReview; onClose: () => void }) {
+  const [form] = Form.useForm<{ reply: string }>();
+  const reply = useApiMutation('replyToReview', { invalidates: ['adminListReviews'] });
+  const { error, submit } = useReviewDialogSubmit({
+    form,
+    schema: ReplyToReview,
+    values: () => ({ reply: form.getFieldValue('reply') ?? '' }),
+    send: (body) => reply.mutateAsync({ params: { id: review.id }, body }),
+    done: '回复已保存 · Reply saved',
+    onClose,
+  });
 
   return (
     <Modal
@@ -314,27 +355,16 @@ function ReplyDialog({ review, onClose }: { review: AdminReview; onClose: () => 
 }
 
 function HideDialog({ review, onClose }: { review: AdminReview; onClose: () => void }) {
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ reason: string }>();
-  const [error, setError] = useState<string | null>(null);
   const hide = useApiMutation('hideReview', { invalidates: ['adminListReviews'] });
-
-  async function submit() {
-    setError(null);
-    const body = HideReview.safeParse({ reason: form.getFieldValue('reason') ?? '' });
-    if (!body.success) {
-      showZodErrors(form, body.error);
-      return;
-    }
-    try {
-      await hide.mutateAsync({ params: { id: review.id }, body: body.data });
-      message.success('已隐藏 · Hidden');
-      onClose();
-    } catch (err) {
-      const rest = showServerErrors(form, err);
-      if (rest === null) setError(problemText(err));
-    }
-  }
+  const { error, submit } = useReviewDialogSubmit({
+    form,
+    schema: HideReview,
+    values: () => ({ reason: form.getFieldValue('reason') ?? '' }),
+    send: (body) => hide.mutateAsync({ params: { id: review.id }, body }),
+    done: '已隐藏 · Hidden',
+    onClose,
+  });
 
   return (
     <Modal
