@@ -8,38 +8,10 @@ import { BarChart, TreeChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo } from 'react';
+import { EChart } from '../../components/echart';
 
 echarts.use([BarChart, TreeChart, GridComponent, TooltipComponent, CanvasRenderer]);
-
-function EChart({
-  option,
-  height,
-  className,
-}: {
-  option: echarts.EChartsCoreOption;
-  height: number;
-  className?: string;
-}) {
-  const el = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | null>(null);
-  useEffect(() => {
-    if (!el.current) return;
-    const c = echarts.init(el.current);
-    chart.current = c;
-    const resize = new ResizeObserver(() => c.resize());
-    resize.observe(el.current);
-    return () => {
-      resize.disconnect();
-      c.dispose();
-      chart.current = null;
-    };
-  }, []);
-  useEffect(() => {
-    chart.current?.setOption(option, true);
-  }, [option]);
-  return <div ref={el} className={className} style={{ width: '100%', height }} />;
-}
 
 const yuan = (fen: number) => fen / 100;
 
