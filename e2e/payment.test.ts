@@ -6,26 +6,15 @@
  * that notification back for a moment to see the page wait for it ("Confirming payment")
  * instead of trusting the cashier's word. An abandoned payment leaves the order payable.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { orderStatusLabel } from '../shared/src/orders';
 import { formatChinaTime } from '../shared/src/time';
-import { createSandbox, type Sandbox } from '../sandbox/src/app';
-import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
+import type { TestStack } from '../server/test/support/harness';
 import { launchBrowser, phonePage, screenshot } from './browser';
+import { startSandboxPayStorefront, type SandboxPayStorefront } from './sandbox-pay-storefront';
 
-const h5Dir = path.resolve(__dirname, '../miniapp/dist/h5');
-
-let sandbox: Sandbox;
-let sandboxServer: http.Server;
+let shop: SandboxPayStorefront;
 let sandboxUrl: string;
-/** The API as the sandbox reaches it: the stack's app, with WeChat Pay's notifications held while `hold` is set. */
-let front: http.Server;
-let frontUrl: string;
 let stack: TestStack;
 let browser: Browser;
 let page: Page;
@@ -35,49 +24,19 @@ let hold: Promise<void> | null = null;
 let release: () => void = () => undefined;
 const notifications: string[] = [];
 
-const listen = async (handler: http.RequestListener) => {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-};
-
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(h5Dir, 'index.html')))
-    throw new Error('build the H5 storefront first (npm run build:h5 -w @chatmall/miniapp)');
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-e2e-pay-'));
-  const keyDir = path.join(stateDir, 'pay');
-  const frontListener = await listen((req, res) => {
-    const pass = () => stack.server.emit('request', req, res);
-    if (req.url === '/api/pay/notify') {
-      notifications.push(req.method ?? '');
-      if (hold) return void hold.then(pass);
-    }
-    pass();
+  // The API as the sandbox reaches it, with WeChat Pay's notifications held while `hold` is set.
+  shop = await startSandboxPayStorefront({
+    name: 'pay',
+    front: (req, pass) => {
+      if (req.url === '/api/pay/notify') {
+        notifications.push(req.method ?? '');
+        if (hold) return void hold.then(pass);
+      }
+      pass();
+    },
   });
-  front = frontListener.server;
-  frontUrl = frontListener.url;
-  sandbox = createSandbox({
-    merchantBaseUrl: frontUrl,
-    selfBaseUrl: 'http://127.0.0.1:0',
-    stateDir,
-    timeScale: 1000,
-    logLevel: 'silent',
-  });
-  const sb = await listen(sandbox.app.callback());
-  sandboxServer = sb.server;
-  sandboxUrl = sb.url;
-  stack = await startStack({
-    config: testConfig({
-      STOREFRONT_DIR: h5Dir,
-      WECHAT_API_BASE: sandboxUrl,
-      WECHATPAY_API_BASE: sandboxUrl,
-      WECHATPAY_MERCHANT_SERIAL: `file:${keyDir}/merchant-serial.txt`,
-      WECHATPAY_MERCHANT_PRIVATE_KEY: `file:${keyDir}/merchant-key.pem`,
-      WECHATPAY_PUBLIC_KEY_ID: `file:${keyDir}/wechatpay-public-key-id.txt`,
-      WECHATPAY_PUBLIC_KEY: `file:${keyDir}/wechatpay-public-key.pem`,
-      WECHATPAY_NOTIFY_URL: `${frontUrl}/api/pay/notify`,
-    }),
-  });
+  ({ sandboxUrl, stack } = shop);
   browser = await launchBrowser();
   page = await phonePage(browser);
   page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -86,13 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   release();
   await browser?.close();
-  await sandbox?.close();
-  for (const s of [front, sandboxServer]) {
-    if (!s) continue;
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
-  }
-  await stack?.close();
+  await shop?.close();
 });
 
 /** A screenshot once the page's slide-in transition (and any toast) has settled. */

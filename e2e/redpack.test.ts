@@ -20,71 +20,29 @@
  * 5. Loading, not-found, expired, error and empty states.
  * Screenshots: test-results/e2e/redpack-*.png and coupons-*.png.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { formatFen } from '../shared/src/money';
-import { createSandbox, type Sandbox } from '../sandbox/src/app';
 import { startJobs, type RunningJobs } from '../server/src/main/jobs';
 import { seedDemoCoupons } from '../server/src/modules/coupons/seed/demo-coupons';
-import { startStack, testConfig, type TestStack } from '../server/test/support/harness';
+import type { TestStack } from '../server/test/support/harness';
 import { makeStaff } from '../server/test/support/people';
 import { packKeys } from '../server/src/modules/red-envelopes/red-envelope.pool';
 import { createPack } from '../server/test/support/redpack';
 import { launchBrowser, screenshot } from './browser';
+import { startSandboxPayStorefront, type SandboxPayStorefront } from './sandbox-pay-storefront';
 
-const h5Dir = path.resolve(__dirname, '../miniapp/dist/h5');
-
-let sandbox: Sandbox;
-let sandboxServer: http.Server;
+let shop: SandboxPayStorefront;
 let sandboxUrl: string;
 /** The API as browsers and the sandbox reach it (the stack's app behind a plain listener). */
-let front: http.Server;
 let frontUrl: string;
 let stack: TestStack;
 let jobs: RunningJobs;
 let browser: Browser;
 const pageErrors: string[] = [];
 
-const listen = async (handler: http.RequestListener) => {
-  const server = http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-};
-
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(h5Dir, 'index.html')))
-    throw new Error('build the H5 storefront first (npm run build:h5 -w @chatmall/miniapp)');
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbox-e2e-redpack-'));
-  const keyDir = path.join(stateDir, 'pay');
-  const frontListener = await listen((req, res) => stack.server.emit('request', req, res));
-  front = frontListener.server;
-  frontUrl = frontListener.url;
-  sandbox = createSandbox({
-    merchantBaseUrl: frontUrl,
-    selfBaseUrl: 'http://127.0.0.1:0',
-    stateDir,
-    timeScale: 1000,
-    logLevel: 'silent',
-  });
-  const sb = await listen(sandbox.app.callback());
-  sandboxServer = sb.server;
-  sandboxUrl = sb.url;
-  stack = await startStack({
-    config: testConfig({
-      STOREFRONT_DIR: h5Dir,
-      WECHAT_API_BASE: sandboxUrl,
-      WECHATPAY_API_BASE: sandboxUrl,
-      WECHATPAY_MERCHANT_SERIAL: `file:${keyDir}/merchant-serial.txt`,
-      WECHATPAY_MERCHANT_PRIVATE_KEY: `file:${keyDir}/merchant-key.pem`,
-      WECHATPAY_PUBLIC_KEY_ID: `file:${keyDir}/wechatpay-public-key-id.txt`,
-      WECHATPAY_PUBLIC_KEY: `file:${keyDir}/wechatpay-public-key.pem`,
-      WECHATPAY_NOTIFY_URL: `${frontUrl}/api/pay/notify`,
-    }),
-  });
+  shop = await startSandboxPayStorefront({ name: 'redpack' });
+  ({ sandboxUrl, frontUrl, stack } = shop);
   await seedDemoCoupons(stack.db);
   jobs = await startJobs(stack.app, { only: ['redEnvelopes', 'events'] });
   browser = await launchBrowser();
@@ -93,13 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await jobs?.stop();
-  await sandbox?.close();
-  for (const s of [front, sandboxServer]) {
-    if (!s) continue;
-    s.closeAllConnections();
-    await new Promise<void>((r) => s.close(() => r()));
-  }
-  await stack?.close();
+  await shop?.close();
 });
 
 afterEach(() => {
