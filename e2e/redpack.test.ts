@@ -5,7 +5,7 @@
  * getGroupEnterInfo sealed with that member's session key) and WeChat Pay's cashier. The
  * red-envelope jobs run, so a grab's coupon is issued as in production.
  *
- * 1. A marketer's group-only pack (created through the API: the console is tested elsewhere).
+ * 1. A marketer makes a group-only pack in the console (desktop).
  *    A member opens its link outside a chat (请从群聊中打开) and shares it into 茶友群 through
  *    the share sheet; two members open the card from the group (scene 1044), tap 開 and grab:
  *    amounts shown, the luckiest marked, the coupon with 立即使用; reopening says 已抢过; the last
@@ -15,7 +15,9 @@
  *    the group between tapping the card and the page asking WeChat (65206).
  * 3. The claim centre, the wallet's tabs, the product page's coupon sheet; at checkout the
  *    pack's coupon is preselected as the best, the others listed with their reasons, none can
- *    be chosen; the order is placed with the pack's coupon and paid at the sandbox cashier.
+ *    be chosen; the order is placed with the pack's coupon and paid at the sandbox cashier. The
+ *    marketer's console then shows the pack's grabs, the coupon used, the order's GMV and the
+ *    share tree.
  * 4. A marketer with a bound WeChat creates a pack on the phone (发红包) and shares it.
  * 5. Loading, not-found, expired, error and empty states.
  * Screenshots: test-results/e2e/redpack-*.png and coupons-*.png.
@@ -29,6 +31,7 @@ import { makeStaff } from '../server/test/support/people';
 import { packKeys } from '../server/src/modules/red-envelopes/red-envelope.pool';
 import { createPack } from '../server/test/support/redpack';
 import { launchBrowser, screenshot } from './browser';
+import { createStaff, desktop, signIn } from './console-stack';
 import { startSandboxPayStorefront, type SandboxPayStorefront } from './sandbox-pay-storefront';
 
 let shop: SandboxPayStorefront;
@@ -144,25 +147,29 @@ const C = 'oH5rpFriendCarol';
 const D = 'oH5rpOutsiderDan';
 const E = 'oH5rpFormerEve';
 let packId = '';
+/** The marketer's console, where the pack is made and its results are read. */
+let desk: Page;
 let pageB: Page;
 let bobShare = 0;
 
 it('a member shares a group-only pack into a group; two members grab (amounts, luckiest); an outsider is refused', async () => {
-  const marketer = await makeStaff(stack.db, 'marketer');
-  const pack = await createPack(frontUrl, marketer.auth, {
-    title: '店庆红包，手慢无',
-    budget: 3000,
-    shares: 3,
-    split: 'random',
-    minimumShare: 600,
-    groupOnly: true,
-    coupon: {
-      title: '群红包券',
-      threshold: { kind: 'none' },
-      scope: { type: 'shop' },
-      validity: { kind: 'days', days: 7 },
-    },
-  });
+  // The marketer makes the pack in the console, as a shop does (desktop, 1440 × 900).
+  await createStaff(stack.db, [{ username: 'rpmarket', displayName: '小王', role: 'marketer' }]);
+  desk = (await desktop(browser, pageErrors)).page;
+  await signIn(desk, frontUrl, 'rpmarket');
+  await desk.goto(`${frontUrl}/console/marketing/red-envelopes/new`);
+  const input = (cls: string) => desk.locator(`:is(input.${cls}, .${cls} input)`);
+  await input('field-pack-title').fill('店庆红包，手慢无');
+  await input('field-budget').fill('30');
+  await input('field-shares').fill('3');
+  await input('field-minimum-share').fill('6');
+  await input('field-coupon-title').fill('群红包券');
+  await desk.locator('.field-threshold-kind').getByText('无门槛 None').click();
+  await desk.locator('.save-pack').click();
+  await desk.waitForURL(/\/marketing\/red-envelopes\/rp_[0-9a-z]+$/);
+  const pack = { id: /\/(rp_[0-9a-z]+)$/.exec(desk.url())![1] };
+  await desk.locator('.pack-title', { hasText: '店庆红包，手慢无' }).waitFor();
+  await shot(desk, 'redpack-00-console-created');
   packId = pack.id;
   const group = (await sb('/sandbox/mp/groups', { name: '茶友群', members: [A, B] })).body;
   const other = (await sb('/sandbox/mp/groups', { name: '邻居群', members: [C, D] })).body;
@@ -463,10 +470,10 @@ it('claim centre, wallet and the product sheet; checkout preselects the pack’s
   await page.locator('button', { hasText: '确认支付' }).click();
   await page.waitForURL((u) => u.href.startsWith(frontUrl) && u.hash.includes('wxpay=pay'), { timeout: 20_000 });
   await page.locator('.order-paid').waitFor({ timeout: 30_000 });
-  const [order]: { status: string; coupon_id: string; coupon_discount: number }[] = await stack.db.query(
-    'SELECT status, coupon_id, coupon_discount FROM orders WHERE order_no = ?',
-    [orderNo],
-  );
+  const [order]: { status: string; coupon_id: string; coupon_discount: number; payable: number }[] =
+    await stack.db.query('SELECT status, coupon_id, coupon_discount, payable FROM orders WHERE order_no = ?', [
+      orderNo,
+    ]);
   expect(order).toMatchObject({ status: 'PAID', coupon_id: mine[0].id });
   expect(Number(order.coupon_discount)).toBe(bobShare);
   await shot(page, 'coupons-07-paid', 1800);
@@ -485,6 +492,21 @@ it('claim centre, wallet and the product sheet; checkout preselects the pack’s
     /\d{4}-\d{2}-\d{2} \d{2}:\d{2} 已使用/,
   );
   await shot(page, 'coupons-08-wallet-used');
+
+  // The marketer's console: three grabs, Bob's coupon used on one order, its GMV, who brought whom.
+  await desk.goto(`${frontUrl}/console/marketing/red-envelopes/${packId}`);
+  await desk.locator('.stat-funded').getByText('¥30.00').waitFor({ timeout: 20_000 });
+  await desk.locator('.stat-grabbed').getByText('¥30.00').waitFor();
+  await desk.locator('.stat-used').getByText(formatFen(bobShare)).waitFor();
+  await desk.locator('.stat-orders').getByText('1').waitFor();
+  await desk
+    .locator('.stat-gmv')
+    .getByText(formatFen(Number(order.payable)))
+    .waitFor();
+  await hasCount(desk.locator('.grabs-table tbody tr.ant-table-row'), 3);
+  await hasCount(desk.locator('.grabs-table .luckiest'), 1);
+  await desk.locator('.share-tree canvas').waitFor();
+  await shot(desk, 'redpack-16-console-results', 1200);
 }, 240_000);
 
 it('a marketer whose WeChat is bound creates a pack on the phone (发红包), refused on the budget first, then shares it into a group', async () => {
