@@ -54,6 +54,25 @@ afterAll(async () => {
 const urls = () => apis.map((a) => a.url);
 
 /**
+ * Both API processes answer ready (database and Redis): after Redis comes back, each process's
+ * client reconnects on its own backoff, and a burst sent before that is answered 503.
+ */
+const apisReady = () =>
+  until(
+    () =>
+      Promise.all(
+        apis.map((a) =>
+          fetch(`${a.url}/readyz`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        ),
+      ),
+    (statuses) => statuses.every((s) => s === 200),
+    30_000,
+  );
+
+/**
  * The invariant after reconciliation: the database's grabs (each with its coupon) and the
  * pool's shares are disjoint and together are every share of the pack, exactly once.
  */
@@ -144,6 +163,7 @@ it('Redis restarted in the middle of a burst: after reconciliation, coupons issu
 }, 120_000);
 
 it('the worker killed (SIGKILL) between grab and coupon: each coupon is issued exactly once after it restarts', async () => {
+  await apisReady();
   const pack = await createPack(stack.baseUrl, marketer, { budget: 5_000, shares: 100, minimumShare: 10 });
   await worker.stop('SIGKILL');
   // Every grab is answered while no worker runs: 100 jobs wait.
