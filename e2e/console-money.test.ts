@@ -185,6 +185,8 @@ it('reviews: photos previewed, a reply written and edited, hidden with a reason 
   await page.waitForURL(/photos=1/);
   const row = page.locator('.review-row', { hasText: '汤色红亮' });
   await row.waitFor();
+  // The row can render from the list before its photo thumbnails mount: wait for the second one.
+  await row.locator('.review-photos img').nth(1).waitFor();
   await expect(row.locator('.review-photos img').count()).resolves.toBe(2);
   await row.locator('.review-photos .ant-image').first().click(); // the hover mask opens the preview
   await page.locator('.ant-image-preview-img').waitFor();
