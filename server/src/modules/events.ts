@@ -53,6 +53,45 @@ export const domainEvents = {
   }),
   /** WeChat Pay took money for an order we had already closed; it goes back. Key: order number. */
   'payment.paid-after-close': z.object({ orderNo: z.string(), transactionId: z.string().nullable(), amount: fen }),
+  /**
+   * A user followed the official account (a subscribe event, or found by the full sync).
+   * touchpointId is the touchpoint whose scene QR they scanned to follow, if any.
+   * Key: `<openid>:<at>` (one per follow; a re-follow is a new event).
+   */
+  'follower.followed': z.object({
+    openid: z.string(),
+    unionid: z.string().nullable(),
+    buyerId: z.string().nullable(),
+    touchpointId: z.string().nullable(),
+    at: iso,
+  }),
+  /** A follower unfollowed. Key: `<openid>:<at>`. */
+  'follower.unfollowed': z.object({ openid: z.string(), at: iso }),
+  /**
+   * The follower's mirrored profile changed (sync, tags, link to a buyer): the full current
+   * state, so a read model can overwrite its row. followedAt is null while unfollowed.
+   * Key: `<openid>:<version>`.
+   */
+  'follower.updated': z.object({
+    openid: z.string(),
+    unionid: z.string().nullable(),
+    buyerId: z.string().nullable(),
+    city: z.string().nullable(),
+    tagIds: z.array(z.number().int()),
+    followedAt: iso.nullable(),
+  }),
+  /**
+   * A follower sent a message or an event (scan, click…): it opens the 48-hour window for
+   * customer-service messages. Key: `<openid>:<at>`.
+   */
+  'follower.messaged': z.object({ openid: z.string(), at: iso }),
+  /** A buyer's first paid order within 30 days of following from a touchpoint. Key: buyer id. */
+  'touchpoint.first_order': z.object({
+    touchpointId: z.string(),
+    orderNo: z.string(),
+    buyerId: z.string(),
+    amount: fen,
+  }),
 };
 
 export type DomainEvents = typeof domainEvents;
