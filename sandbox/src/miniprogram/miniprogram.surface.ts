@@ -13,6 +13,7 @@ import { answerSimulation, platformFor, readBody, WechatFault } from '../platfor
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
 import { groupChats, type GroupState } from './group-chats';
+import { unionidOf } from '../oa/followers.surface';
 
 interface MpState extends GroupState {
   codes: Record<string, { openid: string; used: boolean; issuedAt: number }>;
@@ -45,7 +46,12 @@ export function miniProgramSurface(ctx: SandboxContext): Surface {
           if (!entry || Date.now() - entry.issuedAt > 5 * 60_000) throw new WechatFault(40029);
           if (entry.used) throw new WechatFault(40163);
           store.update(() => (entry.used = true));
-          return { openid: entry.openid, session_key: store.state.sessionKeys[entry.openid] };
+          // The mini-program is bound to the merchant's open-platform account: WeChat adds the unionid.
+          return {
+            openid: entry.openid,
+            session_key: store.state.sessionKeys[entry.openid],
+            unionid: unionidOf(entry.openid),
+          };
         }),
       );
       router.post(

@@ -12,6 +12,8 @@ import type { SandboxContext, Surface } from '../surface';
 import { answerSimulation, platformFor, readBody, SimulationError, WechatFault } from '../platform/platform';
 import { menuButton, oaConsoleHtml, qrSvg } from './oa.console';
 import { pushToMerchant, type PushFields, type PushMode, type PushRecord } from './push';
+import { menuFault } from './menu.surface';
+import { SYSTEM_TAGS, TAGS_PER_ACCOUNT, TAGS_PER_USER, tagNameFault, userInfo } from './followers.surface';
 
 export interface Follower {
   openid: string;
@@ -282,7 +284,11 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
 
       api('post', '/cgi-bin/tags/create', (_c, b) => {
         const name = String((b.tag as { name?: string } | undefined)?.name ?? '');
-        if (!name || name.length > 30) throw new WechatFault(45157);
+        const fault = tagNameFault(name, Object.values(store.state.tags));
+        if (fault) throw new WechatFault(fault);
+        if (Object.keys(store.state.tags).filter((t) => !SYSTEM_TAGS.has(Number(t))).length >= TAGS_PER_ACCOUNT) {
+          throw new WechatFault(45056);
+        }
         const id = store.update((s) => {
           const tagId = s.nextTagId++;
           s.tags[String(tagId)] = name;
@@ -303,10 +309,21 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
       ] as const) {
         api('post', route, (_c, b) => {
           const tagId = Number(b.tagid);
-          if (!store.state.tags[String(tagId)]) throw new WechatFault(40050);
+          if (!Object.hasOwn(store.state.tags, String(tagId))) throw new WechatFault(45159);
           const list = (b.openid_list as string[] | undefined) ?? [];
-          if (!Array.isArray(list) || list.length > 50) throw new WechatFault(47003);
-          for (const id of list) if (!store.state.followers[id]) throw new WechatFault(40003);
+          if (!Array.isArray(list) || list.length > 50) throw new WechatFault(40032);
+          for (const id of list) if (!Object.hasOwn(store.state.followers, id)) throw new WechatFault(40003);
+          // A follower carries at most 20 tags (45059); nobody is tagged when one would pass it.
+          if (
+            add &&
+            list.some(
+              (id) =>
+                !store.state.followers[id].tags.includes(tagId) &&
+                store.state.followers[id].tags.length >= TAGS_PER_USER,
+            )
+          ) {
+            throw new WechatFault(45059);
+          }
           store.update((s) => {
             for (const id of list) {
               const f = s.followers[id];
@@ -324,20 +341,7 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
       api('get', '/cgi-bin/user/info', (c) => {
         const f = store.state.followers[String(c.query.openid)];
         if (!f) throw new WechatFault(40003);
-        if (!f.subscribed) return { subscribe: 0, openid: f.openid };
-        const numeric = f.qrScene !== undefined && /^\d+$/.test(f.qrScene);
-        return {
-          subscribe: 1,
-          openid: f.openid,
-          language: 'zh_CN',
-          subscribe_time: f.subscribeTime,
-          remark: '',
-          groupid: 0,
-          tagid_list: f.tags,
-          subscribe_scene: f.qrScene !== undefined ? 'ADD_SCENE_QR_CODE' : 'ADD_SCENE_SEARCH',
-          qr_scene: numeric ? Number(f.qrScene) : 0,
-          qr_scene_str: numeric ? '' : (f.qrScene ?? ''),
-        };
+        return userInfo(f, f.openid);
       });
       api('get', '/cgi-bin/user/get', (c) => {
         const all = Object.values(store.state.followers)
@@ -359,9 +363,9 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
         return { ticket, ...(expire_seconds === undefined ? {} : { expire_seconds }), url };
       });
       api('post', '/cgi-bin/menu/create', (_c, b) => {
-        const buttons = b.button as { sub_button?: unknown[] }[] | undefined;
-        if (!Array.isArray(buttons) || buttons.length === 0 || buttons.length > 3) throw new WechatFault(47003);
-        if (buttons.some((x) => (x.sub_button?.length ?? 0) > 5)) throw new WechatFault(47003);
+        const buttons = b.button as unknown[];
+        const fault = menuFault(buttons, p.apps.mp.appId);
+        if (fault) throw new WechatFault(fault);
         store.update((s) => (s.menu = buttons));
         return {};
       });
