@@ -7,10 +7,7 @@ import { miniProgramSurface } from './miniprogram/miniprogram.surface';
 import { campaignSendsSurface } from './oa/campaigns.surface';
 import { followersSurface } from './oa/followers.surface';
 import { menuSurface } from './oa/menu.surface';
-import { followersSurface } from './oa/followers.surface';
-import { menuSurface } from './oa/menu.surface';
 import { officialAccountSurface } from './oa/oa.surface';
-import { qrcodesSurface } from './oa/qrcodes.surface';
 import { qrcodesSurface } from './oa/qrcodes.surface';
 import { platformSurface } from './platform/platform.surface';
 import type { Surface, SandboxContext } from './surface';
@@ -21,9 +18,6 @@ export function createSurfaces(ctx: SandboxContext): Surface[] {
     // Before the official account: it answers the template and mass-send paths.
     campaignSendsSurface(ctx),
     officialAccountSurface(ctx),
-    followersSurface(ctx),
-    qrcodesSurface(ctx),
-    menuSurface(ctx),
     followersSurface(ctx),
     qrcodesSurface(ctx),
     menuSurface(ctx),
