@@ -4,6 +4,7 @@
 import { paySurface } from './pay/surface';
 import { cardSurface } from './cards/cards.surface';
 import { miniProgramSurface } from './miniprogram/miniprogram.surface';
+import { phoneNumberSurface } from './miniprogram/phone-number';
 import { campaignSendsSurface } from './oa/campaigns.surface';
 import { followersSurface } from './oa/followers.surface';
 import { menuSurface } from './oa/menu.surface';
@@ -22,6 +23,7 @@ export function createSurfaces(ctx: SandboxContext): Surface[] {
     qrcodesSurface(ctx),
     menuSurface(ctx),
     miniProgramSurface(ctx),
+    phoneNumberSurface(ctx),
     cardSurface(ctx),
     paySurface(ctx),
   ];

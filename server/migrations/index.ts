@@ -14,6 +14,7 @@ import { Coupons1764720000000 } from './1764720000000-coupons';
 import { OrderLineDiscounts1764723600000 } from './1764723600000-order-line-discounts';
 import { RedEnvelopes1764806400000 } from './1764806400000-red-envelopes';
 import { CouponTemplateOrigin1764892800000 } from './1764892800000-coupon-template-origin';
+import { Membership1764979200000 } from './1764979200000-membership';
 
 export const migrations = [
   Catalog1763769600000,
@@ -31,4 +32,5 @@ export const migrations = [
   OrderLineDiscounts1764723600000,
   RedEnvelopes1764806400000,
   CouponTemplateOrigin1764892800000,
+  Membership1764979200000,
 ];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { endpoint, type Endpoint } from './endpoint';
+import { membershipEndpoints } from './membership.endpoints';
 import {
   access,
   AuditPage,
@@ -1049,6 +1050,7 @@ export const contract = {
     body: RedEnvelopeOpenRequest,
     response: RedEnvelopeGrabResult,
   }),
+  ...membershipEndpoints,
 } as const;
 
 export type Contract = typeof contract;

@@ -14,6 +14,10 @@ export const ErrorCode = {
   OUT_OF_STOCK: 'OUT_OF_STOCK',
   /** The order is not in a state that allows this (e.g. paying a closed order). */
   ORDER_STATE: 'ORDER_STATE',
+  /** The member's stored-value balance does not cover the amount. */
+  INSUFFICIENT_BALANCE: 'INSUFFICIENT_BALANCE',
+  /** The member holds fewer points than asked for. */
+  INSUFFICIENT_POINTS: 'INSUFFICIENT_POINTS',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   RATE_LIMITED: 'RATE_LIMITED',
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
@@ -30,6 +34,8 @@ export const errorStatus: Record<ErrorCode, number> = {
   CONFLICT: 409,
   OUT_OF_STOCK: 409,
   ORDER_STATE: 409,
+  INSUFFICIENT_BALANCE: 409,
+  INSUFFICIENT_POINTS: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
   DEPENDENCY_UNAVAILABLE: 503,

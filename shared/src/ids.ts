@@ -27,6 +27,10 @@ export const idPrefixes = {
   couponTemplate: 'cpt',
   coupon: 'cpn',
   redEnvelopePack: 'rp',
+  member: 'mbr',
+  pointsEntry: 'pte',
+  walletEntry: 'wle',
+  topUp: 'tup',
 } as const;
 export type IdKind = keyof typeof idPrefixes;
 

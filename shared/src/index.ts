@@ -19,5 +19,6 @@ export * from './time';
 export * from './dashboard';
 export * from './merchant';
 export * from './credentials';
+export * from './membership';
 export * from './contract';
 export * from './client';

@@ -21,6 +21,8 @@ export const queueNames = {
   coupons: '{coupons}',
   /** Red-envelope grabs written to the database with their coupon; reconciliation and expiry. */
   redEnvelopes: '{red-envelopes}',
+  /** Points expiry and the WeChat member card's sync (one job per ledger entry). */
+  membership: '{membership}',
 } as const;
 export type QueueName = keyof typeof queueNames;
 
@@ -37,6 +39,13 @@ const jobDefaults: Record<QueueName, DefaultJobOptions> = {
     removeOnFail: 10000,
     attempts: 12,
     backoff: { type: 'exponential', delay: 500 },
+  },
+  // A card sync waits out a WeChat outage: many tries, backing off.
+  membership: {
+    removeOnComplete: 5000,
+    removeOnFail: 10000,
+    attempts: 12,
+    backoff: { type: 'exponential', delay: 1000 },
   },
 };
 

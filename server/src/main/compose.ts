@@ -28,6 +28,7 @@ import { Subscribers } from '../modules/events';
 import { favouritesModule } from '../modules/favourites/favourites.module';
 import { healthModule } from '../modules/health/health.module';
 import { mediaModule } from '../modules/media/media.module';
+import { membershipModule } from '../modules/membership/membership.module';
 import { merchantModule } from '../modules/merchant/merchant.module';
 import type { AppModule, Kernel } from '../modules/module';
 import { officialAccountModule } from '../modules/official-account/oa.module';
@@ -117,6 +118,11 @@ export function compose(deps: ComposeDeps) {
     buyers: auth.services.buyers,
     orders: orders.services.orders,
   });
+  const membership = membershipModule(kernel, {
+    orders: orders.services.orders,
+    openidOf: (buyerId) => auth.services.buyers.openidOf(buyerId),
+    shopName,
+  });
   const modules: AppModule[] = [
     health,
     officialAccountModule(kernel, { shopName }),
@@ -136,6 +142,7 @@ export function compose(deps: ComposeDeps) {
     merchantModule(kernel, { ...orders.services, ...payments.services, ...dashboard.services }),
     credentialsModule(kernel),
     redEnvelopes,
+    membership,
   ];
 
   const subscribers = new Subscribers();
@@ -170,6 +177,7 @@ export function compose(deps: ComposeDeps) {
       ...dashboard.services,
       ...wechatBinding.services,
       ...redEnvelopes.services,
+      ...membership.services,
     },
     /** Closes the queues this composition opened (the runtime's database and Redis are the caller's). */
     async close() {

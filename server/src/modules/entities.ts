@@ -20,9 +20,27 @@ import { CouponEntity } from './coupons/coupon.entity';
 import { CouponHoldingEntity } from './coupons/coupon-holding.entity';
 import { ShopSettingsEntity } from './shop/shop-settings.entity';
 import {
+  MemberCodeUseEntity,
+  MemberEntity,
+  MemberGrowthEntryEntity,
+  MembershipProgrammeEntity,
+  PointsEntryEntity,
+  PointsLotEntity,
+  TopUpEntity,
+  WalletEntryEntity,
+} from './membership/membership.entity';
+import {
   RedEnvelopeGrabEntity,
   RedEnvelopeOpenEntity,
   RedEnvelopeOrderEntity,
+  MembershipProgrammeEntity,
+  MemberEntity,
+  MemberGrowthEntryEntity,
+  PointsEntryEntity,
+  PointsLotEntity,
+  WalletEntryEntity,
+  TopUpEntity,
+  MemberCodeUseEntity,
   RedEnvelopePackEntity,
   RedEnvelopeShareEntity,
 } from './red-envelopes/red-envelope.entity';

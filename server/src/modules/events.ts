@@ -85,6 +85,19 @@ export const domainEvents = {
    * customer-service messages. Key: `<openid>:<at>`.
    */
   'follower.messaged': z.object({ openid: z.string(), at: iso }),
+  /**
+   * A member's level moved (an order paid or refunded, a counter sale), up or down; the
+   * campaign module may greet a level-up. Key: the growth entry that moved it.
+   */
+  'member.level_changed': z.object({
+    memberId: z.string(),
+    buyerId: z.string(),
+    from: z.number().int(),
+    to: z.number().int(),
+    fromName: z.string(),
+    toName: z.string(),
+    direction: z.enum(['up', 'down']),
+  }),
   /** A buyer's first paid order within 30 days of following from a touchpoint. Key: buyer id. */
   'touchpoint.first_order': z.object({
     touchpointId: z.string(),

@@ -41,8 +41,12 @@ const signatureReasons = new Set([
   'BAD_SIGNATURE',
 ]);
 
-export function payNotifyRoutes(router: Router, deps: PayNotifyDeps): void {
-  router.post(PAY_NOTIFY_PATH, async (ctx: Koa.Context) => {
+/**
+ * Mounts the notify route at `path`: orders' at PAY_NOTIFY_PATH, and other payment kinds
+ * (membership top-ups) at their own path with their own handler, verified the same way.
+ */
+export function payNotifyRoutes(router: Router, deps: PayNotifyDeps, path: string = PAY_NOTIFY_PATH): void {
+  router.post(path, async (ctx: Koa.Context) => {
     const raw = Buffer.isBuffer(ctx.state.rawBody) ? (ctx.state.rawBody as Buffer) : Buffer.alloc(0);
     const result = await deps.wechatPay.readNotification(ctx.headers, raw);
     if (!result.ok) {

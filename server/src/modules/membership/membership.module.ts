@@ -1,0 +1,99 @@
+import type { AppModule, Kernel } from '../module';
+import type { OrderService } from '../orders/order.service';
+import { payNotifyRoutes } from '../payments/pay-notify.routes';
+import { phoneNumberOf } from '../../wechat/miniprogram/phone-number';
+import { CounterService } from './counter.service';
+import { membershipJobs, POINTS_EXPIRY_EVERY_MS } from './membership.jobs';
+import { membershipRoutes } from './membership.routes';
+import { MemberService } from './members.service';
+import { PointsService } from './points.service';
+import { ProgrammeService } from './programme.service';
+import { TOP_UP_NOTIFY_PATH, WalletService } from './wallet.service';
+
+/**
+ * Membership (issue 15): the programme, members, the points and stored-value ledgers (the
+ * only writer of their tables), top-ups with their own WeChat Pay notify path, the member code
+ * and the counter; subscribers earn and take back points and move spend and levels as orders
+ * are paid, completed and refunded.
+ */
+export function membershipModule(
+  k: Kernel,
+  deps: {
+    orders: Pick<OrderService, 'factsByOrderNo' | 'factsById'>;
+    openidOf(buyerId: string): Promise<string | null>;
+    shopName(): Promise<string>;
+  },
+) {
+  const programme = new ProgrammeService(k.db);
+  const points = new PointsService(k.db, programme);
+  const members = new MemberService(k.db, {
+    programme,
+    openidOf: deps.openidOf,
+    phoneNumber: (code, openid) => phoneNumberOf(k.wechat.miniProgram.client, code, openid),
+  });
+  const wallet = new WalletService({
+    db: k.db,
+    programme,
+    wechatPay: k.wechat.pay,
+    openidOf: deps.openidOf,
+    shopName: deps.shopName,
+    log: k.log,
+  });
+  const counter = new CounterService(k.db, { programme, points, wallet });
+  const memberOf = async (buyerId: string) => members.byBuyer(buyerId);
+
+  return {
+    name: 'membership',
+    services: { membershipProgramme: programme, members, points, wallet, counter },
+    routes: (api) => membershipRoutes(api, { programme, members, points, wallet, counter }),
+    systemRoutes(router) {
+      payNotifyRoutes(
+        router,
+        {
+          wechatPay: k.wechat.pay,
+          handler: { handle: async (n) => void (await wallet.applyNotification({}, n)) },
+        },
+        TOP_UP_NOTIFY_PATH,
+      );
+    },
+    jobs: [
+      {
+        queue: 'membership',
+        concurrency: 4,
+        processor: membershipJobs({ points, log: k.log }),
+        schedules: [{ id: 'points-expiry', everyMs: POINTS_EXPIRY_EVERY_MS }],
+      },
+    ],
+    subscribe(on) {
+      on.on('order.paid', 'membership-paid', async ({ orderNo }) => {
+        const order = await deps.orders.factsByOrderNo(orderNo);
+        const m = order && (await memberOf(order.buyerId));
+        if (!order || !m) return;
+        await points.recordSpend({}, m.id, `paid:${orderNo}`, order.payable);
+        if ((await programme.settings()).earning.when === 'paid')
+          await points.earnForOrder({}, { buyerId: order.buyerId, orderNo, amount: order.payable });
+      });
+      on.on('order.completed', 'membership-completed', async ({ orderNo, buyerId }) => {
+        if ((await programme.settings()).earning.when !== 'completed') return;
+        const order = await deps.orders.factsByOrderNo(orderNo);
+        if (order) await points.earnForOrder({}, { buyerId, orderNo, amount: order.payable });
+      });
+      on.on('refund.succeeded', 'membership-refund', async (r) => {
+        const order = await deps.orders.factsById(r.orderId);
+        const m = order && (await memberOf(order.buyerId));
+        if (!order || !m) return;
+        await points.recordSpend({}, m.id, `refund:${r.outRefundNo}`, -r.amount);
+        await points.reverseForRefund(
+          {},
+          {
+            buyerId: order.buyerId,
+            orderNo: r.orderNo,
+            outRefundNo: r.outRefundNo,
+            refundedTotal: r.refundedTotal,
+            paidTotal: order.payable,
+          },
+        );
+      });
+    },
+  } satisfies AppModule;
+}
