@@ -5,6 +5,7 @@ import { roleLabel } from '../../access';
 import { useApiQuery } from '../../api/hooks';
 import { CursorPager, useCursorPages } from '../../components/cursor-pages';
 import { Bi, EmptyState, PageHeader, QueryView } from '../../components/states';
+import { auditActionLabel } from './audit-labels';
 
 const PAGE_SIZE = 20;
 
@@ -48,7 +49,24 @@ export default function AuditPage() {
                       </>
                     ),
                   },
-                  { title: <Bi zh="操作" en="Action" />, dataIndex: 'action', width: 200 },
+                  {
+                    title: <Bi zh="操作" en="Action" />,
+                    dataIndex: 'action',
+                    width: 220,
+                    render: (a: string) => (
+                      <>
+                        {auditActionLabel[a] ?? a}
+                        {auditActionLabel[a] && (
+                          <>
+                            <br />
+                            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                              {a}
+                            </Typography.Text>
+                          </>
+                        )}
+                      </>
+                    ),
+                  },
                   {
                     title: <Bi zh="对象" en="What" />,
                     width: 240,

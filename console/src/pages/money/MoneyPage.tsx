@@ -17,6 +17,7 @@ import {
   notificationOutcomes,
   outcomeAlarming,
   outcomeLabel,
+  payEventLabel,
   rejectReasonLabel,
   tradeStateLabel,
 } from './money-labels';
@@ -260,7 +261,24 @@ function NotificationLog({ outcome, onOutcome }: { outcome: string; onOutcome: (
                 width: 190,
                 render: (v: string) => formatChinaTime(v, 'second'),
               },
-              { title: <Bi zh="事件" en="Event" />, dataIndex: 'eventType', render: (v: string | null) => v ?? '—' },
+              {
+                title: <Bi zh="事件" en="Event" />,
+                dataIndex: 'eventType',
+                width: 170,
+                render: (v: string | null) =>
+                  v ? (
+                    <>
+                      {payEventLabel[v] ?? v}
+                      {payEventLabel[v] && (
+                        <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                          {v}
+                        </Typography.Text>
+                      )}
+                    </>
+                  ) : (
+                    '—'
+                  ),
+              },
               {
                 title: <Bi zh="订单号" en="Order no." />,
                 dataIndex: 'orderNo',

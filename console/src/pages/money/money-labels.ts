@@ -77,3 +77,11 @@ export const tradeStateLabel: Record<string, string> = {
 
 export const label = (map: Record<string, string>, code: string | null | undefined) =>
   code ? (map[code] ?? code) : '—';
+
+/** WeChat Pay's notification event types, in words (the code stays beneath). */
+export const payEventLabel: Record<string, string> = {
+  'TRANSACTION.SUCCESS': '支付成功 Paid',
+  'REFUND.SUCCESS': '退款成功 Refunded',
+  'REFUND.ABNORMAL': '退款异常 Refund abnormal',
+  'REFUND.CLOSED': '退款关闭 Refund closed',
+};
