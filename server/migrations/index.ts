@@ -15,6 +15,7 @@ import { OrderLineDiscounts1764723600000 } from './1764723600000-order-line-disc
 import { RedEnvelopes1764806400000 } from './1764806400000-red-envelopes';
 import { CouponTemplateOrigin1764892800000 } from './1764892800000-coupon-template-origin';
 import { Membership1764979200000 } from './1764979200000-membership';
+import { FollowersAutoReplies1765065600000 } from './1765065600000-followers-auto-replies';
 
 export const migrations = [
   Catalog1763769600000,
@@ -33,4 +34,5 @@ export const migrations = [
   RedEnvelopes1764806400000,
   CouponTemplateOrigin1764892800000,
   Membership1764979200000,
+  FollowersAutoReplies1765065600000,
 ];

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { endpoint, type Endpoint } from './endpoint';
+import { followersEndpoints } from './followers.endpoints';
 import { membershipEndpoints } from './membership.endpoints';
 import {
   access,
@@ -1051,6 +1052,7 @@ export const contract = {
     response: RedEnvelopeGrabResult,
   }),
   ...membershipEndpoints,
+  ...followersEndpoints,
 } as const;
 
 export type Contract = typeof contract;

@@ -20,5 +20,7 @@ export * from './dashboard';
 export * from './merchant';
 export * from './credentials';
 export * from './membership';
+export * from './followers';
+export * from './touchpoints';
 export * from './contract';
 export * from './client';

@@ -37,6 +37,8 @@ import type { OrderScheduler } from '../modules/orders/order.service';
 import type { PayNotificationHandler } from '../modules/payments/pay-notify.routes';
 import { paymentsModule } from '../modules/payments/payments.module';
 import { redEnvelopesModule } from '../modules/red-envelopes/red-envelopes.module';
+import { followersModule } from '../modules/followers/followers.module';
+import { autoRepliesModule } from '../modules/auto-replies/auto-replies.module';
 import { reviewsModule } from '../modules/reviews/reviews.module';
 import { shopModule } from '../modules/shop/shop.module';
 import { WechatPay } from '../wechat/pay/wechat-pay';
@@ -123,9 +125,16 @@ export function compose(deps: ComposeDeps) {
     openidOf: (buyerId) => auth.services.buyers.openidOf(buyerId),
     shopName,
   });
+  const followers = followersModule(kernel, { buyers: auth.services.buyers });
+  const autoReplies = autoRepliesModule(kernel, {
+    followers: followers.services.followers,
+    coupons: coupons.services.coupons,
+    oa: followers.services.officialAccountApi,
+    shopName,
+  });
   const modules: AppModule[] = [
     health,
-    officialAccountModule(kernel, { shopName }),
+    officialAccountModule(kernel, { shopName, handlers: autoReplies.services.officialAccountHandlers }),
     auth,
     shop,
     catalog,
@@ -142,6 +151,8 @@ export function compose(deps: ComposeDeps) {
     merchantModule(kernel, { ...orders.services, ...payments.services, ...dashboard.services }),
     credentialsModule(kernel),
     redEnvelopes,
+    followers,
+    autoReplies,
     membership,
   ];
 
@@ -177,6 +188,8 @@ export function compose(deps: ComposeDeps) {
       ...dashboard.services,
       ...wechatBinding.services,
       ...redEnvelopes.services,
+      ...followers.services,
+      ...autoReplies.services,
       ...membership.services,
     },
     /** Closes the queues this composition opened (the runtime's database and Redis are the caller's). */

@@ -49,6 +49,8 @@ import {
   DashboardHourEntity,
   DashboardProductEntity,
 } from './dashboard/dashboard.entity';
+import { FollowerEntity, FollowerSyncEntity, FollowerTagEntity, InboxMessageEntity } from './followers/follower.entity';
+import { KeywordRuleEntity, ReplySettingEntity } from './auto-replies/auto-reply.entity';
 
 export const entities = [
   CategoryEntity,
@@ -96,4 +98,10 @@ export const entities = [
   WalletEntryEntity,
   TopUpEntity,
   MemberCodeUseEntity,
+  FollowerEntity,
+  InboxMessageEntity,
+  FollowerSyncEntity,
+  FollowerTagEntity,
+  KeywordRuleEntity,
+  ReplySettingEntity,
 ];

@@ -84,7 +84,12 @@ export const domainEvents = {
    * A follower sent a message or an event (scan, click…): it opens the 48-hour window for
    * customer-service messages. Key: `<openid>:<at>`.
    */
-  'follower.messaged': z.object({ openid: z.string(), at: iso }),
+  'follower.messaged': z.object({
+    openid: z.string(),
+    at: iso,
+    /** Set when the event is a scan of a touchpoint's code (subscribe or SCAN): its stats count scans. */
+    touchpointId: z.string().optional(),
+  }),
   /**
    * A member's level moved (an order paid or refunded, a counter sale), up or down; the
    * campaign module may greet a level-up. Key: the growth entry that moved it.

@@ -10,6 +10,11 @@ export class BuyerService {
     return (await this.db.getRepository(BuyerEntity).findOneBy({ id: buyerId }))?.openid ?? null;
   }
 
+  /** The buyer whose mini-program login carried this unionid (the same person as a follower). */
+  async idByUnionid(unionid: string): Promise<string | null> {
+    return (await this.db.getRepository(BuyerEntity).findOneBy({ unionid }))?.id ?? null;
+  }
+
   /** When the buyer first signed in (the dashboard's new buyers). */
   async registeredAt(buyerId: string): Promise<Date | null> {
     return (await this.db.getRepository(BuyerEntity).findOneBy({ id: buyerId }))?.createdAt ?? null;

@@ -94,8 +94,9 @@ export function officialAccountFor(config: Config): OfficialAccount | undefined 
   return accounts.get(config);
 }
 
-export function officialAccountRoutes(router: Router, deps: OfficialAccountDeps): void {
-  const account = createOfficialAccount(deps);
+/** `handlers`: the auto-replies' pipeline when composed with them; the configured welcome alone otherwise. */
+export function officialAccountRoutes(router: Router, deps: OfficialAccountDeps, handlers?: MessageHandlers): void {
+  const account = createOfficialAccount(deps, handlers ?? defaultHandlers(deps));
   accounts.set(deps.config, account);
   const { endpoint } = account;
   const path = deps.config.wechat.oa.path;
