@@ -191,3 +191,34 @@ it('the owner adds a clerk, disables them (their open console returns to sign-in
   await screenshot(o, 'console-staff-after');
   await owner.context.close();
 }, 180_000);
+
+it('a marketer changes their own password from 我的账号: a wrong current one is refused on its field, then the new one signs in and the old one does not', async () => {
+  const me = await desktop();
+  const p = me.page;
+  await p.goto(consoleUrl('sign-in'));
+  await submitSignIn(p, 'yunying', OWNER_PASSWORD);
+  await p.locator('.console-staff').getByText('陈运营').waitFor();
+  await p.locator('.my-wechat').click();
+  await p.waitForURL(/\/console\/account$/);
+  const card = p.locator('.change-password');
+  await card.locator('#current-password').fill('not-my-password');
+  await card.locator('#new-password').fill('marketer-new-password');
+  await card.locator('#repeat-password').fill('marketer-new-password');
+  await card.locator('.change-password-submit').click();
+  await card.locator('.ant-form-item-explain-error', { hasText: '当前密码不正确' }).waitFor();
+  await screenshot(p, 'console-account-refused');
+
+  await card.locator('#current-password').fill(OWNER_PASSWORD);
+  await card.locator('.change-password-submit').click();
+  await p.locator('.ant-message-notice', { hasText: '密码已修改' }).waitFor();
+  // This browser stays signed in.
+  await p.reload();
+  await p.locator('.change-password').waitFor();
+  expect(p.url()).toMatch(/\/console\/account$/);
+  await screenshot(p, 'console-account');
+  const signIn = (password: string) =>
+    api(stack.baseUrl, 'POST', '/api/admin/login', {}, { username: 'yunying', password });
+  expect((await signIn('marketer-new-password')).status).toBe(200);
+  expect((await signIn(OWNER_PASSWORD)).status).toBe(401);
+  await me.context.close();
+}, 90_000);

@@ -87,7 +87,7 @@ it('a clerk binds their WeChat from the console code, sees 商家后台 in "me",
   });
   expect(request.status).toBe(200);
 
-  // The clerk signs in to the console and opens 我的微信 My WeChat from the header.
+  // The clerk signs in to the console and opens 我的账号 My account (its WeChat card) from the header.
   const logins = new LoginService(stack.db, new SessionService(stack.db), {
     exchange: () => Promise.reject(new Error('unused')),
   });

@@ -138,9 +138,9 @@ export const consolePages = [
     access: { all: ['listStaff', 'createStaff', 'updateStaff', 'resetStaffPassword', 'unlockStaff'] },
   },
   {
-    // Reached from the staff member's name in the header (every role binds their own WeChat).
+    // Reached from the header (every role binds their own WeChat and changes their own password).
     path: 'account',
-    access: { all: ['getWechatBinding', 'issueWechatBindingCode', 'unbindWechat'] },
+    access: { all: ['getWechatBinding', 'issueWechatBindingCode', 'unbindWechat', 'changeOwnPassword'] },
   },
   {
     path: 'audit',

@@ -94,6 +94,10 @@ export type StaffUpdate = z.input<typeof StaffUpdate>;
 /** The owner sets a member's new password (the same rule as when adding them). */
 export const ResetStaffPassword = z.object({ password: StaffPassword });
 
+/** A staff member changes their own password: the current one, and the new one (rules as StaffPassword). */
+export const ChangeOwnPassword = z.object({ currentPassword: z.string().min(1).max(200), password: StaffPassword });
+export type ChangeOwnPassword = z.infer<typeof ChangeOwnPassword>;
+
 export const AuditEntry = z.object({
   id: z.string(),
   actorId: z.string(),

@@ -12,6 +12,7 @@ import {
   AuditPage,
   CreateStaffRequest,
   ResetStaffPassword,
+  ChangeOwnPassword,
   StaffAccount,
   StaffList,
   StaffMember,
@@ -904,6 +905,15 @@ export const contract = {
       'A one-time 8-digit code (10 minutes) and the mini-program page that binds with it; an earlier code stops working (audited)',
     access: access.staff('owner', 'marketer', 'clerk'),
     response: WechatBindingCode,
+  }),
+  changeOwnPassword: endpoint({
+    method: 'POST',
+    path: '/api/admin/me/password',
+    summary:
+      'The signed-in member changes their own password: the current one must match (wrong guesses count toward the sign-in lock); their other sign-ins end, this one stays (audited)',
+    access: access.staff('owner', 'marketer', 'clerk'),
+    body: ChangeOwnPassword,
+    response: z.object({ ok: z.literal(true), signedOutElsewhere: z.number().int().nonnegative() }),
   }),
   unbindWechat: endpoint({
     method: 'DELETE',

@@ -68,6 +68,8 @@ const zhPatterns: [RegExp, (m: RegExpExecArray) => string][] = [
 
 /** `must not be blank` → `不能为空 · must not be blank`. */
 export function fieldText(message: string): string {
+  // The server already said it in Chinese first (`当前密码不正确 (the current password is wrong)`).
+  if (/^[\u4e00-\u9fff]/.test(message)) return message;
   for (const [re, zh] of zhPatterns) {
     const m = re.exec(message);
     if (m) return `${zh(m)} · ${message}`;

@@ -65,7 +65,7 @@ export default function ConsoleLayout({ children }: { children: ReactNode }) {
               <span>{current.staff.displayName}</span>
               <Tag>{roleLabel[current.staff.role]}</Tag>
               <Button className="my-wechat" type="link" onClick={() => navigate('/account')}>
-                我的微信 My WeChat
+                我的账号 My account
               </Button>
               <Button className="sign-out" onClick={() => session.clear('signed-out')}>
                 退出登录 Sign out

@@ -1,5 +1,6 @@
 /**
- * 我的微信 My WeChat: the signed-in staff member binds their own WeChat to open the
+ * 我的账号 My account: the signed-in staff member changes their own password
+ * (ChangePasswordCard), and binds their own WeChat to open the
  * mini-program's merchant pages (docs/decisions/0026-staff-wechat-binding.md). A one-time
  * code is shown as a QR code of the bind page (scanned in the mini-program) and as 8 digits
  * (typed), with a countdown to its expiry; the card turns to "bound" as soon as the phone
@@ -11,6 +12,7 @@ import { useEffect, useState } from 'react';
 import { useApiMutation, useApiQuery } from '../../api/hooks';
 import { problemText } from '../../api/messages';
 import { Bi, PageHeader, QueryView } from '../../components/states';
+import { ChangePasswordCard } from './ChangePasswordCard';
 
 /** `9:58`: minutes and seconds left. */
 function mmss(ms: number): string {
@@ -55,8 +57,12 @@ export default function AccountPage() {
 
   return (
     <>
-      <PageHeader zh="我的微信" en="My WeChat" />
-      <Card className="wechat-binding" style={{ maxWidth: 720 }}>
+      <PageHeader zh="我的账号" en="My account" />
+      <Card
+        className="wechat-binding"
+        title={<Bi zh="我的微信" en="My WeChat" />}
+        style={{ maxWidth: 720, marginBottom: 24 }}
+      >
         <QueryView query={status}>
           {(s) => (
             <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -149,6 +155,7 @@ export default function AccountPage() {
           )}
         </QueryView>
       </Card>
+      <ChangePasswordCard />
     </>
   );
 }

@@ -30,6 +30,7 @@ export const auditActionLabel: Record<string, string> = {
   'staff.enable': '启用员工 Staff enabled',
   'staff.disable': '停用员工 Staff disabled',
   'staff.password': '重置密码 Password reset',
+  'staff.password.change': '修改自己的密码 Own password changed',
   'staff.unlock': '解除锁定 Sign-in unlocked',
   'staff.wechat-code': '生成绑定码 WeChat code issued',
   'staff.wechat-unbind': '解绑微信 WeChat unbound',

@@ -45,6 +45,9 @@ export function staffRoutes(
   router.handle(contract.resetStaffPassword, async ({ principal, params, body, ctx }) =>
     deps.staff.resetPassword(ctx, principal, params.id, body.password),
   );
+  router.handle(contract.changeOwnPassword, async ({ principal, body, ctx, http }) =>
+    deps.staff.changeOwnPassword(signIn(ctx, http), principal, body.currentPassword, body.password),
+  );
   router.handle(contract.unlockStaff, async ({ principal, params, ctx }) =>
     deps.logins.unlockStaff(ctx, principal, params.id),
   );

@@ -184,20 +184,38 @@ export class SessionService {
     this.forget((c) => c.principal.sessionId === sessionId);
   }
 
-  /** Ends every session of one buyer or staff member (disabled, role changed, password reset). */
-  async revokeSubject(ctx: Ctx, subjectKind: 'buyer' | 'staff', subjectId: string, now = new Date()): Promise<number> {
+  /**
+   * Ends every session of one buyer or staff member (disabled, role changed, password reset),
+   * or every one but the sign-in `keepFamily` (a member who changed their own password stays
+   * signed in where they did it).
+   */
+  async revokeSubject(
+    ctx: Ctx,
+    subjectKind: 'buyer' | 'staff',
+    subjectId: string,
+    now = new Date(),
+    keepFamily?: string,
+  ): Promise<number> {
     const subject = `${subjectKind}:${subjectId}`;
-    this.forget((c) => c.subject === subject);
+    const ends = (c: Cached) => c.subject === subject && c.familyId !== keepFamily;
+    this.forget(ends);
     const n = await execute(
       ctx.tx ?? this.db.manager,
-      'UPDATE sessions SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL',
-      [now, subjectKind, subjectId],
+      'UPDATE sessions SET revoked_at = ? WHERE subject_kind = ? AND subject_id = ? AND revoked_at IS NULL' +
+        (keepFamily ? ' AND family_id <> ?' : ''),
+      keepFamily ? [now, subjectKind, subjectId, keepFamily] : [now, subjectKind, subjectId],
     );
     // Again after the update: a request resolved meanwhile may have read the row before it.
     // (Inside a caller's transaction the row changes at its commit; until then, and in other
     // processes, the bound is SESSION_CACHE_TTL_MS.)
-    this.forget((c) => c.subject === subject);
+    this.forget(ends);
     return n;
+  }
+
+  /** The sign-in (family) a session belongs to, or null when the session is unknown. */
+  async familyOf(sessionId: string): Promise<string | null> {
+    const row = await this.db.getRepository(SessionEntity).findOneBy({ id: sessionId });
+    return row?.familyId ?? null;
   }
 
   /** Ends every session of a family (the sign-in and everything refreshed from it). */

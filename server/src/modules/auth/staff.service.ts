@@ -15,11 +15,11 @@
 import { newId, type StaffAccount, type StaffRole, type StaffUpdate } from '@chatmall/shared';
 import type { DataSource } from 'typeorm';
 import { lockForUpdate } from '../../kernel/dialect';
-import { ConflictError, NotFoundError } from '../../kernel/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors';
 import { updateWhere } from '../../kernel/sql';
 import { withTx, type Ctx } from '../../kernel/tx';
 import { recordAudit } from './audit.service';
-import { hashPassword } from './password';
+import { hashPassword, verifyPassword } from './password';
 import type { StaffPrincipal } from './principal';
 import { SessionEntity } from './session.entity';
 import type { SessionService } from './session.service';
@@ -153,6 +153,47 @@ export class StaffService {
     });
     await this.throttle?.unlockStaff(staff.id, staff.username);
     return this.account(staff);
+  }
+
+  /**
+   * A member changes their own password. The current one must match: a wrong one counts toward
+   * the account's sign-in lock like a wrong sign-in (so a borrowed session cannot guess it), and
+   * changes nothing. The update is conditional on the hash that was checked, so of two changes
+   * racing only one applies. The member's other sign-ins end; the one that changed it stays.
+   */
+  async changeOwnPassword(
+    ctx: Ctx & { clientIp?: string },
+    actor: StaffPrincipal,
+    currentPassword: string,
+    password: string,
+  ): Promise<{ ok: true; signedOutElsewhere: number }> {
+    const row = await this.db.getRepository(StaffEntity).findOneBy({ id: actor.staffId, active: true });
+    if (!row) throw new NotFoundError('Staff member');
+    const attempt = await this.throttle?.staffAttempt({ staffId: row.id }, ctx.clientIp);
+    if (!(await verifyPassword(currentPassword, row.passwordHash))) {
+      await attempt?.failed();
+      throw new ValidationError([
+        { path: 'body.currentPassword', message: '当前密码不正确 (the current password is wrong)' },
+      ]);
+    }
+    await attempt?.succeeded();
+    if (password === currentPassword)
+      throw new ValidationError([
+        { path: 'body.password', message: '新密码不能与当前密码相同 (choose a password other than the current one)' },
+      ]);
+    const passwordHash = await hashPassword(password);
+    const keep = await this.sessions.familyOf(actor.sessionId);
+    const signedOutElsewhere = await withTx(this.db, ctx, async (tx) => {
+      const changed = await updateWhere(tx.tx, StaffEntity, { passwordHash }, { id: row.id, passwordHash: row.passwordHash });
+      if (changed === 0)
+        throw new ValidationError([
+          { path: 'body.currentPassword', message: '密码刚被修改过，请重新输入 (the password was just changed; enter it again)' },
+        ]);
+      const n = await this.sessions.revokeSubject(tx, 'staff', row.id, new Date(), keep ?? undefined);
+      await recordAudit(tx.tx, actor, 'staff.password.change', 'staff', row.id, { username: row.username });
+      return n;
+    });
+    return { ok: true, signedOutElsewhere };
   }
 
   private async account(s: StaffEntity): Promise<StaffAccount> {
