@@ -1,3 +1,4 @@
+import { withTx } from '../../kernel/tx';
 import type { AppModule, Kernel } from '../module';
 import type { OrderService } from '../orders/order.service';
 import { payNotifyRoutes } from '../payments/pay-notify.routes';
@@ -25,7 +26,9 @@ export function membershipModule(
   },
 ) {
   const programme = new ProgrammeService(k.db);
-  const points = new PointsService(k.db, programme);
+  /** After commit, each applied ledger entry: the card sync queues its job here. */
+  const ledgerChanged = async (_memberId: string, _entryId: string): Promise<void> => undefined;
+  const points = new PointsService(k.db, programme, ledgerChanged);
   const members = new MemberService(k.db, {
     programme,
     openidOf: deps.openidOf,
@@ -69,9 +72,16 @@ export function membershipModule(
         const order = await deps.orders.factsByOrderNo(orderNo);
         const m = order && (await memberOf(order.buyerId));
         if (!order || !m) return;
-        await points.recordSpend({}, m.id, `paid:${orderNo}`, order.payable);
-        if ((await programme.settings()).earning.when === 'paid')
-          await points.earnForOrder({}, { buyerId: order.buyerId, orderNo, amount: order.payable });
+        const earnNow = (await programme.settings()).earning.when === 'paid';
+        // One transaction: the points at the level the order was placed at, then the spend that may lift it.
+        const earned = await withTx(k.db, {}, async (ctx) => {
+          const e = earnNow
+            ? await points.earnForOrder(ctx, { buyerId: order.buyerId, orderNo, amount: order.payable })
+            : null;
+          await points.recordSpend(ctx, m.id, `paid:${orderNo}`, order.payable);
+          return e;
+        });
+        if (earned) await ledgerChanged(m.id, earned.entryId);
       });
       on.on('order.completed', 'membership-completed', async ({ orderNo, buyerId }) => {
         if ((await programme.settings()).earning.when !== 'completed') return;
@@ -82,17 +92,17 @@ export function membershipModule(
         const order = await deps.orders.factsById(r.orderId);
         const m = order && (await memberOf(order.buyerId));
         if (!order || !m) return;
-        await points.recordSpend({}, m.id, `refund:${r.outRefundNo}`, -r.amount);
-        await points.reverseForRefund(
-          {},
-          {
+        const reversed = await withTx(k.db, {}, async (ctx) => {
+          await points.recordSpend(ctx, m.id, `refund:${r.outRefundNo}`, -r.amount);
+          return points.reverseForRefund(ctx, {
             buyerId: order.buyerId,
             orderNo: r.orderNo,
             outRefundNo: r.outRefundNo,
             refundedTotal: r.refundedTotal,
             paidTotal: order.payable,
-          },
-        );
+          });
+        });
+        if (reversed) await ledgerChanged(m.id, reversed.entryId);
       });
     },
   } satisfies AppModule;
