@@ -1,5 +1,5 @@
 /** Buyers as other modules may know them: their WeChat identity, read through here only. */
-import { And, LessThan, MoreThan, MoreThanOrEqual, type DataSource } from 'typeorm';
+import { And, In, LessThan, MoreThan, MoreThanOrEqual, type DataSource } from 'typeorm';
 import { BuyerEntity } from './buyer.entity';
 
 export class BuyerService {
@@ -13,6 +13,11 @@ export class BuyerService {
   /** The buyer whose mini-program login carried this unionid (the same person as a follower). */
   async idByUnionid(unionid: string): Promise<string | null> {
     return (await this.db.getRepository(BuyerEntity).findOneBy({ unionid }))?.id ?? null;
+  }
+
+  async idsByUnionid(unionids: string[]): Promise<Map<string, string>> {
+    const rows = await this.db.getRepository(BuyerEntity).findBy({ unionid: In(unionids) });
+    return new Map(rows.map((b) => [b.unionid!, b.id]));
   }
 
   /** When the buyer first signed in (the dashboard's new buyers). */

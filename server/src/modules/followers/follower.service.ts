@@ -30,6 +30,8 @@ const TOUCHPOINT_SCENE = /^tp_[0-9a-z]{6,30}$/;
 export interface BuyerLookup {
   /** The buyer whose mini-program login carried this unionid. */
   idByUnionid(unionid: string): Promise<string | null>;
+  /** The same for many at once: unionid → buyer id, for those that are buyers. */
+  idsByUnionid(unionids: string[]): Promise<Map<string, string>>;
 }
 
 const msgId = () => `msg_${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
@@ -332,39 +334,69 @@ export class FollowerService {
     }
   }
 
+  /**
+   * One batchget of up to 100 in one transaction: new followers inserted together, changed
+   * ones updated, each change published (`follower.followed` for a follow we had not seen,
+   * `follower.updated` always). Re-reading a batch changes nothing (no event either).
+   */
   private async syncBatch(openids: string[]): Promise<void> {
     const got = await batchFollowerInfo(this.deps.oa().client, openids);
     if (!got.ok) throw new Error(`user/info/batchget: ${got.error.errcode ?? got.error.kind}`);
-    for (const u of got.value.user_info_list) {
-      const buyerId = u.unionid ? await this.deps.buyers.idByUnionid(u.unionid) : null;
-      await withTx(this.db, noTx, async ({ tx }) => {
-        await this.ensureRow(tx, u.openid);
-        const repo = tx.getRepository(FollowerEntity);
-        const f = await repo.findOneByOrFail({ openid: u.openid });
-        const before = JSON.stringify(this.view(f, 0));
+    const users = got.value.user_info_list;
+    const unionids = users.map((u) => u.unionid).filter((u): u is string => !!u);
+    const buyers = unionids.length ? await this.deps.buyers.idsByUnionid(unionids) : new Map<string, string>();
+    await withTx(this.db, noTx, async ({ tx }) => {
+      const repo = tx.getRepository(FollowerEntity);
+      const existing = new Map(
+        (await repo.findBy({ openid: In(users.map((u) => u.openid)) })).map((f) => [f.openid, f] as const),
+      );
+      const fresh: FollowerEntity[] = [];
+      const changed: FollowerEntity[] = [];
+      const followed: FollowerEntity[] = [];
+      for (const u of users) {
+        const old = existing.get(u.openid);
+        const f =
+          old ??
+          repo.create({
+            openid: u.openid,
+            tagIds: [],
+            subscribed: false,
+            version: 0,
+            unionid: null,
+            buyerId: null,
+            city: null,
+            followedAt: null,
+            unfollowedAt: null,
+            touchpointId: null,
+            lastInteractionAt: null,
+          });
+        const before = old ? JSON.stringify(this.view(f, 0)) : '';
         const wasFollowing = f.subscribed && !!f.followedAt;
         f.subscribed = u.subscribe === 1;
         if (u.subscribe === 1) {
           f.followedAt ??= u.subscribe_time ? new Date(u.subscribe_time * 1000) : new Date();
           f.unionid = u.unionid ?? f.unionid;
-          f.buyerId ??= buyerId;
+          f.buyerId ??= (u.unionid && buyers.get(u.unionid)) || null;
           f.tagIds = u.tagid_list ?? f.tagIds;
           f.city = u.city || f.city;
         }
-        if (JSON.stringify(this.view(f, 0)) === before) return;
+        if (old && JSON.stringify(this.view(f, 0)) === before) continue;
         f.version += 1;
-        await repo.save(f);
-        if (!wasFollowing && f.subscribed)
-          await publish(tx, 'follower.followed', `${f.openid}:${f.followedAt!.toISOString()}`, {
-            openid: f.openid,
-            unionid: f.unionid,
-            buyerId: f.buyerId,
-            touchpointId: null,
-            at: f.followedAt!.toISOString(),
-          });
-        await this.publishUpdated(tx, f);
-      });
-    }
+        (old ? changed : fresh).push(f);
+        if (!wasFollowing && f.subscribed) followed.push(f);
+      }
+      if (fresh.length) await repo.createQueryBuilder().insert().values(fresh).orIgnore().execute();
+      for (const f of changed) await repo.save(f);
+      for (const f of followed)
+        await publish(tx, 'follower.followed', `${f.openid}:${f.followedAt!.toISOString()}`, {
+          openid: f.openid,
+          unionid: f.unionid,
+          buyerId: f.buyerId,
+          touchpointId: null,
+          at: f.followedAt!.toISOString(),
+        });
+      for (const f of [...fresh, ...changed]) await this.publishUpdated(tx, f);
+    });
   }
 
   // ---- tags ------------------------------------------------------------------------------
