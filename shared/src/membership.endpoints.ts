@@ -16,6 +16,7 @@ import {
   LedgerQuery,
   LiabilityReport,
   Member,
+  MemberCardParams,
   MemberCode,
   MemberListQuery,
   MemberPage,
@@ -90,6 +91,14 @@ export const membershipEndpoints = {
     access: access.buyer,
     params: Id,
     response: TopUp,
+  }),
+  myMemberCard: endpoint({
+    method: 'GET',
+    path: '/api/membership/me/card',
+    summary:
+      'The WeChat member card to add with wx.addCard (the shop’s card, made on first need; outer_str = member number) and its state',
+    access: access.buyer,
+    response: MemberCardParams,
   }),
   myMemberCode: endpoint({
     method: 'POST',

@@ -248,6 +248,14 @@ export const LiabilityReport = z.object({
 });
 export type LiabilityReport = z.infer<typeof LiabilityReport>;
 
+/** What `wx.addCard` needs (the cardExt's outer_str is the member number, echoed in user_get_card). */
+export const MemberCardParams = z.object({
+  cardId: z.string(),
+  outerStr: z.string(),
+  status: z.enum(['NONE', 'ACTIVE', 'REMOVED']),
+});
+export type MemberCardParams = z.infer<typeof MemberCardParams>;
+
 /** The member code the member centre shows (QR and barcode), valid 60 s and usable once. */
 export const MemberCode = z.object({ code: z.string(), validSeconds: z.number().int(), expiresAt: z.string() });
 export type MemberCode = z.infer<typeof MemberCode>;

@@ -245,6 +245,20 @@ export function cardSurface(ctx: SandboxContext): Surface {
         });
         answerSimulation(c, { code, encryptCode: Buffer.from(code).toString('base64url') });
       });
+      /** The user deletes the card from their card pack: user_del_card is pushed. */
+      router.post('/sandbox/cards/users/:openid/delete', async (c: Koa.Context) => {
+        const b = await readBody(c);
+        const uc = Object.values(store.state.userCards).find(
+          (u) => u.openid === c.params.openid && u.status === 'NORMAL' && (b.code === undefined || u.code === b.code),
+        );
+        if (!uc) {
+          answerSimulation(c, { error: '这个用户没有会员卡 this user holds no card' }, { status: 404 });
+          return;
+        }
+        store.update(() => (uc.status = 'DELETE'));
+        event(uc.openid, 'user_del_card', { CardId: uc.cardId, UserCardCode: uc.code });
+        answerSimulation(c, { code: uc.code });
+      });
       /** What the member sees in the card wallet: points, balance and the custom fields by name. */
       router.get('/sandbox/cards/users/:openid/cards', (c: Koa.Context) => {
         c.body = {

@@ -132,6 +132,8 @@ export function compose(deps: ComposeDeps) {
     oa: followers.services.officialAccountApi,
     shopName,
   });
+  // Card events reach the official account's endpoint: the membership module handles them.
+  membership.services.cardSync.register(autoReplies.services.officialAccountHandlers);
   const modules: AppModule[] = [
     health,
     officialAccountModule(kernel, { shopName, handlers: autoReplies.services.officialAccountHandlers }),

@@ -3,6 +3,8 @@ import type { AppModule, Kernel } from '../module';
 import type { OrderService } from '../orders/order.service';
 import { payNotifyRoutes } from '../payments/pay-notify.routes';
 import { phoneNumberOf } from '../../wechat/miniprogram/phone-number';
+import { officialAccountApiFor } from '../followers/followers.module';
+import { CardSyncService } from './card-sync';
 import { CounterService } from './counter.service';
 import { membershipJobs, POINTS_EXPIRY_EVERY_MS } from './membership.jobs';
 import { membershipRoutes } from './membership.routes';
@@ -26,8 +28,17 @@ export function membershipModule(
   },
 ) {
   const programme = new ProgrammeService(k.db);
+  const oa = officialAccountApiFor(k);
+  const cardSync = new CardSyncService({
+    db: k.db,
+    programme,
+    oaClient: () => oa().client,
+    queue: () => k.queue('membership'),
+    shopName: deps.shopName,
+    log: k.log,
+  });
   /** After commit, each applied ledger entry: the card sync queues its job here. */
-  const ledgerChanged = async (_memberId: string, _entryId: string): Promise<void> => undefined;
+  const ledgerChanged = (memberId: string, entryId: string) => cardSync.entryApplied(memberId, entryId);
   const points = new PointsService(k.db, programme, ledgerChanged);
   const members = new MemberService(k.db, {
     programme,
@@ -41,14 +52,15 @@ export function membershipModule(
     openidOf: deps.openidOf,
     shopName: deps.shopName,
     log: k.log,
+    changed: ledgerChanged,
   });
-  const counter = new CounterService(k.db, { programme, points, wallet });
+  const counter = new CounterService(k.db, { programme, points, wallet, changed: ledgerChanged });
   const memberOf = async (buyerId: string) => members.byBuyer(buyerId);
 
   return {
     name: 'membership',
-    services: { membershipProgramme: programme, members, points, wallet, counter },
-    routes: (api) => membershipRoutes(api, { programme, members, points, wallet, counter }),
+    services: { membershipProgramme: programme, members, points, wallet, counter, cardSync },
+    routes: (api) => membershipRoutes(api, { programme, members, points, wallet, counter, cardSync }),
     systemRoutes(router) {
       payNotifyRoutes(
         router,
@@ -63,7 +75,7 @@ export function membershipModule(
       {
         queue: 'membership',
         concurrency: 4,
-        processor: membershipJobs({ points, log: k.log }),
+        processor: membershipJobs({ points, log: k.log, cardSync: (job) => cardSync.process(job) }),
         schedules: [{ id: 'points-expiry', everyMs: POINTS_EXPIRY_EVERY_MS }],
       },
     ],

@@ -1,6 +1,7 @@
 import { contract } from '@chatmall/shared';
 import type { ContractRouter } from '../../http/contract-router';
 import { NotFoundError } from '../../kernel/errors';
+import type { CardSyncService } from './card-sync';
 import type { CounterService } from './counter.service';
 import type { MemberService } from './members.service';
 import type { PointsService } from './points.service';
@@ -16,6 +17,7 @@ export function membershipRoutes(
     points: PointsService;
     wallet: WalletService;
     counter: CounterService;
+    cardSync: CardSyncService;
   },
 ): void {
   /** The caller's own member row; 404 before joining. */
@@ -41,6 +43,11 @@ export function membershipRoutes(
   );
   api.handle(contract.startTopUp, async ({ principal, body }) => s.wallet.startTopUp(principal.buyerId, body));
   api.handle(contract.myTopUp, async ({ principal, params }) => s.wallet.topUpOf(principal.buyerId, params.id));
+  api.handle(contract.myMemberCard, async ({ principal }) => {
+    const card = await s.cardSync.addCardParams(principal.buyerId);
+    if (!card) throw new NotFoundError('Member');
+    return card;
+  });
   api.handle(contract.myMemberCode, async ({ principal }) => {
     const code = await s.counter.codeFor(principal.buyerId);
     if (!code) throw new NotFoundError('Member');
