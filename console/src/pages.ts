@@ -21,12 +21,13 @@ export interface ConsolePage {
   states?: { open?: string; empty?: true; loadsNothing?: string };
 }
 
-export type MenuGroup = 'data' | 'catalog' | 'orders' | 'marketing' | 'money' | 'settings';
+export type MenuGroup = 'data' | 'catalog' | 'orders' | 'marketing' | 'members' | 'money' | 'settings';
 export const menuGroups: Record<MenuGroup, { zh: string; en: string }> = {
   data: { zh: '数据', en: 'Data' },
   catalog: { zh: '商品', en: 'Catalog' },
   orders: { zh: '订单', en: 'Orders' },
   marketing: { zh: '营销', en: 'Marketing' },
+  members: { zh: '会员', en: 'Members' },
   money: { zh: '资金', en: 'Money' },
   settings: { zh: '设置', en: 'Settings' },
 };
@@ -115,6 +116,33 @@ export const consolePages = [
     path: 'marketing/red-envelopes/:id',
     access: { all: ['adminGetRedEnvelopePack'] },
     states: { open: 'marketing/red-envelopes/rp_nosuchthing' },
+  },
+  {
+    path: 'membership/members',
+    menu: { group: 'members', zh: '会员', en: 'Members' },
+    access: { all: ['adminListMembers', 'adminMembershipProgramme'] },
+    states: { empty: true },
+  },
+  {
+    path: 'membership/members/:id',
+    access: { all: ['adminGetMember', 'adminMemberPoints', 'adminMemberWallet'] },
+    states: { open: 'membership/members/mbr_nosuchthing' },
+  },
+  {
+    path: 'membership/programme',
+    menu: { group: 'members', zh: '会员规则', en: 'Programme' },
+    access: { all: ['adminMembershipProgramme', 'saveMembershipProgramme'] },
+  },
+  {
+    path: 'membership/liability',
+    menu: { group: 'members', zh: '储值负债', en: 'Stored value' },
+    access: { all: ['membershipLiability'] },
+  },
+  {
+    path: 'membership/counter',
+    menu: { group: 'members', zh: '门店核销', en: 'Counter' },
+    access: { all: ['counterLookup', 'counterPurchase', 'counterPayment'] },
+    states: { loadsNothing: 'the counter asks only once a member code is scanned' },
   },
   {
     path: 'money',
