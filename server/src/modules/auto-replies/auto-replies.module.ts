@@ -4,6 +4,7 @@ import { MessageHandlers } from '../../wechat/oa/handlers';
 import { welcomeText } from '../official-account/oa.routes';
 import type { AppModule, Kernel } from '../module';
 import { AutoReplyService, type CouponIssuePort, type FollowerPort } from './auto-reply.service';
+import { MenuService } from './menu.service';
 
 /**
  * Keyword rules, the welcome (per touchpoint, optionally with a coupon), the default reply:
@@ -26,10 +27,11 @@ export function autoRepliesModule(
     fallbackWelcome: () => welcomeText(k.config.wechat.oa.welcome, deps.shopName),
     log: k.log,
   });
+  const menu = new MenuService(autoReplies, { oa: deps.oa, miniProgramAppId: k.config.wechat.miniProgram.appId });
   const handlers = new MessageHandlers().otherwise((m) => autoReplies.answer(m));
   return {
     name: 'auto-replies',
-    services: { autoReplies, officialAccountHandlers: handlers },
+    services: { autoReplies, menu, officialAccountHandlers: handlers },
     routes(api) {
       api.handle(contract.listKeywordRules, async () => autoReplies.listRules());
       api.handle(contract.createKeywordRule, async ({ body }) => autoReplies.createRule(body));
@@ -41,6 +43,11 @@ export function autoRepliesModule(
         await autoReplies.put('default', body.reply);
         return autoReplies.settings();
       });
+      api.handle(contract.getMenu, async () => menu.get());
+      api.handle(contract.saveMenuDraft, async ({ body }) => menu.saveDraft(body));
+      api.handle(contract.publishMenu, async () => menu.publish());
+      api.handle(contract.readBackMenu, async () => menu.readBack());
+      api.handle(contract.unpublishMenu, async () => menu.unpublish());
     },
   } satisfies AppModule;
 }
