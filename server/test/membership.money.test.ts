@@ -307,3 +307,26 @@ describe('liability (acceptance 8)', () => {
     expect((await api(p.apiUrl, 'GET', '/api/admin/membership/liability', clerk.auth)).status).toBe(403);
   });
 });
+
+describe('nothing lost', () => {
+  it('a top-up whose notification never came is credited once by the reconciliation, and a second pass changes nothing', async () => {
+    await p.sandboxCall('POST', '/sandbox/pay/settings', { dropNextNotifications: 1 });
+    const before = await memberRow(p.buyer.id);
+    const res = await api(p.apiUrl, 'POST', '/api/membership/top-ups', p.buyer.auth, {
+      pay: 10_000,
+      requestKey: key(),
+    });
+    expect((await p.sandboxCall('POST', `/sandbox/pay/prepay/${res.body.prepayId}/pay`)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 500));
+    const topUps = p.stack.db.getRepository(TopUpEntity);
+    expect((await topUps.findOneByOrFail({ id: res.body.topUp.id })).status).toBe('PENDING');
+    const { wallet } = p.app.services;
+    expect(await wallet.reconcile(new Date(), 0)).toEqual({ credited: 1, refunds: 0 });
+    expect(await wallet.reconcile(new Date(), 0)).toEqual({ credited: 0, refunds: 0 });
+    const after = await memberRow(p.buyer.id);
+    expect([after.balancePrincipal - before.balancePrincipal, after.balanceBonus - before.balanceBonus]).toEqual([
+      10_000, 1_000,
+    ]);
+    expect((await topUps.findOneByOrFail({ id: res.body.topUp.id })).status).toBe('PAID');
+  });
+});

@@ -4,11 +4,14 @@
 import type { Job } from 'bullmq';
 import type { Logger } from '../../kernel/logger';
 import type { PointsService } from './points.service';
+import type { WalletService } from './wallet.service';
 
 export const POINTS_EXPIRY_EVERY_MS = 60 * 60_000;
+export const TOP_UP_RECONCILE_EVERY_MS = 60_000;
 
 export function membershipJobs(deps: {
   points: PointsService;
+  wallet: WalletService;
   log: Logger;
   cardSync?: (job: Job) => Promise<unknown>;
 }) {
@@ -18,6 +21,11 @@ export function membershipJobs(deps: {
         const expired = await deps.points.expire();
         if (expired) deps.log.info({ expired }, 'points expired');
         return { expired };
+      }
+      case 'top-up-reconcile': {
+        const done = await deps.wallet.reconcile();
+        if (done.credited || done.refunds) deps.log.info(done, 'top-ups reconciled');
+        return done;
       }
       case 'card-sync':
       case 'card-activate':

@@ -6,7 +6,7 @@ import { phoneNumberOf } from '../../wechat/miniprogram/phone-number';
 import { officialAccountApiFor } from '../followers/followers.module';
 import { CardSyncService } from './card-sync';
 import { CounterService } from './counter.service';
-import { membershipJobs, POINTS_EXPIRY_EVERY_MS } from './membership.jobs';
+import { membershipJobs, POINTS_EXPIRY_EVERY_MS, TOP_UP_RECONCILE_EVERY_MS } from './membership.jobs';
 import { membershipRoutes } from './membership.routes';
 import { MemberService } from './members.service';
 import { PointsService } from './points.service';
@@ -75,8 +75,11 @@ export function membershipModule(
       {
         queue: 'membership',
         concurrency: 4,
-        processor: membershipJobs({ points, log: k.log, cardSync: (job) => cardSync.process(job) }),
-        schedules: [{ id: 'points-expiry', everyMs: POINTS_EXPIRY_EVERY_MS }],
+        processor: membershipJobs({ points, wallet, log: k.log, cardSync: (job) => cardSync.process(job) }),
+        schedules: [
+          { id: 'points-expiry', everyMs: POINTS_EXPIRY_EVERY_MS },
+          { id: 'top-up-reconcile', everyMs: TOP_UP_RECONCILE_EVERY_MS },
+        ],
       },
     ],
     subscribe(on) {

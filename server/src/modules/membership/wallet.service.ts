@@ -20,6 +20,7 @@ import type { Logger } from '../../kernel/logger';
 import { execute } from '../../kernel/sql';
 import { withTx, type Ctx } from '../../kernel/tx';
 import type { PayNotification } from '../../wechat/pay/notification';
+import { WechatPayApiError } from '../../wechat/pay/errors';
 import type { WechatPay } from '../../wechat/pay/wechat-pay';
 import { recordAudit } from '../auth/audit.service';
 import type { StaffPrincipal } from '../auth/principal';
@@ -327,6 +328,85 @@ export class WalletService {
     }
     const fresh = await this.db.getRepository(TopUpEntity).findOneByOrFail({ id });
     return topUpView(fresh);
+  }
+
+  /**
+   * Closes the gaps a lost notification leaves (DESIGN.md "Nothing lost"): a top-up still
+   * PENDING after `olderThanMs` is asked about by out_trade_no and credited if WeChat says paid
+   * (the same conditional path as the notification); a refund still REFUNDING is sent again (the
+   * same out_refund_no: WeChat refunds once) and settled from WeChat's answer.
+   */
+  async reconcile(
+    now = new Date(),
+    olderThanMs = 5 * 60_000,
+    batch = 100,
+  ): Promise<{ credited: number; refunds: number }> {
+    const repo = this.db.getRepository(TopUpEntity);
+    const before = new Date(now.getTime() - olderThanMs);
+    const client = this.deps.wechatPay.client;
+    let credited = 0;
+    let refunds = 0;
+    const pending = await repo
+      .createQueryBuilder('t')
+      .where("t.status = 'PENDING' AND t.prepay_id IS NOT NULL AND t.created_at <= :before", { before })
+      .take(batch)
+      .getMany();
+    for (const t of pending) {
+      try {
+        const tx = await client.queryByOutTradeNo(t.outTradeNo);
+        if (tx.trade_state !== 'SUCCESS') continue;
+        const outcome = await this.applyNotification(
+          {},
+          {
+            kind: 'payment',
+            id: `reconcile-${t.outTradeNo}`,
+            eventType: 'TRANSACTION.SUCCESS',
+            createTime: now.toISOString(),
+            transaction: tx,
+          },
+        );
+        if (outcome === 'CREDITED') credited++;
+      } catch (err) {
+        if (err instanceof WechatPayApiError && err.code === 'ORDER_NOT_EXIST') continue;
+        this.deps.log.warn(
+          { outTradeNo: t.outTradeNo, err: (err as Error).message },
+          'top-up query failed; will retry',
+        );
+      }
+    }
+    const refunding = await repo
+      .createQueryBuilder('t')
+      .where("t.status = 'REFUNDING' AND t.updated_at <= :before", { before })
+      .take(batch)
+      .getMany();
+    for (const t of refunding) {
+      try {
+        const r = await client.refund({
+          out_trade_no: t.outTradeNo,
+          out_refund_no: t.outRefundNo ?? '',
+          reason: '储值充值退款',
+          refund: t.pay,
+          total: t.pay,
+          notify_url: this.notifyUrl(),
+        });
+        if (r.status === 'PROCESSING') continue;
+        const outcome = await this.applyRefundNotice(
+          {},
+          {
+            out_refund_no: r.out_refund_no,
+            refund_status: r.status === 'SUCCESS' ? 'SUCCESS' : r.status === 'ABNORMAL' ? 'ABNORMAL' : 'CLOSE',
+            success_time: r.success_time,
+          },
+        );
+        if (outcome === 'REFUNDED') refunds++;
+      } catch (err) {
+        this.deps.log.warn(
+          { outTradeNo: t.outTradeNo, err: (err as Error).message },
+          'top-up refund not settled; will retry',
+        );
+      }
+    }
+    return { credited, refunds };
   }
 
   async topUpsOf(memberId: string): Promise<TopUp[]> {
