@@ -3,3 +3,4 @@ export * from './allocate';
 export * from './member';
 export * from './coupons';
 export * from './checkout';
+export * from './refund';
