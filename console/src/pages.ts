@@ -21,13 +21,14 @@ export interface ConsolePage {
   states?: { open?: string; empty?: true; loadsNothing?: string };
 }
 
-export type MenuGroup = 'data' | 'catalog' | 'orders' | 'marketing' | 'members' | 'money' | 'settings';
+export type MenuGroup = 'data' | 'catalog' | 'orders' | 'marketing' | 'members' | 'oa' | 'money' | 'settings';
 export const menuGroups: Record<MenuGroup, { zh: string; en: string }> = {
   data: { zh: '数据', en: 'Data' },
   catalog: { zh: '商品', en: 'Catalog' },
   orders: { zh: '订单', en: 'Orders' },
   marketing: { zh: '营销', en: 'Marketing' },
   members: { zh: '会员', en: 'Members' },
+  oa: { zh: '公众号', en: 'Official account' },
   money: { zh: '资金', en: 'Money' },
   settings: { zh: '设置', en: 'Settings' },
 };
@@ -116,6 +117,51 @@ export const consolePages = [
     path: 'marketing/red-envelopes/:id',
     access: { all: ['adminGetRedEnvelopePack'] },
     states: { open: 'marketing/red-envelopes/rp_nosuchthing' },
+  },
+  {
+    path: 'official-account/followers',
+    menu: { group: 'oa', zh: '粉丝', en: 'Followers' },
+    access: {
+      all: [
+        'listFollowers',
+        'listFollowerTags',
+        'followerSyncStatus',
+        'startFollowerSync',
+        'createFollowerTag',
+        'renameFollowerTag',
+        'tagFollowers',
+        'untagFollowers',
+      ],
+    },
+    states: { empty: true },
+  },
+  {
+    path: 'official-account/inbox',
+    menu: { group: 'oa', zh: '消息', en: 'Inbox' },
+    access: { all: ['inboxThreads', 'inboxConversation', 'replyToFollower'] },
+    states: { empty: true },
+  },
+  {
+    path: 'official-account/auto-replies',
+    menu: { group: 'oa', zh: '自动回复', en: 'Auto-replies' },
+    access: {
+      all: [
+        'listKeywordRules',
+        'createKeywordRule',
+        'updateKeywordRule',
+        'deleteKeywordRule',
+        'autoReplySettings',
+        'setWelcome',
+        'setDefaultReply',
+        'adminListCouponTemplates',
+      ],
+    },
+    states: { empty: true },
+  },
+  {
+    path: 'official-account/menu',
+    menu: { group: 'oa', zh: '菜单', en: 'Menu' },
+    access: { all: ['getMenu', 'saveMenuDraft', 'publishMenu', 'readBackMenu', 'unpublishMenu'] },
   },
   {
     path: 'membership/members',
