@@ -100,3 +100,10 @@ export function myCouponsUrl(tab?: 'usable' | 'used' | 'expired'): string {
 export function redEnvelopeUrl(id: string, from?: string): string {
   return pageUrl('redEnvelope', { id, from });
 }
+/** 会员中心 and its pages (pkg-member); the wallet, back from the H5 cashier, waits for `topUp`. */
+export function memberUrl(page: 'memberCentre' | 'memberJoin' | 'memberPoints' | 'memberCode'): string {
+  return pageUrl(page);
+}
+export function memberWalletUrl(topUp?: string): string {
+  return pageUrl('memberWallet', { topUp });
+}

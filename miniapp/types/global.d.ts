@@ -17,3 +17,11 @@ declare namespace NodeJS {
     CHATMALL_API_BASE?: string;
   }
 }
+
+/** qrcode's encoder core (the package's types cover its entry, not this file). */
+declare module 'qrcode/lib/core/qrcode' {
+  export function create(
+    text: string,
+    options?: { errorCorrectionLevel?: 'L' | 'M' | 'Q' | 'H' },
+  ): { modules: { size: number; data: Uint8Array } };
+}

@@ -32,6 +32,12 @@ export const pagePaths = {
   // pkg-member
   favourites: 'pkg-member/pages/favourites/index',
   addresses: 'pkg-member/pages/addresses/index',
+  // pkg-member: the membership card (issue 15)
+  memberCentre: 'pkg-member/pages/centre/index',
+  memberJoin: 'pkg-member/pages/join/index',
+  memberPoints: 'pkg-member/pages/points/index',
+  memberWallet: 'pkg-member/pages/wallet/index',
+  memberCode: 'pkg-member/pages/code/index',
   // pkg-merchant: a bound staff member's pages (docs/decisions/0026-staff-wechat-binding.md)
   merchantBind: 'pkg-merchant/pages/bind/index',
   merchantHome: 'pkg-merchant/pages/home/index',
@@ -68,6 +74,12 @@ export interface PageQueries {
   review: { order: string; line: string };
   favourites: undefined;
   addresses: undefined;
+  memberCentre: undefined;
+  memberJoin: undefined;
+  memberPoints: undefined;
+  /** `topUp`: back from the sandbox cashier (H5) with the top-up to wait for; the cashier adds `wxpay`. */
+  memberWallet: { topUp?: string };
+  memberCode: undefined;
   /** The console's QR code opens this page with its one-time code. */
   merchantBind: { code?: string };
   merchantHome: undefined;

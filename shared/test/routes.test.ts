@@ -72,7 +72,18 @@ describe('the package layout app.json is built from', () => {
           'pages/review/index',
         ],
       },
-      { root: 'pkg-member', pages: ['pages/favourites/index', 'pages/addresses/index'] },
+      {
+        root: 'pkg-member',
+        pages: [
+          'pages/favourites/index',
+          'pages/addresses/index',
+          'pages/centre/index',
+          'pages/join/index',
+          'pages/points/index',
+          'pages/wallet/index',
+          'pages/code/index',
+        ],
+      },
       {
         root: 'pkg-merchant',
         pages: [

@@ -6,7 +6,15 @@ import { StateView } from '../../components/StateView';
 import { api, errorMessage } from '../../services/api';
 import { useShop } from '../../services/shop';
 import { syncCartBadgeOnShow } from '../../services/cart-badge';
-import { addressesUrl, couponCentreUrl, favouritesUrl, merchantUrl, myCouponsUrl, ordersUrl } from '../../routes';
+import {
+  addressesUrl,
+  couponCentreUrl,
+  favouritesUrl,
+  memberUrl,
+  merchantUrl,
+  myCouponsUrl,
+  ordersUrl,
+} from '../../routes';
 import './index.css';
 
 type Load = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; buyer: Buyer };
@@ -80,6 +88,10 @@ export default function MePage() {
       </View>
 
       <View className="card me-links">
+        <View className="me-link me-link--member" onClick={() => go(memberUrl('memberCentre'))}>
+          <Text className="me-link__text">会员中心 Membership</Text>
+          <Text className="muted">积分 · 余额 · 会员码 ›</Text>
+        </View>
         <View className="me-link me-link--favourites" onClick={() => go(favouritesUrl())}>
           <Text className="me-link__text">我的收藏 Favourites</Text>
           <Text className="muted">›</Text>

@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '会员中心',
+  enablePullDownRefresh: true,
+});

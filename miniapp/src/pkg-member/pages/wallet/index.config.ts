@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '储值余额',
+  enablePullDownRefresh: true,
+});
