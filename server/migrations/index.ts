@@ -14,6 +14,7 @@ import { Coupons1764720000000 } from './1764720000000-coupons';
 import { OrderLineDiscounts1764723600000 } from './1764723600000-order-line-discounts';
 import { RedEnvelopes1764806400000 } from './1764806400000-red-envelopes';
 import { CouponTemplateOrigin1764892800000 } from './1764892800000-coupon-template-origin';
+import { Campaigns1765152000000 } from './1765152000000-campaigns';
 import { Membership1764979200000 } from './1764979200000-membership';
 import { FollowersAutoReplies1765065600000 } from './1765065600000-followers-auto-replies';
 
@@ -33,6 +34,7 @@ export const migrations = [
   OrderLineDiscounts1764723600000,
   RedEnvelopes1764806400000,
   CouponTemplateOrigin1764892800000,
+  Campaigns1765152000000,
   Membership1764979200000,
   FollowersAutoReplies1765065600000,
 ];

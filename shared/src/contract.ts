@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { endpoint, type Endpoint } from './endpoint';
 import { followersEndpoints } from './followers.endpoints';
 import { membershipEndpoints } from './membership.endpoints';
+import { campaignEndpoints } from './campaigns.endpoints';
 import {
   access,
   AuditPage,
@@ -1062,6 +1063,7 @@ export const contract = {
     response: RedEnvelopeGrabResult,
   }),
   ...membershipEndpoints,
+  ...campaignEndpoints,
   ...followersEndpoints,
 } as const;
 

@@ -22,5 +22,6 @@ export * from './credentials';
 export * from './membership';
 export * from './followers';
 export * from './touchpoints';
+export * from './campaigns';
 export * from './contract';
 export * from './client';

@@ -43,6 +43,16 @@ export const ConfigSchema = z.object({
   ]),
   RED_ENVELOPE_GRABS_PER_BUYER_PER_MINUTE: positiveInt,
   RED_ENVELOPE_GRABS_PER_IP_PER_MINUTE: positiveInt,
+  // Push campaigns: sends a second over every worker, the recipient count above which the owner
+  // approves, how often a campaign paused at WeChat's daily quota tries again.
+  CAMPAIGN_SENDS_PER_SECOND: positiveInt,
+  CAMPAIGN_APPROVAL_ABOVE: positiveInt,
+  CAMPAIGN_QUOTA_RETRY_MS: positiveInt,
+  // Quiet hours in China time, `22-8` (22:00–08:00) or `off`; service notices are sent anyway.
+  CAMPAIGN_QUIET_HOURS: z.union([
+    z.literal('off'),
+    z.string().regex(/^([01]?\d|2[0-3])-([01]?\d|2[0-3])$/, 'must be <start hour>-<end hour> (e.g. 22-8) or off'),
+  ]),
   STOREFRONT_DIR: z.string().min(1),
   CONSOLE_DIR: z.string().min(1),
   MEDIA_DIR: z.string().min(1),
@@ -112,6 +122,8 @@ export interface Config {
   };
   /** Grab rate limits (429 with Retry-After beyond them). */
   redEnvelopes: { grabsPerBuyerPerMinute: number; grabsPerIpPerMinute: number };
+  /** Push campaigns: the global send rate, the approval threshold, the quota retry interval. */
+  campaigns: { sendsPerSecond: number; approvalAbove: number; quotaRetryMs: number; quietHours: string };
   queues: { prefix: string };
   storefrontDir: string;
   /** The merchant console's build (console/dist), served at /console/. */
@@ -204,6 +216,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     redEnvelopes: {
       grabsPerBuyerPerMinute: c.RED_ENVELOPE_GRABS_PER_BUYER_PER_MINUTE,
       grabsPerIpPerMinute: c.RED_ENVELOPE_GRABS_PER_IP_PER_MINUTE,
+    },
+    campaigns: {
+      sendsPerSecond: c.CAMPAIGN_SENDS_PER_SECOND,
+      approvalAbove: c.CAMPAIGN_APPROVAL_ABOVE,
+      quotaRetryMs: c.CAMPAIGN_QUOTA_RETRY_MS,
+      quietHours: c.CAMPAIGN_QUIET_HOURS,
     },
     queues: { prefix: c.QUEUE_PREFIX },
     storefrontDir: resolve(c.STOREFRONT_DIR),

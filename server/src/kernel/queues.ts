@@ -21,6 +21,8 @@ export const queueNames = {
   coupons: '{coupons}',
   /** Red-envelope grabs written to the database with their coupon; reconciliation and expiry. */
   redEnvelopes: '{red-envelopes}',
+  /** Push campaigns: planning the recipients, sending them in batches, resuming paused ones. */
+  campaigns: '{campaigns}',
   /** Points expiry and the WeChat member card's sync (one job per ledger entry). */
   membership: '{membership}',
 } as const;
@@ -40,6 +42,8 @@ const jobDefaults: Record<QueueName, DefaultJobOptions> = {
     attempts: 12,
     backoff: { type: 'exponential', delay: 500 },
   },
+  // A batch that met a WeChat 5xx or timeout tries again, backing off; what it already sent stays sent.
+  campaigns: { removeOnComplete: 2000, removeOnFail: 5000, attempts: 8, backoff: { type: 'exponential', delay: 1000 } },
   // A card sync waits out a WeChat outage: many tries, backing off.
   membership: {
     removeOnComplete: 5000,
@@ -86,8 +90,15 @@ export function createWorker(
   prefix: string,
   concurrency: number,
   log?: Logger,
+  /** A shorter lock than BullMQ's 30 s makes a killed worker's jobs stall and run again sooner. */
+  timing: { lockDuration?: number; stalledInterval?: number } = {},
 ): Worker {
-  const worker = new Worker(queueNames[name], processor, { connection: asConnection(connection), prefix, concurrency });
+  const worker = new Worker(queueNames[name], processor, {
+    connection: asConnection(connection),
+    prefix,
+    concurrency,
+    ...timing,
+  });
   routeErrors(worker, log, `worker ${name}`);
   return worker;
 }

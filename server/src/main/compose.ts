@@ -21,6 +21,8 @@ import type { LoginCodeExchanger } from '../modules/auth/login.service';
 import { miniProgramFor } from '../modules/auth/wechat-login';
 import { cartModule } from '../modules/cart/cart.module';
 import { catalogModule } from '../modules/catalog/catalog.module';
+import { audienceModule } from '../modules/audience/audience.module';
+import { campaignsModule } from '../modules/campaigns/campaigns.module';
 import { couponsModule } from '../modules/coupons/coupons.module';
 import { credentialsModule } from '../modules/credentials/credentials.module';
 import { dashboardModule } from '../modules/dashboard/dashboard.module';
@@ -134,6 +136,8 @@ export function compose(deps: ComposeDeps) {
   });
   // Card events reach the official account's endpoint: the membership module handles them.
   membership.services.cardSync.register(autoReplies.services.officialAccountHandlers);
+  const audience = audienceModule(kernel);
+  const campaigns = campaignsModule(kernel, audience.services);
   const modules: AppModule[] = [
     health,
     officialAccountModule(kernel, { shopName, handlers: autoReplies.services.officialAccountHandlers }),
@@ -156,6 +160,9 @@ export function compose(deps: ComposeDeps) {
     followers,
     autoReplies,
     membership,
+    audience,
+    // After the official account: campaigns register their receipt handlers on its endpoint.
+    campaigns,
   ];
 
   const subscribers = new Subscribers();
@@ -193,6 +200,8 @@ export function compose(deps: ComposeDeps) {
       ...followers.services,
       ...autoReplies.services,
       ...membership.services,
+      ...audience.services,
+      ...campaigns.services,
     },
     /** Closes the queues this composition opened (the runtime's database and Redis are the caller's). */
     async close() {

@@ -35,7 +35,7 @@ export async function startJobs(
   for (const m of c.modules) {
     for (const set of m.jobs ?? []) {
       if (!wanted(set.queue)) continue;
-      workers.push(createWorker(set.queue, set.processor, connection, prefix, set.concurrency, log));
+      workers.push(createWorker(set.queue, set.processor, connection, prefix, set.concurrency, log, set.timing));
       const queue = c.kernel.queue(set.queue);
       for (const s of set.schedules ?? [])
         await queue.upsertJobScheduler(s.id, { every: s.everyMs }, { name: s.id, data: s.data ?? {} });

@@ -20,6 +20,22 @@ import { CouponEntity } from './coupons/coupon.entity';
 import { CouponHoldingEntity } from './coupons/coupon-holding.entity';
 import { ShopSettingsEntity } from './shop/shop-settings.entity';
 import {
+  AudienceBuyerEntity,
+  AudienceConsentEntity,
+  AudienceFollowerEntity,
+  AudienceFollowerTagEntity,
+  AudienceOrderEntity,
+  AudienceSegmentEntity,
+} from './audience/audience.entity';
+import {
+  CampaignClickEntity,
+  CampaignEntity,
+  CampaignMassMonthEntity,
+  CampaignOrderEntity,
+  CampaignReceiptEntity,
+  CampaignRecipientEntity,
+} from './campaigns/campaign.entity';
+import {
   MemberCodeUseEntity,
   MemberEntity,
   MemberGrowthEntryEntity,
@@ -104,4 +120,16 @@ export const entities = [
   FollowerTagEntity,
   KeywordRuleEntity,
   ReplySettingEntity,
+  AudienceFollowerEntity,
+  AudienceFollowerTagEntity,
+  AudienceBuyerEntity,
+  AudienceOrderEntity,
+  AudienceConsentEntity,
+  AudienceSegmentEntity,
+  CampaignEntity,
+  CampaignRecipientEntity,
+  CampaignMassMonthEntity,
+  CampaignClickEntity,
+  CampaignOrderEntity,
+  CampaignReceiptEntity,
 ];

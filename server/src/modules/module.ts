@@ -35,6 +35,8 @@ export interface JobSet {
   schedules?: { id: string; everyMs: number; data?: Record<string, unknown> }[];
   /** Schedules a previous version registered and this one no longer has. */
   retiredSchedules?: string[];
+  /** BullMQ lock timing for this queue's worker (ms); BullMQ's defaults when absent. */
+  timing?: { lockDuration?: number; stalledInterval?: number };
 }
 
 export interface AppModule<S extends object = object> {
