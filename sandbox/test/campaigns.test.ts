@@ -83,8 +83,13 @@ const until = async <T>(read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 
 };
 
 beforeAll(async () => {
-  token = (await call('/cgi-bin/stable_token', { grant_type: 'client_credential', appid: apps.oa.appId, secret: apps.oa.secret }))
-    .access_token as string;
+  token = (
+    await call('/cgi-bin/stable_token', {
+      grant_type: 'client_credential',
+      appid: apps.oa.appId,
+      secret: apps.oa.secret,
+    })
+  ).access_token as string;
   await call('/sandbox/oa/followers/bulk', { prefix: 'o_cmp_', count: 20, tags: [101] });
 });
 
@@ -96,7 +101,9 @@ it('a template send reaches the follower once per client_msg_id, shows 20 charac
   const inbox = await call('/sandbox/oa/campaigns/inbox/o_cmp_0000001');
   expect(inbox.messages).toHaveLength(1);
   expect(inbox.messages[0]).toMatchObject({ via: 'template' });
-  expect(inbox.messages[0].content).toBe('thing1: 新品上架，本周会员九折优惠活动开始啦快来\n→ pages/index/index?cmp=c1');
+  expect(inbox.messages[0].content).toBe(
+    'thing1: 新品上架，本周会员九折优惠活动开始啦快来\n→ pages/index/index?cmp=c1',
+  );
   const pushed = await until(
     () => pushes.filter((x) => xmlField(x, 'Event') === 'TEMPLATESENDJOBFINISH'),
     (l) => l.length >= 1,
@@ -126,7 +133,6 @@ it('the daily template quota answers 45009 when spent and resets on the next (ti
   expect((await template('o_cmp_0000008')).errcode).toBe(0);
 });
 
-
 afterEach(async () => {
   await call('/sandbox/platform/faults', { templateDailyQuota: 100000 });
   await call('/sandbox/oa/campaigns/settings', { dayMs: 86_400_000 });
@@ -136,7 +142,11 @@ it('mass sends: a follower gets at most 4 a month (filtered, no error), MASSSEND
   pushes.length = 0;
   const ids = ['o_cmp_0000012', 'o_cmp_0000013'];
   for (let i = 0; i < 5; i++) {
-    const r = await send('/cgi-bin/message/mass/send', { touser: ids, msgtype: 'text', text: { content: `第${i + 1}次` } });
+    const r = await send('/cgi-bin/message/mass/send', {
+      touser: ids,
+      msgtype: 'text',
+      text: { content: `第${i + 1}次` },
+    });
     expect(r.errcode).toBe(0);
   }
   for (const id of ids) {
@@ -149,7 +159,10 @@ it('mass sends: a follower gets at most 4 a month (filtered, no error), MASSSEND
   );
   const counts = finished.map((x) => [xmlField(x, 'TotalCount'), xmlField(x, 'SentCount')].join('/')).sort();
   expect(counts).toEqual(['2/0', '2/2', '2/2', '2/2', '2/2']);
-  expect((await send('/cgi-bin/message/mass/send', { touser: ['o_cmp_0000012'], msgtype: 'text', text: { content: 'x' } })).errcode).toBe(40130);
+  expect(
+    (await send('/cgi-bin/message/mass/send', { touser: ['o_cmp_0000012'], msgtype: 'text', text: { content: 'x' } }))
+      .errcode,
+  ).toBe(40130);
 });
 
 it('mass sendall by tag reaches the tagged followers; a repeated clientmsgid answers 45065 with the first msg_id', async () => {
