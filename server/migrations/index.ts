@@ -16,6 +16,7 @@ import { RedEnvelopes1764806400000 } from './1764806400000-red-envelopes';
 import { CouponTemplateOrigin1764892800000 } from './1764892800000-coupon-template-origin';
 import { Campaigns1765152000000 } from './1765152000000-campaigns';
 import { Membership1764979200000 } from './1764979200000-membership';
+import { MembershipCheckout1765065500000 } from './1765065500000-membership-checkout';
 import { FollowersAutoReplies1765065600000 } from './1765065600000-followers-auto-replies';
 
 export const migrations = [
@@ -36,5 +37,6 @@ export const migrations = [
   CouponTemplateOrigin1764892800000,
   Campaigns1765152000000,
   Membership1764979200000,
+  MembershipCheckout1765065500000,
   FollowersAutoReplies1765065600000,
 ];

@@ -75,7 +75,7 @@ async function refund(orderId: string, amount: number) {
   );
 }
 
-it('a paid order earns points at the member’s level, adds its spend and lifts the level (one level_changed)', async () => {
+it('a paid order earns points at the member’s level, adds its spend and lifts the level (one level_changed); the next is priced with the new level’s discount', async () => {
   const order = await paidOrder();
   expect(order.price.payable).toBe(17_600);
   const m = await waitFor(member, (x) => x.points > 0);
@@ -88,18 +88,20 @@ it('a paid order earns points at the member’s level, adds its spend and lifts 
 
 it('refunds take back points in proportion, then exactly the rest; spend and level come down', async () => {
   const before = await member();
-  const order = await paidOrder(); // at 银卡: 176 × 1.5 = 264
+  // At 银卡: 2% off (¥3.52), so ¥172.48 paid; 172 whole yuan × 1.5 = 258 points.
+  const order = await paidOrder();
+  expect(order.price.payable).toBe(17_248);
   const earned = await waitFor(member, (x) => x.points > before.points);
-  expect(earned.points - before.points).toBe(264);
+  expect(earned.points - before.points).toBe(258);
 
-  await refund(order.id, 5_000); // 5000 / 17600 of 264 = 75
+  await refund(order.id, 5_000); // 5000 / 17248 of 258 = 74.8 → 74
   const half = await waitFor(member, (x) => x.points < earned.points);
-  expect(earned.points - half.points).toBe(75);
+  expect(earned.points - half.points).toBe(74);
   expect(half.spendTotal).toBe(earned.spendTotal - 5_000);
 
-  await refund(order.id, 12_600);
+  await refund(order.id, 12_248);
   const all = await waitFor(member, (x) => x.points < half.points);
-  expect(all.points).toBe(before.points); // exactly the 264 back, in two parts
+  expect(all.points).toBe(before.points); // exactly the 258 back, in two parts
   expect(all.spendTotal).toBe(before.spendTotal);
 
   // The first order refunded in full drops the member below 银卡's ¥100.

@@ -62,6 +62,17 @@ const CouponRequest = z.object({
   couponId: z.string().min(1).max(40).optional(),
   coupon: z.enum(['best', 'none']).optional(),
 });
+/**
+ * How much of the member's points and balance pay (DESIGN.md "Pricing order" steps 5–6):
+ * `points` as many as allowed ('max') or a number (lowered to what is allowed); `useBalance`
+ * the stored value up to what is left. Neither: WeChat Pay for all of it.
+ */
+const MemberPaymentRequest = z.object({
+  points: z
+    .union([z.literal('max'), z.number().int('must be a whole number of points').min(0).max(100_000_000)])
+    .optional(),
+  useBalance: z.boolean().optional(),
+});
 function oneCouponChoice(v: z.output<typeof CouponRequest>, ctx: z.RefinementCtx): void {
   if (v.couponId && v.coupon === 'none')
     ctx.addIssue({ code: 'custom', path: ['coupon'], message: "must not be 'none' when couponId names a coupon" });
@@ -75,12 +86,13 @@ export const CreateOrderRequest = z
     addressId: z.string().min(1),
     note: z.string().max(200).optional(),
     ...CouponRequest.shape,
+    ...MemberPaymentRequest.shape,
   })
   .superRefine(oneCouponChoice);
 export type CreateOrderRequest = z.input<typeof CreateOrderRequest>;
 
 export const CheckoutPreviewRequest = z
-  .object({ items: z.array(OrderLineInput).min(1).max(50), ...CouponRequest.shape })
+  .object({ items: z.array(OrderLineInput).min(1).max(50), ...CouponRequest.shape, ...MemberPaymentRequest.shape })
   .superRefine(oneCouponChoice);
 export type CheckoutPreviewRequest = z.input<typeof CheckoutPreviewRequest>;
 

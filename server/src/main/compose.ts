@@ -99,7 +99,16 @@ export function compose(deps: ComposeDeps) {
   });
   const orders = ordersModule(
     kernel,
-    { cart: cart.services.cart, shippingRule, couponLocks: coupons.services.coupons },
+    {
+      cart: cart.services.cart,
+      shippingRule,
+      couponLocks: coupons.services.coupons,
+      // Membership is built after orders (it reads their facts); checkout reaches it when called.
+      memberCheckout: {
+        atCheckout: (buyerId) => membership.services.memberCheckout.atCheckout(buyerId),
+        take: (ctx, a) => membership.services.memberCheckout.take(ctx, a),
+      },
+    },
     { scheduler: deps.orderScheduler },
   );
   const payments = paymentsModule(

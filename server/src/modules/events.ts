@@ -36,6 +36,14 @@ export const domainEvents = {
     /** All refunds of the order that have succeeded, this one included. */
     refundedTotal: fen,
     orderStatus: z.enum(['PARTIALLY_REFUNDED', 'REFUNDED']),
+    /**
+     * For an order paid partly with points or balance: what goes back to each part (the
+     * membership module returns points and balance). Null or absent: all went to WeChat Pay.
+     */
+    parts: z
+      .object({ points: fen, pointsFen: fen, balancePrincipal: fen, balanceBonus: fen, wechat: fen })
+      .nullable()
+      .optional(),
   }),
   /** A buyer signed in for the first time. Key: buyer id. */
   'buyer.registered': z.object({ buyerId: z.string() }),

@@ -5,6 +5,7 @@ import { payNotifyRoutes } from '../payments/pay-notify.routes';
 import { phoneNumberOf } from '../../wechat/miniprogram/phone-number';
 import { officialAccountApiFor } from '../followers/followers.module';
 import { CardSyncService } from './card-sync';
+import { MemberCheckoutService } from './checkout.service';
 import { CounterService } from './counter.service';
 import { membershipJobs, POINTS_EXPIRY_EVERY_MS, TOP_UP_RECONCILE_EVERY_MS } from './membership.jobs';
 import { membershipRoutes } from './membership.routes';
@@ -55,11 +56,15 @@ export function membershipModule(
     changed: ledgerChanged,
   });
   const counter = new CounterService(k.db, { programme, points, wallet, changed: ledgerChanged });
+  const checkout = new MemberCheckoutService(k.db, { programme, wallet, changed: ledgerChanged });
   const memberOf = async (buyerId: string) => members.byBuyer(buyerId);
+  /** Points earn on money paid (WeChat Pay and balance), not on what points paid. */
+  const paidInMoney = (order: { payable: number; parts: { pointsFen: number } }) =>
+    order.payable - order.parts.pointsFen;
 
   return {
     name: 'membership',
-    services: { membershipProgramme: programme, members, points, wallet, counter, cardSync },
+    services: { membershipProgramme: programme, members, points, wallet, counter, cardSync, memberCheckout: checkout },
     routes: (api) => membershipRoutes(api, { programme, members, points, wallet, counter, cardSync }),
     systemRoutes(router) {
       payNotifyRoutes(
@@ -83,6 +88,9 @@ export function membershipModule(
       },
     ],
     subscribe(on) {
+      on.on('order.placed', 'membership-card-sync', async ({ orderNo }) => checkout.placed(orderNo));
+      on.on('order.closed', 'membership-restore', async ({ orderNo }) => void (await checkout.restore({}, orderNo)));
+      on.on('order.cancelled', 'membership-restore', async ({ orderNo }) => void (await checkout.restore({}, orderNo)));
       on.on('order.paid', 'membership-paid', async ({ orderNo }) => {
         const order = await deps.orders.factsByOrderNo(orderNo);
         const m = order && (await memberOf(order.buyerId));
@@ -91,7 +99,7 @@ export function membershipModule(
         // One transaction: the points at the level the order was placed at, then the spend that may lift it.
         const earned = await withTx(k.db, {}, async (ctx) => {
           const e = earnNow
-            ? await points.earnForOrder(ctx, { buyerId: order.buyerId, orderNo, amount: order.payable })
+            ? await points.earnForOrder(ctx, { buyerId: order.buyerId, orderNo, amount: paidInMoney(order) })
             : null;
           await points.recordSpend(ctx, m.id, `paid:${orderNo}`, order.payable);
           return e;
@@ -101,23 +109,34 @@ export function membershipModule(
       on.on('order.completed', 'membership-completed', async ({ orderNo, buyerId }) => {
         if ((await programme.settings()).earning.when !== 'completed') return;
         const order = await deps.orders.factsByOrderNo(orderNo);
-        if (order) await points.earnForOrder({}, { buyerId, orderNo, amount: order.payable });
+        if (order) await points.earnForOrder({}, { buyerId, orderNo, amount: paidInMoney(order) });
       });
       on.on('refund.succeeded', 'membership-refund', async (r) => {
         const order = await deps.orders.factsById(r.orderId);
         const m = order && (await memberOf(order.buyerId));
         if (!order || !m) return;
-        const reversed = await withTx(k.db, {}, async (ctx) => {
+        // One transaction: the refund's points and balance back, the spend and level down, the
+        // order's earned points taken back in proportion.
+        const entries = await withTx(k.db, {}, async (ctx) => {
+          const back = r.parts
+            ? await checkout.refund(ctx, {
+                buyerId: order.buyerId,
+                orderNo: r.orderNo,
+                outRefundNo: r.outRefundNo,
+                parts: r.parts,
+              })
+            : [];
           await points.recordSpend(ctx, m.id, `refund:${r.outRefundNo}`, -r.amount);
-          return points.reverseForRefund(ctx, {
+          const reversed = await points.reverseForRefund(ctx, {
             buyerId: order.buyerId,
             orderNo: r.orderNo,
             outRefundNo: r.outRefundNo,
             refundedTotal: r.refundedTotal,
             paidTotal: order.payable,
           });
+          return reversed ? [...back, reversed.entryId] : back;
         });
-        if (reversed) await ledgerChanged(m.id, reversed.entryId);
+        for (const id of entries) await ledgerChanged(m.id, id);
       });
     },
   } satisfies AppModule;

@@ -21,7 +21,7 @@ export async function transitionOrder(
    * Also required for the change: the amount due (a payment moves only an order of its
    * amount), or a column still empty (shipping only an order not yet shipped).
    */
-  guard: Where<Pick<OrderEntity, 'payable' | 'shippedAt' | 'completedAt'>> = {},
+  guard: Where<Pick<OrderEntity, 'payable' | 'wechatAmount' | 'shippedAt' | 'completedAt'>> = {},
 ): Promise<boolean> {
   if (!canTransition(from, to)) throw new Error(`order cannot go from ${from} to ${to}`);
   const key = 'id' in where ? { id: where.id } : { orderNo: where.orderNo };

@@ -54,6 +54,24 @@ export class OrderEntity {
   @Column({ type: 'int' })
   payable!: number;
 
+  /** Points that paid part of it, and the fen they were worth (DESIGN.md "Pricing order" step 5). */
+  @Column({ name: 'points_used', type: 'int', default: 0 })
+  pointsUsed!: number;
+
+  @Column({ name: 'points_fen', type: 'int', default: 0 })
+  pointsFen!: number;
+
+  /** The stored-value balance that paid part of it (step 6), principal and bonus apart. */
+  @Column({ name: 'balance_principal', type: 'int', default: 0 })
+  balancePrincipal!: number;
+
+  @Column({ name: 'balance_bonus', type: 'int', default: 0 })
+  balanceBonus!: number;
+
+  /** What WeChat Pay is asked for when points or balance paid part; null: all of `payable`. */
+  @Column({ name: 'wechat_amount', type: 'int', nullable: true })
+  wechatAmount!: number | null;
+
   @Column({ type: 'simple-json' })
   address!: AddressSnapshot;
 

@@ -13,6 +13,9 @@ import {
   type CheckoutPrice,
   type CouponChoice,
   type CreateOrderRequest,
+  type MemberAtCheckout,
+  type PaidParts,
+  type PointsRule,
   type Order,
   type OrderStatus,
   type OrderSummary,
@@ -70,6 +73,33 @@ export interface CouponLocks {
   ): Promise<boolean>;
 }
 
+/**
+ * The membership module's checkout side, as a port: the buyer's level, points and balance to
+ * price with, and taking the points and balance an order uses in the order's transaction
+ * (409 INSUFFICIENT_POINTS / INSUFFICIENT_BALANCE when they are no longer there).
+ */
+export interface MemberCheckout {
+  atCheckout(buyerId: string): Promise<{ member: MemberAtCheckout | null; pointsRule: PointsRule | null }>;
+  take(
+    ctx: TxCtx,
+    a: { buyerId: string; orderId: string; orderNo: string; points: number; balance: number },
+  ): Promise<{ principal: number; bonus: number }>;
+}
+
+/** What a buyer asks of their points and balance at checkout. */
+export interface MemberPaymentChoice {
+  points?: number | 'max';
+  useBalance?: boolean;
+}
+
+/** A shop without membership: no level, no points, no balance. */
+const noMembers: MemberCheckout = {
+  atCheckout: async () => ({ member: null, pointsRule: null }),
+  take: async () => {
+    throw new Error('this shop has no membership');
+  },
+};
+
 /** A shop without coupons: no coupon to price with, none to lock. */
 const noCoupons: CouponLocks = { usable: async () => [], stateOf: async () => null, lock: async () => false };
 
@@ -86,6 +116,10 @@ export interface OrderFacts {
   status: OrderStatus;
   payable: number;
   payBy: Date;
+  /** What WeChat Pay is asked for: `payable` less what points and balance paid. */
+  wechat: number;
+  /** How `payable` was paid (DESIGN.md "Pricing order"): a refund returns each part in proportion. */
+  parts: PaidParts;
 }
 
 /** An order's times and money, as the dashboard counts them (read only). */
@@ -164,6 +198,14 @@ const facts = (o: OrderEntity): OrderFacts => ({
   status: o.status,
   payable: o.payable,
   payBy: o.payBy,
+  wechat: o.wechatAmount ?? o.payable,
+  parts: {
+    points: o.pointsUsed ?? 0,
+    pointsFen: o.pointsFen ?? 0,
+    balancePrincipal: o.balancePrincipal ?? 0,
+    balanceBonus: o.balanceBonus ?? 0,
+    wechat: o.wechatAmount ?? o.payable,
+  },
 });
 
 /** Where a partially refunded order may still go on to: shipping needs it not yet shipped. */
@@ -213,6 +255,7 @@ export class OrderService {
     /** The shop's shipping rule as it stands now (shop settings). */
     private readonly shippingRule: () => Promise<ShippingRule>,
     private readonly coupons: CouponLocks = noCoupons,
+    private readonly members: MemberCheckout = noMembers,
   ) {}
 
   /**
@@ -227,6 +270,7 @@ export class OrderService {
     items: readonly ItemInput[],
     coupon: CouponChoice,
     now: Date,
+    pay: MemberPaymentChoice = {},
   ) {
     const merged = mergeItems(items);
     const skus = await findSkus(
@@ -241,6 +285,7 @@ export class OrderService {
     });
     if (problems.length) throw new ValidationError(problems);
     const lines = merged.map((m) => ({ ...m, sku: skus.get(m.skuId) as SkuView }));
+    const { member, pointsRule } = await this.members.atCheckout(buyerId);
     const priced = priceCheckout({
       lines: lines.map((l) => ({
         skuId: l.skuId,
@@ -251,8 +296,10 @@ export class OrderService {
       })),
       shipping: await this.shippingRule(),
       coupons: await this.coupons.usable(buyerId, now),
+      member,
+      pointsRule,
       now,
-      choice: { coupon },
+      choice: { coupon, points: pay.points ?? 0, useBalance: pay.useBalance ?? false },
     });
     if (!priced.ok && priced.refusal.code === 'NOT_YOURS') {
       // Not among the usable ones: held by another order or used is a conflict, not bad input.
@@ -281,8 +328,9 @@ export class OrderService {
     items: readonly ItemInput[],
     coupon: CouponChoice = 'best',
     now = new Date(),
+    pay: MemberPaymentChoice = {},
   ): Promise<CheckoutPrice> {
-    return (await this.priceLines(this.db.manager, buyerId, items, coupon, now)).price;
+    return (await this.priceLines(this.db.manager, buyerId, items, coupon, now, pay)).price;
   }
 
   async place(
@@ -292,7 +340,7 @@ export class OrderService {
       note?: string;
       /** The coupon asked for; the best for the cart when absent. */
       coupon?: CouponChoice;
-    },
+    } & MemberPaymentChoice,
     now = new Date(),
   ): Promise<Order> {
     const existing = await this.db.getRepository(OrderEntity).findOneBy({ buyerId, clientKey: req.clientKey });
@@ -300,7 +348,13 @@ export class OrderService {
 
     const address = await findBuyerAddress(this.db.manager, buyerId, req.addressId);
     if (!address) throw new ValidationError([{ path: 'body.addressId', message: 'no such address' }]);
-    const { lines, price } = await this.priceLines(this.db.manager, buyerId, req.items, req.coupon ?? 'best', now);
+    const { lines, price } = await this.priceLines(this.db.manager, buyerId, req.items, req.coupon ?? 'best', now, {
+      points: req.points,
+      useBalance: req.useBalance,
+    });
+    const paid = price.payment;
+    // Points or balance pay part: WeChat Pay is asked for the rest only.
+    const memberPays = paid.pointsFen > 0 || paid.balance > 0;
     const lineDiscount = new Map(price.lines.map((l) => [l.skuId, l.memberDiscount + l.couponDiscount]));
 
     const order: OrderEntity = Object.assign(new OrderEntity(), {
@@ -313,6 +367,11 @@ export class OrderService {
       adjustments: price.adjustments,
       shippingFee: price.shippingFee,
       payable: price.payable,
+      pointsUsed: paid.points,
+      pointsFen: paid.pointsFen,
+      balancePrincipal: 0,
+      balanceBonus: 0,
+      wechatAmount: memberPays ? paid.wechat : null,
       couponId: price.coupon?.couponId ?? null,
       couponDiscount: price.couponDiscount,
       address: {
@@ -348,6 +407,18 @@ export class OrderService {
           );
           if (!lockedIt) throw couponTaken();
         }
+        // The member's points and balance, taken in this transaction (a refusal undoes the order).
+        if (memberPays) {
+          const taken = await this.members.take(
+            { ...ctx, tx },
+            { buyerId, orderId: order.id, orderNo: order.orderNo, points: paid.points, balance: paid.balance },
+          );
+          order.balancePrincipal = taken.principal;
+          order.balanceBonus = taken.bonus;
+          await tx
+            .getRepository(OrderEntity)
+            .update({ id: order.id }, { balancePrincipal: taken.principal, balanceBonus: taken.bonus });
+        }
         await reserveStock(
           tx,
           lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity, path: `${l.path}.quantity` })),
@@ -375,9 +446,10 @@ export class OrderService {
           payable: order.payable,
           payBy: order.payBy.toISOString(),
         });
-        // Nothing left to pay (a coupon took it all): paid at placement, through the same event.
+        // Nothing left for WeChat Pay (a coupon, points or the balance took it all): paid at
+        // placement, through the same event.
         if (
-          order.payable === 0 &&
+          (order.wechatAmount ?? order.payable) === 0 &&
           (await transitionOrder(tx, { id: order.id }, 'PENDING_PAYMENT', 'PAID', { paidAt: now }))
         )
           await publish(tx, 'order.paid', order.orderNo, { orderNo: order.orderNo, amount: 0 });
@@ -539,7 +611,17 @@ export class OrderService {
     { ok: true } | { ok: false; reason: 'NOT_FOUND' | 'AMOUNT_MISMATCH' | 'NOT_PAYABLE'; status?: OrderStatus }
   > {
     return withTx(this.db, ctx, async ({ tx }) => {
-      if (await transitionOrder(tx, { orderNo }, 'PENDING_PAYMENT', 'PAID', { paidAt }, { payable: amount })) {
+      // WeChat pays `payable`, or only what points and balance left (`wechat_amount`).
+      const paid =
+        (await transitionOrder(
+          tx,
+          { orderNo },
+          'PENDING_PAYMENT',
+          'PAID',
+          { paidAt },
+          { payable: amount, wechatAmount: null },
+        )) || (await transitionOrder(tx, { orderNo }, 'PENDING_PAYMENT', 'PAID', { paidAt }, { wechatAmount: amount }));
+      if (paid) {
         await publish(tx, 'order.paid', orderNo, { orderNo, amount });
         return { ok: true } as const;
       }
@@ -547,7 +629,8 @@ export class OrderService {
         tx.getRepository(OrderEntity).createQueryBuilder('o').where('o.order_no = :orderNo', { orderNo }),
       ).getOne();
       if (!order) return { ok: false, reason: 'NOT_FOUND' } as const;
-      if (order.payable !== amount) return { ok: false, reason: 'AMOUNT_MISMATCH', status: order.status } as const;
+      if ((order.wechatAmount ?? order.payable) !== amount)
+        return { ok: false, reason: 'AMOUNT_MISMATCH', status: order.status } as const;
       return { ok: false, reason: 'NOT_PAYABLE', status: order.status } as const;
     });
   }

@@ -2,7 +2,7 @@ import type { ShippingRule } from '@chatmall/shared';
 import type { CartService } from '../cart/cart.service';
 import type { AppModule, Kernel } from '../module';
 import { bullOrderScheduler, ORDER_SWEEP_EVERY_MS, orderJobs } from './order.jobs';
-import { OrderService, type CouponLocks, type OrderScheduler } from './order.service';
+import { OrderService, type CouponLocks, type MemberCheckout, type OrderScheduler } from './order.service';
 import { OrderExport, orderExportRoutes } from './order-export';
 import { orderRoutes } from './orders.routes';
 
@@ -17,10 +17,12 @@ export function ordersModule(
     shippingRule: () => Promise<ShippingRule>;
     /** The coupons module's checkout side: coupons to price with, and the lock at placement. */
     couponLocks?: CouponLocks;
+    /** The membership module's checkout side: level, points and balance, taken at placement. */
+    memberCheckout?: MemberCheckout;
   },
   opts: { scheduler?: OrderScheduler } = {},
 ) {
-  const orders = new OrderService(k.db, k.config, deps.shippingRule, deps.couponLocks);
+  const orders = new OrderService(k.db, k.config, deps.shippingRule, deps.couponLocks, deps.memberCheckout);
   // Opened on first use: only the worker's events consumer schedules closes.
   const scheduler = opts.scheduler ?? {
     scheduleClose: (id, at) => bullOrderScheduler(k.queue('orders')).scheduleClose(id, at),

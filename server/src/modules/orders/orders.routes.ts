@@ -5,7 +5,10 @@ import type { OrderService } from './order.service';
 
 export function orderRoutes(router: ContractRouter, orders: OrderService, cart: CartService): void {
   router.handle(contract.previewCheckout, async ({ principal, body }) =>
-    orders.preview(principal.buyerId, body.items, couponChoiceOf(body)),
+    orders.preview(principal.buyerId, body.items, couponChoiceOf(body), new Date(), {
+      points: body.points,
+      useBalance: body.useBalance,
+    }),
   );
   router.handle(contract.createOrder, async ({ ctx, principal, body }) => {
     const order = await orders.place(ctx, principal.buyerId, { ...body, coupon: couponChoiceOf(body) });

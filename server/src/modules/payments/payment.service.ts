@@ -95,7 +95,7 @@ export class PaymentService {
         id: newId('payment'),
         orderId,
         outTradeNo: order.orderNo,
-        amount: order.payable,
+        amount: order.wechat,
         prepayId: null,
         prepayExpiresAt: null,
         status: 'OPEN',
@@ -116,7 +116,7 @@ export class PaymentService {
         // WeChat Pay allows 127 characters; the buyer sees it in their payment record.
         description: `${await this.shopName()} 订单 ${order.orderNo}`.slice(0, 127),
         out_trade_no: order.orderNo,
-        total: order.payable,
+        total: order.wechat,
         payerOpenid: openid,
         time_expire: rfc3339(order.payBy),
       });

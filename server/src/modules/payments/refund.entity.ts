@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import type { RefundLine, RefundReasonCode, RefundStatus } from '@chatmall/shared';
+import type { RefundLine, RefundParts, RefundReasonCode, RefundStatus } from '@chatmall/shared';
 
 /**
  * Money going back to a buyer. `out_refund_no` is the idempotency key WeChat Pay knows it by:
@@ -55,6 +55,13 @@ export class RefundEntity {
   /** What the merchant chose to put back on the shelf when approving. */
   @Column({ type: 'simple-json' })
   restock!: { skuId: string; quantity: number }[];
+
+  /**
+   * For an order paid partly with points or balance: what this refund returns to each part,
+   * fixed when it is approved (WeChat Pay refunds only `wechat`). Null: all to WeChat Pay.
+   */
+  @Column({ type: 'simple-json', nullable: true })
+  parts!: RefundParts | null;
 
   @Column({ name: 'refund_id', type: 'varchar', length: 64, nullable: true })
   refundId!: string | null;

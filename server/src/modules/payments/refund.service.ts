@@ -8,6 +8,7 @@ import { randomInt } from 'node:crypto';
 import {
   newId,
   refundReasonLabel,
+  refundSplit,
   REFUNDABLE_ORDER_STATUSES,
   type FieldProblem,
   type Refund,
@@ -275,7 +276,7 @@ export class RefundService {
     if (!known) throw new NotFoundError('Refund');
     await withTx(this.db, ctx, async (ctx) => {
       const { tx } = ctx;
-      await this.orders.lockForRefund(ctx, known.orderId);
+      const order = await this.orders.lockForRefund(ctx, known.orderId);
       const refund = await tx.getRepository(RefundEntity).findOneByOrFail({ id });
       const sold = sumBy(
         await this.orders.lines(refund.orderId, ctx),
@@ -311,6 +312,12 @@ export class RefundService {
         .getRepository(RefundEntity)
         .update({ id, status: 'REQUESTED' }, { status: 'APPROVED', restock: restock as never });
       if (!res.affected) throw await this.stateError(tx, id, 'approved');
+      // An order paid partly with points or balance: each part gets its share of this refund,
+      // after what the refunds approved before it took (under the order's lock), fixed now.
+      if (order && order.wechat !== order.payable) {
+        const before = others.filter((r) => r.status !== 'CLOSED').reduce((n, r) => n + r.amount, 0);
+        await tx.getRepository(RefundEntity).update({ id }, { parts: refundSplit(order.parts, before, refund.amount) });
+      }
       await recordAudit(tx, actor, 'refund.approve', 'refund', id, { amount: refund.amount, restock });
     });
     await this.submit(id).catch((err: Error) =>
@@ -325,12 +332,20 @@ export class RefundService {
     if (r.status !== 'APPROVED') return;
     const order = await this.orders.factsById(r.orderId);
     if (!order) throw new Error(`order ${r.orderId} of refund ${r.id} is missing`);
+    // Points and balance go back through the membership module when the refund settles; WeChat
+    // Pay refunds only its own part, and nothing is asked of it when that part is 0.
+    const toWechat = r.parts ? r.parts.wechat : r.amount;
+    if (toWechat === 0) {
+      await this.db.getRepository(RefundEntity).update({ id, status: 'APPROVED' }, { status: 'PROCESSING' });
+      await this.settleAlone(r.outRefundNo, 'SUCCESS');
+      return;
+    }
     const answer = await this.wechatPay.client.refund({
       out_refund_no: r.outRefundNo,
       out_trade_no: r.orderNo,
       reason: r.reason.slice(0, 80),
-      refund: r.amount,
-      total: order.payable,
+      refund: toWechat,
+      total: order.wechat,
     });
     await this.db
       .getRepository(RefundEntity)
@@ -375,6 +390,8 @@ export class RefundService {
         amount: r.amount,
         refundedTotal,
         orderStatus,
+        // Only for orders paid partly with points or balance (the payload stays as it was for others).
+        ...(r.parts ? { parts: r.parts } : {}),
       });
       return 'SETTLED';
     });
