@@ -19,6 +19,9 @@ async function pendingSchemaChanges(url: string): Promise<string[]> {
   }
 }
 
+// Every migration runs on a fresh MariaDB database: seconds, more as the schema grows.
+jest.setTimeout(60_000);
+
 describe('migrations', () => {
   it('leave no drift from the entities on MariaDB', async () => {
     const config = testConfig();
