@@ -1,6 +1,6 @@
 export default definePageConfig({
   navigationBarTitleText: '会员码',
-  // The clerk's scanner reads the screen better at full brightness; WeChat keeps it on.
+  // Dark bar above a white code: the scanner sees the code, not the page.
   navigationBarBackgroundColor: '#3b3427',
   navigationBarTextStyle: 'white',
 });

@@ -77,11 +77,28 @@ export default function MemberCodePage() {
     }
   }, []);
 
+  // In the mini-program the screen stays on and bright while the code shows (a scanner reads a
+  // bright screen better), and goes back to the buyer's brightness when the page hides.
+  const brightness = useRef<number | null>(null);
   useDidShow(() => {
     setVisible(true);
     void fetchCode();
+    if (process.env.TARO_ENV === 'h5') return;
+    void Taro.setKeepScreenOn({ keepScreenOn: true }).catch(() => undefined);
+    void Taro.getScreenBrightness()
+      .then(({ value }) => {
+        brightness.current = value;
+        return Taro.setScreenBrightness({ value: 1 });
+      })
+      .catch(() => undefined);
   });
-  useDidHide(() => setVisible(false));
+  useDidHide(() => {
+    setVisible(false);
+    if (process.env.TARO_ENV === 'h5') return;
+    void Taro.setKeepScreenOn({ keepScreenOn: false }).catch(() => undefined);
+    if (brightness.current !== null)
+      void Taro.setScreenBrightness({ value: brightness.current }).catch(() => undefined);
+  });
 
   const left = load.status === 'ready' ? Math.max(0, Math.ceil((load.until - now) / 1000)) : 0;
   useEffect(() => {

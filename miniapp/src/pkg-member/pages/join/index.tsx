@@ -75,7 +75,7 @@ export default function MemberJoinPage() {
           <Button
             className="btn member-join__button member-join__phone"
             loading={busy}
-            disabled={busy}
+            disabled={busy || undefined}
             onClick={() => void h5Tap()}
           >
             手机号快捷入会 Join with phone
@@ -85,7 +85,7 @@ export default function MemberJoinPage() {
             className="btn member-join__button member-join__phone"
             openType="getPhoneNumber"
             loading={busy}
-            disabled={busy}
+            disabled={busy || undefined}
             onGetPhoneNumber={onPhone}
           >
             手机号快捷入会 Join with phone

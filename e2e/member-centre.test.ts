@@ -1,0 +1,225 @@
+/**
+ * The member pages of the H5 storefront at phone size (390 × 844), Chromium, with the sandbox
+ * playing WeChat (sign-in, the phone-number button) and WeChat Pay (its cashier), the outbox
+ * and events worker running (an order's points arrive through `order.paid`). One buyer,
+ * toward issue 15's acceptance 7:
+ *
+ * 1. From 我的 the buyer opens 会员中心, is invited to join, taps the phone-number button and
+ *    agrees (the sandbox plays WeChat's dialog): a member at the first level.
+ * 2. The buyer buys a product and pays at the cashier; after payment the member centre shows
+ *    the points for it and the level it reached (银卡 from ¥1 of spend).
+ * 3. The wallet tops up ¥100 at the cashier (tier 充¥100送¥10): ¥110 credited, principal and
+ *    bonus apart.
+ * 4. The member code page shows the barcode, the digits and a QR code that decodes (jsQR) to
+ *    the same digits, with its countdown; a clerk types it into the console's counter and
+ *    records ¥66 in store; the points history shows the in-store entry.
+ *
+ * Not yet here (the server's checkout has no points or balance step yet): paying an order
+ * from the balance.
+ *
+ * Screenshots: test-results/e2e/member-*.png.
+ */
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import type { Browser, Page } from 'playwright-core';
+import { formatFen } from '@chatmall/shared';
+import { startJobs, type RunningJobs } from '../server/src/main/jobs';
+import type { TestStack } from '../server/test/support/harness';
+import { api, makeStaff } from '../server/test/support/people';
+import { launchBrowser, screenshot } from './browser';
+import { createStaff, desktop, signIn } from './console-stack';
+import { startSandboxPayStorefront, type SandboxPayStorefront } from './sandbox-pay-storefront';
+
+let shop: SandboxPayStorefront;
+let sandboxUrl: string;
+let frontUrl: string;
+let stack: TestStack;
+let jobs: RunningJobs;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+const OPENID = 'oH5memberLin';
+
+beforeAll(async () => {
+  shop = await startSandboxPayStorefront({ name: 'member' });
+  ({ sandboxUrl, frontUrl, stack } = shop);
+  jobs = await startJobs(stack.app, { only: ['events'] });
+  const owner = await makeStaff(stack.db, 'owner');
+  const saved = await api(stack.baseUrl, 'PUT', '/api/admin/membership/programme', owner.auth, {
+    enabled: true,
+    levelBasis: 'spend',
+    levels: [
+      { name: '普通会员', threshold: 0, discountPercent: 0, pointsMultiplierPercent: 100, freeShipping: false },
+      { name: '银卡', threshold: 100, discountPercent: 5, pointsMultiplierPercent: 120, freeShipping: false },
+      { name: '金卡', threshold: 500_000, discountPercent: 10, pointsMultiplierPercent: 150, freeShipping: true },
+    ],
+    earning: { pointsPerYuan: 1, when: 'paid' },
+    pointsRule: { points: 100, fen: 100, maxSharePercent: 50 },
+    expiry: { kind: 'end_of_next_year' },
+    topUpTiers: [
+      { pay: 10_000, bonus: 1_000 },
+      { pay: 50_000, bonus: 8_000 },
+    ],
+  });
+  expect(saved.status).toBe(200);
+  await createStaff(stack.db, [{ username: 'mcounter', displayName: '小李', role: 'clerk' }]);
+  browser = await launchBrowser();
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    locale: 'zh-CN',
+  });
+  await context.addInitScript((id) => {
+    if (location.protocol.startsWith('http')) localStorage.setItem('chatmall.h5.openid', JSON.stringify({ data: id }));
+  }, OPENID);
+  page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await jobs?.stop();
+  await shop?.close();
+});
+
+afterEach(() => {
+  expect(pageErrors).toEqual([]);
+  pageErrors.length = 0;
+});
+
+async function visit(url: string): Promise<void> {
+  await page.goto('about:blank');
+  await page.goto(url);
+}
+
+async function shot(name: string, settleMs = 700): Promise<void> {
+  await page.waitForTimeout(settleMs);
+  await screenshot(page, `member-${name}`);
+}
+
+const field = (cls: string) => page.locator(`.${cls} input, input.${cls}, .${cls} textarea`).first();
+
+/** At the sandbox cashier: pay, and wait to be back in the storefront. */
+async function payAtCashier(): Promise<void> {
+  await page.waitForURL((u) => u.href.startsWith(`${sandboxUrl}/sandbox/pay/cashier?`), { timeout: 20_000 });
+  await page.locator('button', { hasText: '确认支付' }).click();
+  await page.waitForURL((u) => u.href.startsWith(frontUrl) && u.hash.includes('wxpay=pay'), { timeout: 20_000 });
+}
+
+async function myMember() {
+  const [row]: { id: string }[] = await stack.db.query('SELECT id FROM buyers WHERE openid = ?', [OPENID]);
+  const members: { points: number; spend_total: number; level_index: number }[] = await stack.db.query(
+    'SELECT points, spend_total, level_index FROM members WHERE buyer_id = ?',
+    [row.id],
+  );
+  return members[0];
+}
+
+it('joins from the member centre with the phone-number button', async () => {
+  await visit(`${frontUrl}/#/pages/me/index`);
+  await page.locator('.me-link--member').click();
+  await page.locator('.member-join-entry').waitFor({ timeout: 30_000 });
+  await shot('01-invite');
+  await page.locator('.member-join-entry').click();
+  await field('member-join__name').fill('林小茶');
+  await shot('02-join');
+  await page.locator('.member-join__phone').click();
+  await page.locator('.taro-model__confirm').click();
+  await page.locator('.member-centre--ready .member-level-name', { hasText: '普通会员' }).waitFor({ timeout: 20_000 });
+  await expect(page.locator('.member-progress').textContent()).resolves.toContain('升级为 银卡');
+  await shot('03-centre');
+  expect(await myMember()).toMatchObject({ points: 0, level_index: 0 });
+}, 90_000);
+
+it('buys and pays; the member centre shows the points for it and the level reached', async () => {
+  await visit(`${frontUrl}/#/pages/product/index?id=prod_walnutkernels`);
+  await page.locator('.buy-now').waitFor({ timeout: 30_000 });
+  await page.locator('.buy-now').click();
+  await page.locator('.checkout-address__chosen, .address-form').first().waitFor({ timeout: 20_000 });
+  if (await page.locator('.address-form').count()) {
+    await field('address-form__input--recipient').fill('林小茶');
+    await field('address-form__input--phone').fill('13800138000');
+    await page.locator('.address-form__region').click();
+    for (const place of ['浙江省', '杭州市', '西湖区'])
+      await page
+        .locator('.region-sheet__item')
+        .filter({ hasText: new RegExp(`^${place}$`) })
+        .click();
+    await field('address-form__input--detail').fill('龙井路 18 号');
+    await page.locator('.address-form__save').click();
+    await page.locator('.checkout-address__chosen').waitFor();
+  }
+  await page.locator('.checkout-payable').waitFor();
+  await page.locator('.checkout-submit:not(.btn--disabled)').waitFor();
+  const placed = page.waitForResponse((r) => r.url().endsWith('/api/orders') && r.request().method() === 'POST');
+  await page.locator('.checkout-submit').click();
+  expect((await placed).status()).toBe(200);
+  await page.locator('.order-detail .order-status').waitFor({ timeout: 30_000 });
+  const orderNo = (await page.locator('.order-no').textContent())!.trim();
+  await page.locator('.order-pay').click();
+  await payAtCashier();
+  await page.locator('.order-paid').waitFor({ timeout: 30_000 });
+  const [order]: { payable: number }[] = await stack.db.query('SELECT payable FROM orders WHERE order_no = ?', [
+    orderNo,
+  ]);
+  // Earned at the level the order was placed at (普通会员, 1×): one point per whole yuan paid.
+  const earned = Math.floor(Number(order.payable) / 100);
+  const deadline = Date.now() + 20_000;
+  while ((await myMember()).points !== earned && Date.now() < deadline) await page.waitForTimeout(300);
+  expect(await myMember()).toMatchObject({ points: earned, level_index: 1 });
+
+  await visit(`${frontUrl}/#/pkg-member/pages/centre/index`);
+  await page.locator('.member-centre--ready .member-level-name', { hasText: '银卡' }).waitFor({ timeout: 20_000 });
+  await expect(page.locator('.member-points').textContent()).resolves.toBe(String(earned));
+  await shot('04-level-up');
+}, 120_000);
+
+it('tops up ¥100 at the sandbox cashier and sees ¥110 credited', async () => {
+  await page.locator('.member-wallet-entry').click();
+  await page.locator('.wallet-tier-10000').waitFor({ timeout: 20_000 });
+  await page.locator('.wallet-tier-10000').click();
+  await shot('05-wallet');
+  await page.locator('.wallet-pay').click();
+  await payAtCashier();
+  await page.locator('.wallet-credited').waitFor({ timeout: 30_000 });
+  await expect(page.locator('.wallet-credited').textContent()).resolves.toContain(`到账 ${formatFen(11_000)}`);
+  await page.locator('.wallet-balance', { hasText: formatFen(11_000) }).waitFor({ timeout: 10_000 });
+  await page.locator('.wallet-entry--TOP_UP').waitFor();
+  await shot('06-wallet-credited');
+}, 90_000);
+
+it('shows the member code (barcode, digits, a QR code that decodes to them) and a clerk records a purchase with it', async () => {
+  await visit(`${frontUrl}/#/pkg-member/pages/code/index`);
+  const box = page.locator('.member-code');
+  await box.waitFor({ timeout: 20_000 });
+  const code = (await box.getAttribute('data-code'))!;
+  expect(code).toMatch(/^\d{24}$/);
+  await expect(page.locator('.member-code-digits').textContent()).resolves.toBe(code.replace(/(\d{4})(?=\d)/g, '$1 '));
+  const png = PNG.sync.read(await page.locator('.member-code__qr').screenshot());
+  expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(code);
+  const left = Number((await page.locator('.member-code-countdown').textContent())!.match(/^(\d+)/)![1]);
+  expect(left).toBeGreaterThan(40);
+  expect(left).toBeLessThanOrEqual(60);
+  await shot('07-code');
+
+  // The clerk's scanner types the code at the console's counter.
+  const before = (await myMember()).points;
+  const { page: clerk } = await desktop(browser, pageErrors);
+  await signIn(clerk, frontUrl, 'mcounter');
+  await clerk.goto(`${frontUrl}/console/membership/counter`);
+  await clerk.locator('.counter-code input').pressSequentially(code, { delay: 5 });
+  await clerk.locator('.counter-code input').press('Enter');
+  await clerk.locator('.counter-member-name', { hasText: '林小茶' }).waitFor();
+  await clerk.locator('input.counter-amount, .counter-amount input').first().fill('66');
+  await clerk.locator('.counter-purchase').click();
+  // 银卡 earns 1.2 points a yuan: 66 → 79.
+  await clerk.locator('.counter-done-purchase', { hasText: '获得 79 积分' }).waitFor();
+  await screenshot(clerk, 'member-08-console-counter');
+  await clerk.context().close();
+  expect((await myMember()).points).toBe(before + 79);
+
+  await visit(`${frontUrl}/#/pkg-member/pages/points/index`);
+  await page.locator('.points-entry--OFFLINE').waitFor({ timeout: 20_000 });
+  await expect(page.locator('.points-entry--OFFLINE .member-row__delta').textContent()).resolves.toBe('+79');
+  await shot('09-points');
+}, 90_000);
