@@ -14,7 +14,7 @@ import {
   type WalletEntry,
   type WalletEntryPage,
 } from '@chatmall/shared';
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, LessThanOrEqual, Not, type DataSource, type EntityManager } from 'typeorm';
 import { ConflictError, NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
 import { execute } from '../../kernel/sql';
@@ -346,11 +346,10 @@ export class WalletService {
     const client = this.deps.wechatPay.client;
     let credited = 0;
     let refunds = 0;
-    const pending = await repo
-      .createQueryBuilder('t')
-      .where("t.status = 'PENDING' AND t.prepay_id IS NOT NULL AND t.created_at <= :before", { before })
-      .take(batch)
-      .getMany();
+    const pending = await repo.find({
+      where: { status: 'PENDING', prepayId: Not(IsNull()), createdAt: LessThanOrEqual(before) },
+      take: batch,
+    });
     for (const t of pending) {
       try {
         const tx = await client.queryByOutTradeNo(t.outTradeNo);
@@ -374,11 +373,10 @@ export class WalletService {
         );
       }
     }
-    const refunding = await repo
-      .createQueryBuilder('t')
-      .where("t.status = 'REFUNDING' AND t.updated_at <= :before", { before })
-      .take(batch)
-      .getMany();
+    const refunding = await repo.find({
+      where: { status: 'REFUNDING', updatedAt: LessThanOrEqual(before) },
+      take: batch,
+    });
     for (const t of refunding) {
       try {
         const r = await client.refund({
