@@ -18,6 +18,7 @@ import { Campaigns1765152000000 } from './1765152000000-campaigns';
 import { Membership1764979200000 } from './1764979200000-membership';
 import { MembershipCheckout1765065500000 } from './1765065500000-membership-checkout';
 import { FollowersAutoReplies1765065600000 } from './1765065600000-followers-auto-replies';
+import { Touchpoints1765069200000 } from './1765069200000-touchpoints';
 
 export const migrations = [
   Catalog1763769600000,
@@ -39,4 +40,5 @@ export const migrations = [
   Membership1764979200000,
   MembershipCheckout1765065500000,
   FollowersAutoReplies1765065600000,
+  Touchpoints1765069200000,
 ];

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { endpoint, type Endpoint } from './endpoint';
 import { followersEndpoints } from './followers.endpoints';
+import { touchpointsEndpoints } from './touchpoints.endpoints';
 import { membershipEndpoints } from './membership.endpoints';
 import { campaignEndpoints } from './campaigns.endpoints';
 import {
@@ -1065,6 +1066,7 @@ export const contract = {
   ...membershipEndpoints,
   ...campaignEndpoints,
   ...followersEndpoints,
+  ...touchpointsEndpoints,
 } as const;
 
 export type Contract = typeof contract;

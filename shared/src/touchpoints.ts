@@ -91,4 +91,12 @@ export const NearbyStore = z.object({
   /** Great-circle distance from the asked point, in metres. */
   distanceM: z.number().int(),
 });
+export type NearbyStore = z.infer<typeof NearbyStore>;
 export const NearbyStores = z.object({ items: z.array(NearbyStore) });
+
+/** A touchpoint's id is also its codes' scene: `tp_` and 16 lowercase letters or digits. */
+export const TOUCHPOINT_SCENE = /^tp_[0-9a-z]{16}$/;
+/** The touchpoint a scanned scene belongs to, if it is one of ours. */
+export function touchpointOfScene(scene: string | undefined | null): string | null {
+  return scene && TOUCHPOINT_SCENE.test(scene) ? scene : null;
+}

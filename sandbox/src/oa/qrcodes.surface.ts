@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
 import type Router from 'koa-router';
+import zlib from 'node:zlib';
 import QRCode from 'qrcode';
 import type { SandboxContext, Surface } from '../surface';
 import { errmsgs, platformFor, readBody, WechatFault } from '../platform/platform';
@@ -45,6 +46,42 @@ export function wxacodeContent(scene: string, page: string | undefined): string 
   return `${page || 'pages/index/index'}?scene=${encodeURIComponent(scene)}`;
 }
 
+/** A black-on-white 8-bit grayscale PNG of the QR modules, `widthPx` square, at least a 4-module quiet zone. */
+export function qrPng(text: string, widthPx: number): Buffer {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const scale = Math.max(1, Math.floor(widthPx / (modules.size + 8)));
+  const side = Math.max(widthPx, (modules.size + 8) * scale);
+  const offset = Math.floor((side - modules.size * scale) / 2);
+  const raw = Buffer.alloc((1 + side) * side, 255);
+  for (let y = 0; y < side; y++) {
+    raw[y * (1 + side)] = 0; // filter: None
+    const my = Math.floor((y - offset) / scale);
+    if (y < offset || my >= modules.size) continue;
+    for (let mx = 0; mx < modules.size; mx++) {
+      const at = y * (1 + side) + 1 + offset + mx * scale;
+      if (modules.get(my, mx)) raw.fill(0, at, at + scale);
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(side, 0);
+  ihdr.writeUInt32BE(side, 4);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(zlib.crc32(body) >>> 0, 8 + data.length);
+    return out;
+  };
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
 export function qrcodesSurface(ctx: SandboxContext): Surface {
   const p = platformFor(ctx);
   const app = p.apps.mp;
@@ -71,13 +108,7 @@ export function qrcodesSurface(ctx: SandboxContext): Surface {
           if (minute.at !== now) Object.assign(minute, { at: now, used: 0 });
           if (++minute.used > WXACODE_PER_MINUTE) throw new WechatFault(45009);
           const width = Math.min(1280, Math.max(280, Number(b.width ?? 430) || 430));
-          const png = await QRCode.toBuffer(wxacodeContent(String(b.scene), b.page as string | undefined), {
-            type: 'png',
-            width,
-            margin: 2,
-            errorCorrectionLevel: 'M',
-            color: b.is_hyaline === true ? { light: '#0000' } : undefined,
-          });
+          const png = qrPng(wxacodeContent(String(b.scene), b.page as string | undefined), width);
           c.status = 200;
           c.type = 'image/png';
           c.body = png;

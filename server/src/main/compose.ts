@@ -41,6 +41,7 @@ import { paymentsModule } from '../modules/payments/payments.module';
 import { redEnvelopesModule } from '../modules/red-envelopes/red-envelopes.module';
 import { followersModule } from '../modules/followers/followers.module';
 import { autoRepliesModule } from '../modules/auto-replies/auto-replies.module';
+import { touchpointsModule } from '../modules/touchpoints/touchpoints.module';
 import { reviewsModule } from '../modules/reviews/reviews.module';
 import { shopModule } from '../modules/shop/shop.module';
 import { WechatPay } from '../wechat/pay/wechat-pay';
@@ -147,6 +148,13 @@ export function compose(deps: ComposeDeps) {
   membership.services.cardSync.register(autoReplies.services.officialAccountHandlers);
   const audience = audienceModule(kernel);
   const campaigns = campaignsModule(kernel, audience.services);
+  const touchpoints = touchpointsModule(kernel, {
+    oa: followers.services.officialAccountApi,
+    shopName,
+    orders: orders.services.orders,
+    followers: followers.services.followers,
+    welcomes: autoReplies.services.autoReplies,
+  });
   const modules: AppModule[] = [
     health,
     officialAccountModule(kernel, { shopName, handlers: autoReplies.services.officialAccountHandlers }),
@@ -168,6 +176,7 @@ export function compose(deps: ComposeDeps) {
     redEnvelopes,
     followers,
     autoReplies,
+    touchpoints,
     membership,
     audience,
     // After the official account: campaigns register their receipt handlers on its endpoint.
@@ -208,6 +217,7 @@ export function compose(deps: ComposeDeps) {
       ...redEnvelopes.services,
       ...followers.services,
       ...autoReplies.services,
+      ...touchpoints.services,
       ...membership.services,
       ...audience.services,
       ...campaigns.services,

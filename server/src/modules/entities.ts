@@ -67,6 +67,7 @@ import {
 } from './dashboard/dashboard.entity';
 import { FollowerEntity, FollowerSyncEntity, FollowerTagEntity, InboxMessageEntity } from './followers/follower.entity';
 import { KeywordRuleEntity, ReplySettingEntity } from './auto-replies/auto-reply.entity';
+import { TouchpointDayEntity, TouchpointEntity, TouchpointFirstOrderEntity } from './touchpoints/touchpoint.entity';
 
 export const entities = [
   CategoryEntity,
@@ -120,6 +121,9 @@ export const entities = [
   FollowerTagEntity,
   KeywordRuleEntity,
   ReplySettingEntity,
+  TouchpointEntity,
+  TouchpointDayEntity,
+  TouchpointFirstOrderEntity,
   AudienceFollowerEntity,
   AudienceFollowerTagEntity,
   AudienceBuyerEntity,

@@ -15,6 +15,10 @@ export class BuyerService {
     return (await this.db.getRepository(BuyerEntity).findOneBy({ unionid }))?.id ?? null;
   }
 
+  async unionidOf(buyerId: string): Promise<string | null> {
+    return (await this.db.getRepository(BuyerEntity).findOneBy({ id: buyerId }))?.unionid ?? null;
+  }
+
   async idsByUnionid(unionids: string[]): Promise<Map<string, string>> {
     const rows = await this.db.getRepository(BuyerEntity).findBy({ unionid: In(unionids) });
     return new Map(rows.map((b) => [b.unionid!, b.id]));

@@ -6,7 +6,7 @@
  * goes out as a customer-service message (wechat/oa/endpoint.ts).
  */
 import { randomBytes } from 'node:crypto';
-import type { AutoReplyContent, KeywordRule } from '@chatmall/shared';
+import { touchpointOfScene, type AutoReplyContent, type KeywordRule } from '@chatmall/shared';
 import type { z } from 'zod';
 import type { DataSource } from 'typeorm';
 import type { KeywordRuleInput, WelcomeInput } from '@chatmall/shared';
@@ -81,9 +81,11 @@ export class AutoReplyService {
     if (m.msgType === 'event') {
       const event = (m as unknown as { event: string }).event;
       if (event !== 'subscribe' && event !== 'SCAN') return undefined;
-      if (event === 'SCAN' && !follower.touchpointId) return undefined;
-      // A scan by a follower gets the touchpoint's welcome too (they are at the table now).
-      return this.welcome(follower, event === 'subscribe' ? follower.touchpointId : follower.touchpointId);
+      // A follower scanning a touchpoint's code gets that touchpoint's welcome (they are at
+      // the table now); a scan of any other code is left to other handlers.
+      const scanned = touchpointOfScene((m as unknown as { scene?: string }).scene);
+      if (event === 'SCAN' && !scanned) return undefined;
+      return this.welcome(follower, event === 'subscribe' ? follower.touchpointId : scanned);
     }
     if (m.msgType !== 'text') return this.out(m.fromUserName, await this.setting<AutoReplyContent>('default'));
     const text = String((m as unknown as { content?: string }).content ?? '');

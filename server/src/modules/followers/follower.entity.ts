@@ -30,6 +30,10 @@ export class FollowerEntity {
   @Column({ name: 'touchpoint_id', type: 'varchar', length: 40, nullable: true })
   touchpointId!: string | null;
 
+  /** When the follower was attributed to the touchpoint: a first order counts for 30 days after. */
+  @Column({ name: 'touchpoint_at', type: 'datetime', nullable: true })
+  touchpointAt!: Date | null;
+
   @Column({ type: 'varchar', length: 60, nullable: true })
   city!: string | null;
 

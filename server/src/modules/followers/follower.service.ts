@@ -7,7 +7,13 @@
  * interaction.
  */
 import { randomBytes } from 'node:crypto';
-import type { Follower, FollowerSyncStatus, FollowerTag, InboxMessage } from '@chatmall/shared';
+import {
+  touchpointOfScene,
+  type Follower,
+  type FollowerSyncStatus,
+  type FollowerTag,
+  type InboxMessage,
+} from '@chatmall/shared';
 import { In, LessThan, MoreThan, type DataSource, type EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../kernel/db';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors';
@@ -24,22 +30,16 @@ export const REPLY_WINDOW_MS = 48 * 3600_000;
 /** A running sync's hold on the cursor; a crashed process's hold runs out after this. */
 const SYNC_LEASE_MS = 60_000;
 const SYNC_ID = 'followers';
-/** Touchpoint scenes are the touchpoint's id (tp_…): the touchpoints module makes them so. */
-const TOUCHPOINT_SCENE = /^tp_[0-9a-z]{6,30}$/;
 
 export interface BuyerLookup {
   /** The buyer whose mini-program login carried this unionid. */
   idByUnionid(unionid: string): Promise<string | null>;
   /** The same for many at once: unionid → buyer id, for those that are buyers. */
   idsByUnionid(unionids: string[]): Promise<Map<string, string>>;
+  unionidOf(buyerId: string): Promise<string | null>;
 }
 
 const msgId = () => `msg_${Date.now().toString(36)}${randomBytes(8).toString('hex')}`;
-
-/** The touchpoint a scene belongs to, if it is one of ours. */
-export function touchpointOfScene(scene: string | undefined): string | null {
-  return scene && TOUCHPOINT_SCENE.test(scene) ? scene : null;
-}
 
 /** A follower's message in the inbox's words. */
 function describe(m: InboundMessage): { type: string; content: string } | null {
@@ -88,9 +88,31 @@ export class FollowerService {
     return this.db.getRepository(FollowerEntity).findOneBy({ openid });
   }
 
-  /** The follower this buyer is (linked by unionid), if any. */
+  /**
+   * The follower this buyer is, if any: linked already, or found by the buyer's unionid (a
+   * buyer who signed in to the mini-program after following) and linked now.
+   */
   async ofBuyer(buyerId: string): Promise<FollowerEntity | null> {
-    return this.db.getRepository(FollowerEntity).findOne({ where: { buyerId }, order: { followedAt: 'DESC' } });
+    const repo = this.db.getRepository(FollowerEntity);
+    const linked = await repo.findOne({ where: { buyerId }, order: { followedAt: 'DESC' } });
+    if (linked) return linked;
+    const unionid = await this.deps.buyers.unionidOf(buyerId);
+    if (!unionid) return null;
+    return withTx(this.db, noTx, async ({ tx }) => {
+      const f = await tx.getRepository(FollowerEntity).findOneBy({ unionid });
+      if (!f) return null;
+      if (f.buyerId) return f.buyerId === buyerId ? f : null;
+      const done = await tx
+        .createQueryBuilder()
+        .update(FollowerEntity)
+        .set({ buyerId, version: () => 'version + 1' })
+        .where('openid = :openid AND buyer_id IS NULL', { openid: f.openid })
+        .execute();
+      if (!done.affected) return null;
+      const linkedNow = await tx.getRepository(FollowerEntity).findOneByOrFail({ openid: f.openid });
+      await this.publishUpdated(tx, linkedNow);
+      return linkedNow;
+    });
   }
 
   /**
@@ -127,7 +149,10 @@ export class FollowerService {
           f.followedAt = at;
           f.unfollowedAt = null;
           // A follow from a touchpoint's code is that touchpoint's follower (the latest follow wins).
-          if (event?.event === 'subscribe') f.touchpointId = touchpointId;
+          if (event?.event === 'subscribe') {
+            f.touchpointId = touchpointId;
+            f.touchpointAt = touchpointId ? at : null;
+          }
           await publish(tx, 'follower.followed', `${openid}:${at.toISOString()}`, {
             openid,
             unionid: f.unionid,
@@ -136,13 +161,23 @@ export class FollowerService {
             at: at.toISOString(),
           });
         }
+        // A follower from elsewhere who scans a touchpoint's code is attributed to it from now.
+        if (event?.event === 'SCAN' && touchpointId && !f.touchpointId) {
+          f.touchpointId = touchpointId;
+          f.touchpointAt = at;
+        }
         f.subscribed = true;
         f.lastInteractionAt = at;
-        await publish(tx, 'follower.messaged', `${openid}:${m.createTime}:${m.msgType}`, {
-          openid,
-          at: at.toISOString(),
-          ...(touchpointId ? { touchpointId } : {}),
-        });
+        await publish(
+          tx,
+          'follower.messaged',
+          `${openid}:${m.createTime}:${event?.event ?? m.msgType}:${'msgId' in m ? String(m.msgId) : ''}`,
+          {
+            openid,
+            at: at.toISOString(),
+            ...(touchpointId ? { touchpointId } : {}),
+          },
+        );
       }
       f.version += 1;
       await repo.save(f);
