@@ -13,6 +13,7 @@ import { startStack, testConfig, type TestStack } from '../../../server/test/sup
 import { startSandbox, type RunningSandbox } from '../../../server/test/support/sandbox';
 import { api, makeStaff } from '../../../server/test/support/people';
 import { createPack } from '../../../server/test/support/redpack';
+import { defaultProgramme } from '../../../server/src/modules/membership/programme.service';
 import { redEnvelopeSharePath } from '../../../shared/src/red-envelopes';
 import { WeappSimulator } from './simulator';
 
@@ -189,6 +190,43 @@ describe('the weapp bundle in miniprogram-simulate', () => {
     const again = sim.open('pages/me/index');
     await again.waitForText('商家后台 Merchant');
     again.close();
+  }, 30_000);
+
+  it('opens the member subpackage: the member centre, and the member code drawn as views (barcode, digits, QR)', async () => {
+    const owner = await makeStaff(stack.db, 'owner');
+    const saved = await api(stack.baseUrl, 'PUT', '/api/admin/membership/programme', owner.auth, {
+      ...defaultProgramme,
+      enabled: true,
+    });
+    expect(saved.status).toBe(200);
+    // This WeChat joins (as the phone-number button does): the sandbox's code for its user.
+    const session = sim.storage.get('chatmall.session') as { accessToken: string };
+    const phone = await fetch(`${sandbox.url}/sandbox/mp/users/${simOpenid}/phone-code`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const { code } = (await phone.json()) as { code: string };
+    const joined = await api(
+      stack.baseUrl,
+      'POST',
+      '/api/membership/join',
+      { authorization: `Bearer ${session.accessToken}` },
+      { phoneCode: code },
+    );
+    expect(joined.status).toBe(200);
+
+    const centre = sim.open('pkg-member/pages/centre/index');
+    await centre.waitForText('普通会员');
+    expect(centre.text()).toContain('积分 Points');
+    centre.close();
+    const page = sim.open('pkg-member/pages/code/index');
+    await page.waitForText('秒后自动刷新');
+    expect(page.element.querySelector('.member-code-digits')?.textContent).toMatch(/^\d{4}( \d{4}){5}$/);
+    // A version-1 or -2 QR code: one row of views per module row.
+    expect(page.element.querySelectorAll('.member-code__qr-row').length).toBeGreaterThanOrEqual(21);
+    expect(page.element.querySelectorAll('.member-code__barcode .member-code__dark').length).toBeGreaterThan(30);
+    page.close();
   }, 30_000);
 
   it('opens a red-envelope card from a group chat: the group is read through wx.getGroupEnterInfo and decrypted by the server', async () => {

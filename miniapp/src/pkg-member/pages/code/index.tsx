@@ -84,20 +84,29 @@ export default function MemberCodePage() {
     setVisible(true);
     void fetchCode();
     if (process.env.TARO_ENV === 'h5') return;
-    void Taro.setKeepScreenOn({ keepScreenOn: true }).catch(() => undefined);
-    void Taro.getScreenBrightness()
-      .then(({ value }) => {
-        brightness.current = value;
-        return Taro.setScreenBrightness({ value: 1 });
-      })
-      .catch(() => undefined);
+    // Best effort: a runtime without these APIs still shows the code.
+    try {
+      void Taro.setKeepScreenOn({ keepScreenOn: true }).catch(() => undefined);
+      void Taro.getScreenBrightness()
+        .then(({ value }) => {
+          brightness.current = value;
+          return Taro.setScreenBrightness({ value: 1 });
+        })
+        .catch(() => undefined);
+    } catch {
+      /* not available here */
+    }
   });
   useDidHide(() => {
     setVisible(false);
     if (process.env.TARO_ENV === 'h5') return;
-    void Taro.setKeepScreenOn({ keepScreenOn: false }).catch(() => undefined);
-    if (brightness.current !== null)
-      void Taro.setScreenBrightness({ value: brightness.current }).catch(() => undefined);
+    try {
+      void Taro.setKeepScreenOn({ keepScreenOn: false }).catch(() => undefined);
+      if (brightness.current !== null)
+        void Taro.setScreenBrightness({ value: brightness.current }).catch(() => undefined);
+    } catch {
+      /* not available here */
+    }
   });
 
   const left = load.status === 'ready' ? Math.max(0, Math.ceil((load.until - now) / 1000)) : 0;
