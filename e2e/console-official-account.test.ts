@@ -19,9 +19,18 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createSandbox, type Sandbox } from '../sandbox/src/app';
+import { startJobs, type RunningJobs } from '../server/src/main/jobs';
 import { getJson, startStack, testConfig, type TestStack } from '../server/test/support/harness';
 import { launchBrowser } from './browser';
-import { createStaff, desktop, failOnPageErrors, requireConsoleBuild, shots, signIn } from './console-stack';
+import {
+  createStaff,
+  desktop,
+  failOnPageErrors,
+  requireConsoleBuild,
+  sessionAuth,
+  shots,
+  signIn,
+} from './console-stack';
 
 const consoleDir = path.resolve(process.env.CONSOLE_DIR ?? path.join(__dirname, '../console/dist'));
 const shot = shots('console-oa-');
@@ -30,6 +39,7 @@ let sandbox: Sandbox;
 let sandboxServer: http.Server;
 let sb: string;
 let stack: TestStack;
+let jobs: RunningJobs;
 let browser: Browser;
 let page: Page;
 const pageErrors = failOnPageErrors();
@@ -47,6 +57,8 @@ beforeAll(async () => {
   sb = `http://127.0.0.1:${(sandboxServer.address() as AddressInfo).port}`;
   stack = await startStack({ seed: false, config: testConfig({ WECHAT_API_BASE: sb, CONSOLE_DIR: consoleDir }) });
   sandbox.ctx.merchantBaseUrl = stack.baseUrl;
+  // The events queue runs the subscribers (a touchpoint's scans and new followers).
+  jobs = await startJobs(stack.app, { only: ['events'], relayIdleMs: 50 });
   await createStaff(stack.db, [{ username: 'yunying', displayName: '陈运营', role: 'marketer' }]);
   browser = await launchBrowser();
   ({ page } = await desktop(browser, pageErrors));
@@ -55,6 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await jobs?.stop();
   await stack?.close();
   sandboxServer?.closeAllConnections();
   await new Promise<void>((r) => (sandboxServer ? sandboxServer.close(() => r()) : r()));
@@ -133,14 +146,7 @@ it('syncs followers with its progress, makes a tag and tags a follower', async (
   await sim('/sandbox/oa/users/bulk', { count: 30, prefix: 'oBulk' });
   await open('official-account/followers');
   await page.locator('.sync-followers').first().click();
-  await page
-    .locator('.sync-DONE')
-    .waitFor({ timeout: 30_000 })
-    .catch(async (e) => {
-      await shot(page, 'debug-sync');
-      console.log(await (await fetch(`${stack.baseUrl}/api/health`)).text());
-      throw e;
-    });
+  await page.locator('.sync-DONE').waitFor({ timeout: 30_000 });
   await page.locator('.follower-row-oBulk0000000').waitFor();
 
   await page.locator('.new-tag').click();
@@ -208,4 +214,43 @@ it('edits a menu (a click button and a sub-menu with a web page and the mini-pro
   await page.reload();
   await page.locator('.read-back-menu').click();
   await page.locator('.menu-published .published-button', { hasText: '新品上架' }).waitFor();
+}, 60_000);
+
+it('creates a store touchpoint, downloads its A6 PDF, and shows the follower its QR brought', async () => {
+  await open('official-account/touchpoints');
+  await page.locator('.state-empty').waitFor();
+  await page.locator('.new-touchpoint').first().click();
+  const dialog = page.locator('.ant-modal', { hasText: '新建渠道' });
+  await dialog.getByText('门店 Store').click();
+  await dialog.locator('.touchpoint-name').fill('静安寺店');
+  // A store without its address and coordinates is refused on the form.
+  await dialog.locator('.create-touchpoint').click();
+  await dialog.locator('.ant-form-item-explain-error').first().waitFor();
+  await dialog.locator('.store-address').fill('上海市静安区南京西路 1688 号');
+  await dialog.locator('.store-lat input').fill('31.2235');
+  await dialog.locator('.store-lng input').fill('121.4453');
+  await dialog.locator('.store-hours').fill('10:00–22:00');
+  await dialog.locator('.store-phone').fill('021-62881234');
+  await dialog.locator('.create-touchpoint').click();
+  const row = page.locator('.touchpoint-row', { hasText: '静安寺店' });
+  await row.waitFor();
+
+  const [pdf] = await Promise.all([page.waitForEvent('download'), row.locator('.download-pdf').click()]);
+  const bytes = fs.readFileSync((await pdf.path())!);
+  expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+  expect(pdf.suggestedFilename()).toMatch(/\.pdf$/);
+
+  // A customer scans the store's QR and follows: the touchpoint counts them.
+  const auth = await sessionAuth(page);
+  const list = await getJson(`${stack.baseUrl}/api/admin/touchpoints`, { headers: auth });
+  const tp = (list.body.items as { name: string; qrTicket: string }[]).find((t) => t.name === '静安寺店')!;
+  await sim('/sandbox/oa/users/oFan_store/follow', { ticket: tp.qrTicket });
+  for (let i = 0; i < 20 && !(await row.locator('td', { hasText: /^1$/ }).count()); i++) {
+    await page.waitForTimeout(500);
+    await page.reload();
+    await row.waitFor();
+  }
+  await row.locator('td', { hasText: /^1$/ }).first().waitFor();
+  await page.locator('.touchpoint-chart canvas').waitFor();
+  await shot(page, 'touchpoints', 800);
 }, 60_000);

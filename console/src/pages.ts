@@ -164,6 +164,56 @@ export const consolePages = [
     access: { all: ['getMenu', 'saveMenuDraft', 'publishMenu', 'readBackMenu', 'unpublishMenu'] },
   },
   {
+    path: 'official-account/touchpoints',
+    menu: { group: 'oa', zh: '渠道二维码', en: 'Touchpoints' },
+    access: {
+      all: [
+        'listTouchpoints',
+        'createTouchpoint',
+        'touchpointStats',
+        'touchpointQrPng',
+        'touchpointPdf',
+        'touchpointWxacode',
+        'getTouchpointWelcome',
+        'setTouchpointWelcome',
+      ],
+    },
+    states: { empty: true },
+  },
+  {
+    path: 'segments',
+    menu: { group: 'oa', zh: '人群', en: 'Segments' },
+    access: { all: ['listSegments', 'countSegment', 'createSegment', 'updateSegment', 'listFollowerTags'] },
+    states: { empty: true },
+  },
+  {
+    path: 'campaigns',
+    menu: { group: 'oa', zh: '推送', en: 'Campaigns' },
+    access: { all: ['listCampaigns'] },
+    states: { empty: true },
+  },
+  {
+    path: 'campaigns/new',
+    access: { all: ['createCampaign', 'listSegments', 'listFollowerTags'] },
+  },
+  {
+    path: 'campaigns/:id',
+    access: {
+      all: [
+        'getCampaign',
+        'updateCampaign',
+        'previewCampaign',
+        'testSendCampaign',
+        'scheduleCampaign',
+        'pauseCampaign',
+        'resumeCampaign',
+        'cancelCampaign',
+        'campaignFunnel',
+      ],
+    },
+    states: { open: 'campaigns/cmp_nosuchthing' },
+  },
+  {
     path: 'membership/members',
     menu: { group: 'members', zh: '会员', en: 'Members' },
     access: { all: ['adminListMembers', 'adminMembershipProgramme'] },
