@@ -13,6 +13,9 @@
  * 4. The member code page shows the barcode, the digits and a QR code that decodes (jsQR) to
  *    the same digits, with its countdown; a clerk types it into the console's counter and
  *    records ¥66 in store; the points history shows the in-store entry.
+ * 5. A second top-up (¥500) refunded by the owner in the console: the principal goes back
+ *    and the bonus is removed from the balance; a clerk takes ¥20 from the balance at the
+ *    counter and the wallet shows it at once; the liability report agrees.
  *
  * Not yet here (the server's checkout has no points or balance step yet): paying an order
  * from the balance.
@@ -223,3 +226,61 @@ it('shows the member code (barcode, digits, a QR code that decodes to them) and 
   await expect(page.locator('.points-entry--OFFLINE .member-row__delta').textContent()).resolves.toBe('+79');
   await shot('09-points');
 }, 90_000);
+
+it('the owner refunds a top-up in the console (principal back, bonus removed); a clerk takes a balance payment and the wallet shows it at once', async () => {
+  // A second top-up, ¥500 (get ¥80 more), which the owner then refunds whole.
+  await visit(`${frontUrl}/#/pkg-member/pages/wallet/index`);
+  await page.locator('.wallet-tier-50000').waitFor({ timeout: 20_000 });
+  await page.locator('.wallet-tier-50000').click();
+  await page.locator('.wallet-pay').click();
+  await payAtCashier();
+  await page.locator('.wallet-balance', { hasText: formatFen(11_000 + 58_000) }).waitFor({ timeout: 30_000 });
+
+  const [{ id: memberId }]: { id: string }[] = await stack.db.query(
+    'SELECT m.id FROM members m JOIN buyers b ON b.id = m.buyer_id WHERE b.openid = ?',
+    [OPENID],
+  );
+  await createStaff(stack.db, [{ username: 'mowner', displayName: '王老板', role: 'owner' }]);
+  const { context, page: owner } = await desktop(browser, pageErrors);
+  await signIn(owner, frontUrl, 'mowner');
+  await owner.goto(`${frontUrl}/console/membership/members/${memberId}`);
+  await owner.locator('.member-tabs').getByText('充值记录').click();
+  const row = owner.locator('.top-ups tr', { hasText: '¥500.00' });
+  await row.locator('.refund-top-up').click();
+  const refunded = owner.waitForResponse((r) => r.url().endsWith('/refund'));
+  await owner.locator('.ant-popconfirm .ant-btn-primary').click();
+  expect((await refunded).status()).toBe(200);
+  await row.getByText(/退款中|已退款/).waitFor();
+  await owner.locator('.stat-balance', { hasText: formatFen(11_000) }).waitFor();
+  await owner.locator('.member-tabs').getByText('储值明细').click();
+  await owner.locator('.wallet-ledger').getByText('充值退款 Top-up refund').waitFor();
+  await screenshot(owner, 'member-10-console-top-up-refunded');
+
+  // At the counter: ¥20 from the balance with a fresh code.
+  await visit(`${frontUrl}/#/pkg-member/pages/code/index`);
+  await page.locator('.member-code').waitFor({ timeout: 20_000 });
+  const code = (await page.locator('.member-code').getAttribute('data-code'))!;
+  const { page: clerk } = await desktop(browser, pageErrors);
+  await signIn(clerk, frontUrl, 'mcounter');
+  await clerk.goto(`${frontUrl}/console/membership/counter`);
+  await clerk.locator('.counter-code input').pressSequentially(code, { delay: 5 });
+  await clerk.locator('.counter-code input').press('Enter');
+  await clerk.locator('.counter-member-balance', { hasText: formatFen(11_000) }).waitFor();
+  await clerk.locator('input.counter-amount, .counter-amount input').first().fill('20');
+  await clerk.locator('.counter-payment').click();
+  await clerk.locator('.counter-done-payment', { hasText: `余额 ${formatFen(9_000)}` }).waitFor();
+  await clerk.context().close();
+
+  await visit(`${frontUrl}/#/pkg-member/pages/wallet/index`);
+  await page.locator('.wallet-balance', { hasText: formatFen(9_000) }).waitFor({ timeout: 20_000 });
+  await expect(page.locator('.wallet-entry').first().textContent()).resolves.toContain(`-${formatFen(2_000)}`);
+  await page.locator('.wallet-entry--TOP_UP_REFUND').waitFor();
+  await shot('11-wallet-after');
+
+  // The liability report agrees with the balances: ¥90 owed.
+  await owner.goto(`${frontUrl}/console/membership/liability`);
+  await owner.locator('.liability-agrees').waitFor();
+  await expect(owner.locator('.liability-total').textContent()).resolves.toContain(formatFen(9_000));
+  await screenshot(owner, 'member-12-console-liability');
+  await context.close();
+}, 120_000);
