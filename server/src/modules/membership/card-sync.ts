@@ -11,6 +11,7 @@
 import type { Job, Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../../kernel/logger';
+import type { Redis } from '../../kernel/redis';
 import { execute } from '../../kernel/sql';
 import type { WechatClient } from '../../wechat/api/client';
 import { MemberCardApi } from '../../wechat/cards/member-cards';
@@ -34,6 +35,8 @@ export class CardSyncService {
       /** The official account's API client: cards belong to the OA's AppId. */
       oaClient: () => WechatClient;
       queue: () => Queue;
+      /** Makes the one-time card/create one process's job. */
+      redis: Pick<Redis, 'set' | 'del'>;
       shopName: () => Promise<string>;
       log: Logger;
     },
@@ -44,10 +47,31 @@ export class CardSyncService {
     return this.cards;
   }
 
-  /** The shop's card class, made on first need; a second process racing here keeps the first id recorded. */
+  /**
+   * The shop's card class, made on first need by one process at a time (a Redis lock; the
+   * others wait for the id it records). Should the lock lapse mid-way, the first id recorded
+   * stays the shop's (a conditional update).
+   */
   async cardClass(): Promise<string> {
     const existing = await this.deps.programme.cardId();
     if (existing) return existing;
+    const lock = 'membership:{card-class}:lock';
+    if (!(await this.deps.redis.set(lock, '1', 'PX', 30_000, 'NX'))) {
+      for (let i = 0; i < 50; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        const made = await this.deps.programme.cardId();
+        if (made) return made;
+      }
+      throw new Error('the member card class is being created by another process');
+    }
+    try {
+      return await this.createCardClass();
+    } finally {
+      await this.deps.redis.del(lock);
+    }
+  }
+
+  private async createCardClass(): Promise<string> {
     const settings = await this.deps.programme.settings();
     const brand = (await this.deps.shopName()).slice(0, 12);
     const made = await this.api.create({

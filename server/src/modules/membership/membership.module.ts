@@ -35,6 +35,7 @@ export function membershipModule(
     programme,
     oaClient: () => oa().client,
     queue: () => k.queue('membership'),
+    redis: k.redis,
     shopName: deps.shopName,
     log: k.log,
   });
