@@ -6,10 +6,10 @@
  *    third is refused on its field before anything is sent; then four levels by spend, 2
  *    points per yuan, points that never expire, two top-up tiers; the API reads back exactly
  *    what was typed (yuan → fen).
- * 2. Two buyers join; the owner finds one by the last digits of the phone, opens the member,
- *    is refused an adjustment without a reason (on the field), adjusts +200 with a reason,
- *    and the points ledger shows the entry with its reason; the liability report agrees with
- *    the balances.
+ * 2. Two buyers join; the owner finds one by the last digits of the phone (and nobody at the
+ *    second level), opens the member, is refused an adjustment without a reason (on the
+ *    field), adjusts +200 with a reason, and the points ledger shows the entry with its
+ *    reason; the liability report agrees with the balances.
  * 3. A clerk (no members list in the menu, only the counter) takes the member code the buyer's
  *    member centre shows, as a scanner types it, records an offline purchase of ¥88.50 (176
  *    points: 88 whole yuan at 2 a yuan); the same code again, and one with a changed digit,
@@ -161,7 +161,12 @@ it('the owner finds a member by phone, adjusts points with a required reason, an
   expect(await owner.locator('.members-table .member-link').count()).toBe(1);
   await expect(owner.locator('.members-table').textContent()).resolves.toContain('139****2222');
   await shot(owner, '03-members');
-
+  // Both members are at the first level: filtering by 银卡 finds nobody, and says so.
+  await owner.goto(consoleUrl('membership/members?level=1'));
+  await owner.locator('.state-empty', { hasText: '没有符合条件的会员' }).waitFor();
+  await owner.goto(consoleUrl('membership/members?level=0'));
+  await owner.locator('.members-table .member-link').nth(1).waitFor();
+  await expect(owner.locator('.member-level-filter').textContent()).resolves.toContain('普通会员');
   await owner.locator('.members-table .member-link', { hasText: '爱丽丝' }).click();
   await owner.locator('.member-summary .member-phone', { hasText: '13911112222' }).waitFor();
   await owner.locator('.member-summary').getByText('还差').waitFor();
