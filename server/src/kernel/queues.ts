@@ -91,7 +91,7 @@ export function createWorker(
   concurrency: number,
   log?: Logger,
   /** A shorter lock than BullMQ's 30 s makes a killed worker's jobs stall and run again sooner. */
-  timing: { lockDuration?: number; stalledInterval?: number } = {},
+  timing: { lockDuration?: number; stalledInterval?: number; maxStalledCount?: number } = {},
 ): Worker {
   const worker = new Worker(queueNames[name], processor, {
     connection: asConnection(connection),

@@ -36,7 +36,7 @@ export interface JobSet {
   /** Schedules a previous version registered and this one no longer has. */
   retiredSchedules?: string[];
   /** BullMQ lock timing for this queue's worker (ms); BullMQ's defaults when absent. */
-  timing?: { lockDuration?: number; stalledInterval?: number };
+  timing?: { lockDuration?: number; stalledInterval?: number; maxStalledCount?: number };
 }
 
 export interface AppModule<S extends object = object> {

@@ -401,6 +401,36 @@ export class CampaignService {
     else await this.finishIfDone(campaignId);
   }
 
+  /**
+   * Job `sweep` (repeating): closes the gaps a crash can leave. When no campaign job waits or
+   * runs, a SENDING campaign with recipients still waiting is dispatched again (a page whose
+   * job was lost), one with none left finishes, and a pause whose time has passed resumes.
+   */
+  async sweep(): Promise<void> {
+    const counts = await this.d.queue().getJobCounts('active', 'waiting', 'prioritized');
+    // The sweep itself is the one active job when nothing else runs.
+    const idle = (counts.active ?? 0) <= 1 && !counts.waiting && !counts.prioritized;
+    const now = this.now();
+    for (const c of await this.db.getRepository(CampaignEntity).findBy({ status: In(['SENDING', 'PAUSED']) })) {
+      if (c.status === 'PAUSED') {
+        if (c.pauseReason !== 'STAFF' && c.resumeAt && c.resumeAt <= now) await this.resumeDue(c.id);
+        continue;
+      }
+      if (!idle) continue;
+      const waiting = await this.db
+        .getRepository(CampaignRecipientEntity)
+        .findOne({ select: { openid: true }, where: { campaignId: c.id, status: In(['PENDING', 'SENDING']) } });
+      if (!waiting && c.planned) {
+        await this.finishIfDone(c.id);
+        continue;
+      }
+      this.d.log.warn({ campaignId: c.id }, 'campaign had waiting recipients and no job: dispatched again');
+      await this.db.getRepository(CampaignEntity).update({ id: c.id, status: 'SENDING' }, { round: () => 'round + 1' });
+      const next = await this.row(c.id);
+      await this.d.queue().add('dispatch', { campaignId: c.id }, { jobId: jobId('dispatch', c.id, next.round) });
+    }
+  }
+
   /** Job `resume`: a campaign paused for the quota or quiet hours continues by itself. */
   async resumeDue(campaignId: string): Promise<void> {
     const c = await this.row(campaignId);

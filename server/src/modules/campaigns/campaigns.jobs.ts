@@ -7,6 +7,9 @@
 import type { Job } from 'bullmq';
 import type { CampaignService } from './campaign.service';
 
+/** How often the sweep looks for campaigns a crash left without a job. */
+export const CAMPAIGN_SWEEP_EVERY_MS = 15_000;
+
 export function campaignJobs(campaigns: CampaignService) {
   return async (job: Job): Promise<unknown> => {
     const data = job.data as { campaignId: string; from?: string; to?: string };
@@ -15,6 +18,8 @@ export function campaignJobs(campaigns: CampaignService) {
         return campaigns.plan(data.campaignId);
       case 'dispatch':
         return campaigns.dispatch(data.campaignId);
+      case 'sweep':
+        return campaigns.sweep();
       case 'resume':
         return campaigns.resumeDue(data.campaignId);
       case 'send': {

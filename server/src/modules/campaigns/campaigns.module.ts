@@ -6,7 +6,7 @@ import type { AudienceService } from '../audience/audience.service';
 import type { AppModule, Kernel } from '../module';
 import { officialAccountFor } from '../official-account/oa.routes';
 import { CampaignService } from './campaign.service';
-import { campaignJobs } from './campaigns.jobs';
+import { CAMPAIGN_SWEEP_EVERY_MS, campaignJobs } from './campaigns.jobs';
 import { campaignRoutes } from './campaigns.routes';
 import { parseQuietHours } from './quiet-hours';
 import { RateGate } from './rate-gate';
@@ -59,7 +59,8 @@ export function campaignsModule(k: Kernel, deps: { audience: AudienceService }) 
         concurrency: 4,
         processor: campaignJobs(campaigns),
         // A killed worker's page is taken up again within seconds, not BullMQ's 30.
-        timing: { lockDuration: 8000, stalledInterval: 4000 },
+        timing: { lockDuration: 8000, stalledInterval: 4000, maxStalledCount: 5 },
+        schedules: [{ id: 'sweep', everyMs: CAMPAIGN_SWEEP_EVERY_MS }],
       },
     ],
     subscribe(on) {

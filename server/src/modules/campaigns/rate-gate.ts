@@ -28,7 +28,9 @@ export class RateGate {
       if (after === chunk) await this.redis.pexpire(k, 3000);
       const granted = Math.min(chunk, this.perSecond - (after - chunk));
       if (granted > 0) {
-        this.local = granted - 1;
+        // Several sends may have asked at once: every permit granted is kept, none wasted.
+        if (this.localSecond !== second) this.local = 0;
+        this.local += granted - 1;
         this.localSecond = second;
         return;
       }
