@@ -11,7 +11,7 @@
  * 3. The wallet tops up ¥100 at the cashier (tier 充¥100送¥10): ¥110 credited, principal and
  *    bonus apart.
  * 4. The member code page shows the barcode, the digits and a QR code that decodes (jsQR) to
- *    the same digits, with its countdown; a clerk types it into the console's counter and
+ *    the same digits, with its countdown, and fetches a new code 10 s before the 60 s end; a clerk types it into the console's counter and
  *    records ¥66 in store; the points history shows the in-store entry.
  * 5. A second top-up (¥500) refunded by the owner in the console: the principal goes back
  *    and the bonus is removed from the balance; a clerk takes ¥20 from the balance at the
@@ -192,10 +192,19 @@ it('tops up ¥100 at the sandbox cashier and sees ¥110 credited', async () => {
 }, 90_000);
 
 it('shows the member code (barcode, digits, a QR code that decodes to them) and a clerk records a purchase with it', async () => {
+  // The page's clock is ours: the refresh before the 60 s end is checked without waiting it out.
+  await page.clock.install();
+  await page.clock.resume();
   await visit(`${frontUrl}/#/pkg-member/pages/code/index`);
   const box = page.locator('.member-code');
   await box.waitFor({ timeout: 20_000 });
+  const first = (await box.getAttribute('data-code'))!;
+  const fresh = page.waitForResponse((r) => r.url().endsWith('/api/membership/me/code'));
+  await page.clock.fastForward(51_000);
+  expect((await fresh).status()).toBe(200);
+  await page.waitForFunction((old) => document.querySelector('.member-code')?.getAttribute('data-code') !== old, first);
   const code = (await box.getAttribute('data-code'))!;
+  expect(code).not.toBe(first);
   expect(code).toMatch(/^\d{24}$/);
   await expect(page.locator('.member-code-digits').textContent()).resolves.toBe(code.replace(/(\d{4})(?=\d)/g, '$1 '));
   const png = PNG.sync.read(await page.locator('.member-code__qr').screenshot());
