@@ -321,12 +321,30 @@ describe('nothing lost', () => {
     const topUps = p.stack.db.getRepository(TopUpEntity);
     expect((await topUps.findOneByOrFail({ id: res.body.topUp.id })).status).toBe('PENDING');
     const { wallet } = p.app.services;
-    expect(await wallet.reconcile(new Date(), 0)).toEqual({ credited: 1, refunds: 0 });
-    expect(await wallet.reconcile(new Date(), 0)).toEqual({ credited: 0, refunds: 0 });
+    expect(await wallet.reconcile(new Date(), 0)).toEqual({ credited: 1, refunds: 0, closed: 0 });
+    expect(await wallet.reconcile(new Date(), 0)).toEqual({ credited: 0, refunds: 0, closed: 0 });
     const after = await memberRow(p.buyer.id);
     expect([after.balancePrincipal - before.balancePrincipal, after.balanceBonus - before.balanceBonus]).toEqual([
       10_000, 1_000,
     ]);
     expect((await topUps.findOneByOrFail({ id: res.body.topUp.id })).status).toBe('PAID');
+  });
+
+  it('a top-up never paid is closed at WeChat Pay and here once its window passes, and asked about no more', async () => {
+    const res = await api(p.apiUrl, 'POST', '/api/membership/top-ups', p.buyer.auth, {
+      pay: 10_000,
+      requestKey: key(),
+    });
+    expect(res.status).toBe(200);
+    const { wallet } = p.app.services;
+    expect((await wallet.reconcile(new Date(), 0)).closed).toBe(0); // still within its 15 minutes
+    const later = new Date(Date.now() + 16 * 60_000);
+    expect((await wallet.reconcile(later, 0)).closed).toBe(1);
+    expect((await p.stack.db.getRepository(TopUpEntity).findOneByOrFail({ id: res.body.topUp.id })).status).toBe(
+      'CLOSED',
+    );
+    const atWechat = await p.sandboxCall('GET', `/sandbox/pay/orders/${res.body.topUp.outTradeNo}`);
+    expect(atWechat.body.trade_state).toBe('CLOSED');
+    expect((await wallet.reconcile(later, 0)).closed).toBe(0);
   });
 });

@@ -205,7 +205,8 @@ export const TopUpRequest = z.object({
   requestKey: RequestKey,
 });
 
-export const TopUpStatus = z.enum(['PENDING', 'PAID', 'REFUNDING', 'REFUNDED']);
+/** CLOSED: never paid within its window (closed at WeChat Pay too). */
+export const TopUpStatus = z.enum(['PENDING', 'PAID', 'REFUNDING', 'REFUNDED', 'CLOSED']);
 export const TopUp = z.object({
   id: z.string(),
   outTradeNo: z.string(),

@@ -197,7 +197,7 @@ export class WalletEntryEntity {
   createdAt!: Date;
 }
 
-/** A stored-value top-up paid through WeChat Pay. PENDING → PAID → REFUNDING → REFUNDED. */
+/** A stored-value top-up paid through WeChat Pay. PENDING → PAID → REFUNDING → REFUNDED; PENDING → CLOSED unpaid. */
 @Entity('top_ups')
 @Index('uq_top_ups_out_trade_no', ['outTradeNo'], { unique: true })
 @Index('uq_top_ups_request', ['memberId', 'requestKey'], { unique: true })
@@ -225,7 +225,7 @@ export class TopUpEntity {
   bonus!: number;
 
   @Column({ type: 'varchar', length: 12 })
-  status!: 'PENDING' | 'PAID' | 'REFUNDING' | 'REFUNDED';
+  status!: 'PENDING' | 'PAID' | 'REFUNDING' | 'REFUNDED' | 'CLOSED';
 
   @Column({ name: 'prepay_id', type: 'varchar', length: 64, nullable: true })
   prepayId!: string | null;

@@ -24,7 +24,7 @@ export function membershipJobs(deps: {
       }
       case 'top-up-reconcile': {
         const done = await deps.wallet.reconcile();
-        if (done.credited || done.refunds) deps.log.info(done, 'top-ups reconciled');
+        if (done.credited || done.refunds || done.closed) deps.log.info(done, 'top-ups reconciled');
         return done;
       }
       case 'card-sync':

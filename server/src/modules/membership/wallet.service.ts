@@ -340,12 +340,13 @@ export class WalletService {
     now = new Date(),
     olderThanMs = 5 * 60_000,
     batch = 100,
-  ): Promise<{ credited: number; refunds: number }> {
+  ): Promise<{ credited: number; refunds: number; closed: number }> {
     const repo = this.db.getRepository(TopUpEntity);
     const before = new Date(now.getTime() - olderThanMs);
     const client = this.deps.wechatPay.client;
     let credited = 0;
     let refunds = 0;
+    let closed = 0;
     const pending = await repo.find({
       where: { status: 'PENDING', prepayId: Not(IsNull()), createdAt: LessThanOrEqual(before) },
       take: batch,
@@ -353,7 +354,19 @@ export class WalletService {
     for (const t of pending) {
       try {
         const tx = await client.queryByOutTradeNo(t.outTradeNo);
-        if (tx.trade_state !== 'SUCCESS') continue;
+        if (tx.trade_state !== 'SUCCESS') {
+          // Unpaid past its window: closed at WeChat Pay and here, so it is asked about no more.
+          const overdue = t.createdAt.getTime() + TOP_UP_WINDOW_MS <= now.getTime();
+          if (overdue && ['NOTPAY', 'CLOSED', 'PAYERROR', 'REVOKED'].includes(tx.trade_state)) {
+            if (tx.trade_state !== 'CLOSED') await client.close(t.outTradeNo);
+            closed += await execute(
+              this.db.manager,
+              "UPDATE top_ups SET status = 'CLOSED', updated_at = ? WHERE id = ? AND status = 'PENDING'",
+              [new Date(), t.id],
+            );
+          }
+          continue;
+        }
         const outcome = await this.applyNotification(
           {},
           {
@@ -404,7 +417,7 @@ export class WalletService {
         );
       }
     }
-    return { credited, refunds };
+    return { credited, refunds, closed };
   }
 
   async topUpsOf(memberId: string): Promise<TopUp[]> {
