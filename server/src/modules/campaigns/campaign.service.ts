@@ -259,7 +259,8 @@ export class CampaignService {
     )) as { n: number | string; gmv: number | string }[];
     return {
       targeted: counts.targeted,
-      sent: counts.sent + counts.delivered,
+      // Accepted by WeChat: still in transit, delivered, or reported undeliverable by its receipt.
+      sent: counts.sent + counts.delivered + (counts.reasons.USER_BLOCKED ?? 0) + (counts.reasons.SYSTEM_FAILED ?? 0),
       delivered: counts.delivered,
       clicked: Number(clicks.n),
       ordered: Number(orders.n),
