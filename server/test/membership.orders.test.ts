@@ -129,3 +129,28 @@ it('an order.paid delivered again changes nothing', async () => {
   const again = await member();
   expect([again.points, again.spendTotal, again.levelIndex]).toEqual([m.points, m.spendTotal, m.levelIndex]);
 });
+
+it('points earned on completion: a refund before completion is netted off when the points arrive, the rest after', async () => {
+  const completed: ProgrammeSettings = { ...settings, earning: { pointsPerYuan: 1, when: 'completed' } };
+  expect((await api(p.apiUrl, 'PUT', '/api/admin/membership/programme', owner.auth, completed)).status).toBe(200);
+  await new Promise((r) => setTimeout(r, 2_100)); // the programme's read cache
+  const before = await member();
+  const order = await paidOrder();
+  await new Promise((r) => setTimeout(r, 500));
+  expect((await member()).points).toBe(before.points); // nothing on payment
+  await refund(order.id, 4_400); // a quarter, before it completes
+  const shipped = await api(p.apiUrl, 'POST', `/api/admin/orders/${order.id}/ship`, owner.auth, {
+    carrier: '顺丰',
+    trackingNo: 'SF1234567890',
+  });
+  expect(shipped.status).toBe(200);
+  expect((await api(p.apiUrl, 'POST', `/api/orders/${order.id}/confirm-receipt`, p.buyer.auth)).status).toBe(200);
+  // 银卡 (the third test's order lifted it): ¥172.48 paid, 172 × 1.5 = 258; a quarter-ish refunded
+  // before completion (4400 / 17248 of 258 = 65.8 → 65) is netted off: 193 arrive.
+  expect([before.levelIndex, order.price.payable]).toEqual([1, 17_248]);
+  const got = await waitFor(member, (x) => x.points !== before.points);
+  expect(got.points - before.points).toBe(258 - 65);
+  await refund(order.id, order.price.payable - 4_400);
+  const all = await waitFor(member, (x) => x.points === before.points);
+  expect(all.points).toBe(before.points);
+});

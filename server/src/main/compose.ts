@@ -136,6 +136,7 @@ export function compose(deps: ComposeDeps) {
     orders: orders.services.orders,
     openidOf: (buyerId) => auth.services.buyers.openidOf(buyerId),
     shopName,
+    refundedTotal: (orderId) => payments.services.refunds.refundedTotal(orderId),
   });
   const followers = followersModule(kernel, { buyers: auth.services.buyers });
   const autoReplies = autoRepliesModule(kernel, {

@@ -26,6 +26,8 @@ export function membershipModule(
     orders: Pick<OrderService, 'factsByOrderNo' | 'factsById'>;
     openidOf(buyerId: string): Promise<string | null>;
     shopName(): Promise<string>;
+    /** What an order's refunds have paid back so far (payments), for points earned on completion. */
+    refundedTotal?(orderId: string): Promise<number>;
   },
 ) {
   const programme = new ProgrammeService(k.db);
@@ -107,10 +109,28 @@ export function membershipModule(
         });
         if (earned) await ledgerChanged(m.id, earned.entryId);
       });
-      on.on('order.completed', 'membership-completed', async ({ orderNo, buyerId }) => {
+      on.on('order.completed', 'membership-completed', async ({ orderId, orderNo, buyerId }) => {
         if ((await programme.settings()).earning.when !== 'completed') return;
         const order = await deps.orders.factsByOrderNo(orderNo);
-        if (order) await points.earnForOrder({}, { buyerId, orderNo, amount: paidInMoney(order) });
+        if (!order) return;
+        // Refunds before completion found no points to take back: the same share goes at once.
+        const refunded = (await deps.refundedTotal?.(orderId)) ?? 0;
+        const entries = await withTx(k.db, {}, async (ctx) => {
+          const earned = await points.earnForOrder(ctx, { buyerId, orderNo, amount: paidInMoney(order) });
+          const netted =
+            refunded > 0
+              ? await points.reverseForRefund(ctx, {
+                  buyerId,
+                  orderNo,
+                  outRefundNo: `before-completion-${orderNo}`,
+                  refundedTotal: refunded,
+                  paidTotal: order.payable,
+                })
+              : null;
+          return [earned?.entryId, netted?.entryId].filter((x): x is string => !!x);
+        });
+        const m = await memberOf(buyerId);
+        if (m) for (const id of entries) await ledgerChanged(m.id, id);
       });
       on.on('refund.succeeded', 'membership-refund', async (r) => {
         const order = await deps.orders.factsById(r.orderId);

@@ -397,6 +397,11 @@ export class RefundService {
     });
   }
 
+  /** What the order's refunds have paid back so far, in fen (its part of the order total). */
+  async refundedTotal(orderId: string): Promise<number> {
+    return (await this.db.getRepository(RefundEntity).sum('amount', { orderId, status: 'SUCCESS' })) ?? 0;
+  }
+
   /** When a refund paid the money back (null unless it succeeded). */
   async succeededAt(outRefundNo: string): Promise<Date | null> {
     const r = await this.db.getRepository(RefundEntity).findOneBy({ outRefundNo, status: 'SUCCESS' });
