@@ -24,6 +24,9 @@ export function audienceModule(k: Kernel) {
       on.on('follower.messaged', 'audience-messaged', async (e) => {
         await audience.messaged({}, e);
       });
+      on.on('member.level_changed', 'audience-member-level', async ({ buyerId, toName }) => {
+        await audience.levelChanged({}, { buyerId, level: toName });
+      });
       on.on('order.placed', 'audience-order-placed', async ({ orderNo, buyerId }) => {
         await audience.orderPlaced({}, { orderNo, buyerId });
       });
