@@ -107,3 +107,7 @@ export function memberUrl(page: 'memberCentre' | 'memberJoin' | 'memberPoints' |
 export function memberWalletUrl(topUp?: string): string {
   return pageUrl('memberWallet', { topUp });
 }
+/** 门店 the shop's stores nearest first (pkg-o2o). */
+export function storesUrl(): string {
+  return pageUrl('stores');
+}

@@ -13,6 +13,7 @@ export const subpackageRoots = {
   merchant: 'pkg-merchant',
   promo: 'pkg-promo',
   redpack: 'pkg-redpack',
+  o2o: 'pkg-o2o',
 } as const;
 
 export const pagePaths = {
@@ -49,6 +50,8 @@ export const pagePaths = {
   myCoupons: 'pkg-promo/pages/my-coupons/index',
   // pkg-redpack: a red-envelope pack's page, opened from its share card (RED_ENVELOPE_PAGE in red-envelopes.ts)
   redEnvelope: 'pkg-redpack/pages/red-envelope/index',
+  // pkg-o2o: the shop's stores nearest first (issue 16)
+  stores: 'pkg-o2o/pages/stores/index',
 } as const;
 
 export type PageName = keyof typeof pagePaths;
@@ -95,6 +98,7 @@ export interface PageQueries {
    * URL from the sandbox (`scene`, `shareTicket` or `enterId`).
    */
   redEnvelope: { id: string; from?: string };
+  stores: undefined;
 }
 
 /** Arguments after the page name: none, an optional query, or a required one. */

@@ -96,6 +96,7 @@ describe('the package layout app.json is built from', () => {
       },
       { root: 'pkg-promo', pages: ['pages/coupon-centre/index', 'pages/my-coupons/index'] },
       { root: 'pkg-redpack', pages: ['pages/red-envelope/index'] },
+      { root: 'pkg-o2o', pages: ['pages/stores/index'] },
     ]);
     expect(Object.values(subpackageRoots)).toEqual([
       'pkg-order',
@@ -103,6 +104,7 @@ describe('the package layout app.json is built from', () => {
       'pkg-merchant',
       'pkg-promo',
       'pkg-redpack',
+      'pkg-o2o',
     ]);
     // The red-envelope page is where the server's share paths point.
     expect(pagePaths.redEnvelope).toBe(RED_ENVELOPE_PAGE);

@@ -14,6 +14,7 @@ import {
   merchantUrl,
   myCouponsUrl,
   ordersUrl,
+  storesUrl,
 } from '../../routes';
 import './index.css';
 
@@ -103,6 +104,10 @@ export default function MePage() {
         <View className="me-link me-link--coupon-centre" onClick={() => go(couponCentreUrl())}>
           <Text className="me-link__text">领券中心 Coupon centre</Text>
           <Text className="muted">›</Text>
+        </View>
+        <View className="me-link me-link--stores" onClick={() => go(storesUrl())}>
+          <Text className="me-link__text">门店 Stores</Text>
+          <Text className="muted">附近门店 · 导航 ›</Text>
         </View>
         <View className="me-link me-link--addresses" onClick={() => go(addressesUrl())}>
           <Text className="me-link__text">收货地址 Addresses</Text>
