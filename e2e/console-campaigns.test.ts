@@ -154,6 +154,8 @@ it('makes a segment with a live count, composes, previews, test-sends and sends 
     await page.waitForTimeout(250);
   }
   expect(funnel).toMatchObject({ targeted: FOLLOWERS, sent: FOLLOWERS, delivered: FOLLOWERS });
+  // The progress card follows the receipts too.
+  await page.locator('.campaign-progress .ant-statistic', { hasText: '已送达' }).getByText(String(FOLLOWERS)).waitFor();
   await page.waitForTimeout(2500);
   await page.evaluate(() => window.scrollTo(0, 0));
   await shot(page, 'done', 800);

@@ -4,6 +4,9 @@ export default defineAppConfig({
   // The first page is the one the mini-program opens on.
   pages: mainPages(),
   subPackages: subpackagePages(),
+  // 门店 Stores sorts by distance: WeChat refuses wx.getLocation unless it is declared here.
+  requiredPrivateInfos: ['getLocation'],
+  permission: { 'scope.userLocation': { desc: '用于按距离显示附近门店' } },
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#ffffff',

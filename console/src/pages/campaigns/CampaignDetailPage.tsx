@@ -66,13 +66,16 @@ export const statusColor: Record<CampaignStatus, string> = {
   CANCELLED: 'default',
 };
 const LIVE: CampaignStatus[] = ['SCHEDULED', 'SENDING', 'PAUSED'];
+/** Sending, or finished a moment ago: delivery receipts and clicks keep coming after the last send. */
+const stillMoving = (c: Campaign) =>
+  LIVE.includes(c.status) || (!!c.finishedAt && Date.now() - Date.parse(c.finishedAt) < 120_000);
 
 export default function CampaignDetailPage() {
   const { id = '' } = useParams();
   const campaign = useApiQuery(
     'getCampaign',
     { params: { id } },
-    { refetchInterval: (q) => (q.state.data && LIVE.includes(q.state.data.status) ? 1000 : false) },
+    { refetchInterval: (q) => (q.state.data && stillMoving(q.state.data) ? 1000 : false) },
   );
   return <QueryView query={campaign}>{(c) => <CampaignView c={c} />}</QueryView>;
 }
@@ -326,11 +329,7 @@ function FunnelCard({ c }: { c: Campaign }) {
   const funnel = useApiQuery(
     'campaignFunnel',
     { params: { id: c.id } },
-    // Delivery receipts and clicks keep coming after the last send: a while longer after the end.
-    {
-      refetchInterval:
-        LIVE.includes(c.status) || (c.finishedAt && Date.now() - Date.parse(c.finishedAt) < 120_000) ? 2000 : false,
-    },
+    { refetchInterval: stillMoving(c) ? 2000 : false },
   );
   return (
     <Card title={<Bi zh="转化漏斗" en="Funnel" />} className="campaign-funnel-card" style={{ marginBottom: 16 }}>
