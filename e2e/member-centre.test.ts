@@ -10,15 +10,15 @@
  *    the points for it and the level it reached (银卡 from ¥1 of spend).
  * 3. The wallet tops up ¥100 at the cashier (tier 充¥100送¥10): ¥110 credited, principal and
  *    bonus apart.
- * 4. The member code page shows the barcode, the digits and a QR code that decodes (jsQR) to
- *    the same digits, with its countdown, and fetches a new code 10 s before the 60 s end; a clerk types it into the console's counter and
- *    records ¥66 in store; the points history shows the in-store entry.
- * 5. A second top-up (¥500) refunded by the owner in the console: the principal goes back
+ * 4. The next order is paid from the balance at checkout (余额支付 on): nothing is left for
+ *    WeChat Pay, so the order is paid at placement; the wallet shows the payment.
+ * 5. The member code page shows the barcode, the digits and a QR code that decodes (jsQR) to
+ *    the same digits, with its countdown, and fetches a new code 10 s before the 60 s end; a
+ *    clerk types it into the console's counter and records ¥66 in store; the points history
+ *    shows the in-store entry.
+ * 6. A second top-up (¥500) refunded by the owner in the console: the principal goes back
  *    and the bonus is removed from the balance; a clerk takes ¥20 from the balance at the
  *    counter and the wallet shows it at once; the liability report agrees.
- *
- * Not yet here (the server's checkout has no points or balance step yet): paying an order
- * from the balance.
  *
  * Screenshots: test-results/e2e/member-*.png.
  */
@@ -109,6 +109,14 @@ async function payAtCashier(): Promise<void> {
   await page.waitForURL((u) => u.href.startsWith(frontUrl) && u.hash.includes('wxpay=pay'), { timeout: 20_000 });
 }
 
+async function balanceOf(): Promise<number> {
+  const [row]: { p: number; b: number }[] = await stack.db.query(
+    'SELECT m.balance_principal AS p, m.balance_bonus AS b FROM members m JOIN buyers b ON b.id = m.buyer_id WHERE b.openid = ?',
+    [OPENID],
+  );
+  return Number(row.p) + Number(row.b);
+}
+
 async function myMember() {
   const [row]: { id: string }[] = await stack.db.query('SELECT id FROM buyers WHERE openid = ?', [OPENID]);
   const members: { points: number; spend_total: number; level_index: number }[] = await stack.db.query(
@@ -191,6 +199,39 @@ it('tops up ¥100 at the sandbox cashier and sees ¥110 credited', async () => {
   await shot('06-wallet-credited');
 }, 90_000);
 
+it('pays the next order from the balance: nothing left for WeChat Pay, paid at placement', async () => {
+  await visit(`${frontUrl}/#/pages/product/index?id=prod_walnutkernels`);
+  await page.locator('.buy-now').waitFor({ timeout: 30_000 });
+  await page.locator('.buy-now').click();
+  await page.locator('.checkout-address__chosen').waitFor({ timeout: 20_000 });
+  await page.locator('.checkout-member__balance').waitFor();
+  await expect(page.locator('.checkout-member__balance').textContent()).resolves.toContain(formatFen(11_000));
+  const priced = page.waitForResponse(
+    (r) => r.url().endsWith('/api/checkout/preview') && r.request().postData()?.includes('"useBalance":true') === true,
+  );
+  await page.locator('.checkout-member__balance').click();
+  const preview = (await (await priced).json()) as { orderTotal: number; payment: { balance: number; wechat: number } };
+  expect(preview.payment).toMatchObject({ balance: preview.orderTotal, wechat: 0 });
+  await page
+    .locator('.checkout-member__balance .checkout-member__value', { hasText: formatFen(preview.orderTotal) })
+    .waitFor();
+  await page.locator('.checkout-member__rest-value', { hasText: formatFen(0) }).waitFor();
+  await page.locator('.checkout-member').scrollIntoViewIfNeeded();
+  await shot('07-checkout-balance');
+  const placed = page.waitForResponse((r) => r.url().endsWith('/api/orders') && r.request().method() === 'POST');
+  await page.locator('.checkout-submit').click();
+  expect((await placed).status()).toBe(200);
+  await page.locator('.order-paid').waitFor({ timeout: 30_000 });
+  await shot('08-order-paid-from-balance');
+  expect(await balanceOf()).toBe(11_000 - preview.orderTotal);
+
+  await visit(`${frontUrl}/#/pkg-member/pages/wallet/index`);
+  await page.locator('.wallet-entry--ORDER_PAYMENT').waitFor({ timeout: 20_000 });
+  await expect(page.locator('.wallet-entry--ORDER_PAYMENT .member-row__delta').textContent()).resolves.toBe(
+    `-${formatFen(preview.orderTotal)}`,
+  );
+}, 120_000);
+
 it('shows the member code (barcode, digits, a QR code that decodes to them) and a clerk records a purchase with it', async () => {
   // The page's clock is ours: the refresh before the 60 s end is checked without waiting it out.
   await page.clock.install();
@@ -212,7 +253,7 @@ it('shows the member code (barcode, digits, a QR code that decodes to them) and 
   const left = Number((await page.locator('.member-code-countdown').textContent())!.match(/^(\d+)/)![1]);
   expect(left).toBeGreaterThan(40);
   expect(left).toBeLessThanOrEqual(60);
-  await shot('07-code');
+  await shot('09-code');
 
   // The clerk's scanner types the code at the console's counter.
   const before = (await myMember()).points;
@@ -226,24 +267,25 @@ it('shows the member code (barcode, digits, a QR code that decodes to them) and 
   await clerk.locator('.counter-purchase').click();
   // 银卡 earns 1.2 points a yuan: 66 → 79.
   await clerk.locator('.counter-done-purchase', { hasText: '获得 79 积分' }).waitFor();
-  await screenshot(clerk, 'member-08-console-counter');
+  await screenshot(clerk, 'member-10-console-counter');
   await clerk.context().close();
   expect((await myMember()).points).toBe(before + 79);
 
   await visit(`${frontUrl}/#/pkg-member/pages/points/index`);
   await page.locator('.points-entry--OFFLINE').waitFor({ timeout: 20_000 });
   await expect(page.locator('.points-entry--OFFLINE .member-row__delta').textContent()).resolves.toBe('+79');
-  await shot('09-points');
+  await shot('11-points');
 }, 90_000);
 
 it('the owner refunds a top-up in the console (principal back, bonus removed); a clerk takes a balance payment and the wallet shows it at once', async () => {
   // A second top-up, ¥500 (get ¥80 more), which the owner then refunds whole.
+  const base = await balanceOf();
   await visit(`${frontUrl}/#/pkg-member/pages/wallet/index`);
   await page.locator('.wallet-tier-50000').waitFor({ timeout: 20_000 });
   await page.locator('.wallet-tier-50000').click();
   await page.locator('.wallet-pay').click();
   await payAtCashier();
-  await page.locator('.wallet-balance', { hasText: formatFen(11_000 + 58_000) }).waitFor({ timeout: 30_000 });
+  await page.locator('.wallet-balance', { hasText: formatFen(base + 58_000) }).waitFor({ timeout: 30_000 });
 
   const [{ id: memberId }]: { id: string }[] = await stack.db.query(
     'SELECT m.id FROM members m JOIN buyers b ON b.id = m.buyer_id WHERE b.openid = ?',
@@ -260,10 +302,10 @@ it('the owner refunds a top-up in the console (principal back, bonus removed); a
   await owner.locator('.ant-popconfirm .ant-btn-primary').click();
   expect((await refunded).status()).toBe(200);
   await row.getByText(/退款中|已退款/).waitFor();
-  await owner.locator('.stat-balance', { hasText: formatFen(11_000) }).waitFor();
+  await owner.locator('.stat-balance', { hasText: formatFen(base) }).waitFor();
   await owner.locator('.member-tabs').getByText('储值明细').click();
   await owner.locator('.wallet-ledger').getByText('充值退款 Top-up refund').waitFor();
-  await screenshot(owner, 'member-10-console-top-up-refunded');
+  await screenshot(owner, 'member-12-console-top-up-refunded');
 
   // At the counter: ¥20 from the balance with a fresh code.
   await visit(`${frontUrl}/#/pkg-member/pages/code/index`);
@@ -274,22 +316,22 @@ it('the owner refunds a top-up in the console (principal back, bonus removed); a
   await clerk.goto(`${frontUrl}/console/membership/counter`);
   await clerk.locator('.counter-code input').pressSequentially(code, { delay: 5 });
   await clerk.locator('.counter-code input').press('Enter');
-  await clerk.locator('.counter-member-balance', { hasText: formatFen(11_000) }).waitFor();
+  await clerk.locator('.counter-member-balance', { hasText: formatFen(base) }).waitFor();
   await clerk.locator('input.counter-amount, .counter-amount input').first().fill('20');
   await clerk.locator('.counter-payment').click();
-  await clerk.locator('.counter-done-payment', { hasText: `余额 ${formatFen(9_000)}` }).waitFor();
+  await clerk.locator('.counter-done-payment', { hasText: `余额 ${formatFen(base - 2_000)}` }).waitFor();
   await clerk.context().close();
 
   await visit(`${frontUrl}/#/pkg-member/pages/wallet/index`);
-  await page.locator('.wallet-balance', { hasText: formatFen(9_000) }).waitFor({ timeout: 20_000 });
+  await page.locator('.wallet-balance', { hasText: formatFen(base - 2_000) }).waitFor({ timeout: 20_000 });
   await expect(page.locator('.wallet-entry').first().textContent()).resolves.toContain(`-${formatFen(2_000)}`);
   await page.locator('.wallet-entry--TOP_UP_REFUND').waitFor();
-  await shot('11-wallet-after');
+  await shot('13-wallet-after');
 
-  // The liability report agrees with the balances: ¥90 owed.
+  // The liability report agrees with the balances.
   await owner.goto(`${frontUrl}/console/membership/liability`);
   await owner.locator('.liability-agrees').waitFor();
-  await expect(owner.locator('.liability-total').textContent()).resolves.toContain(formatFen(9_000));
-  await screenshot(owner, 'member-12-console-liability');
+  await expect(owner.locator('.liability-total').textContent()).resolves.toContain(formatFen(base - 2_000));
+  await screenshot(owner, 'member-14-console-liability');
   await context.close();
 }, 120_000);

@@ -11,6 +11,7 @@ import {
   type Address,
   type CartLine,
   type CheckoutPrice,
+  type Member,
 } from '@chatmall/shared';
 import { AddressCard } from '../../../components/AddressCard';
 import { AddressForm } from '../../../components/AddressForm';
@@ -25,6 +26,7 @@ import { refreshCartBadge } from '../../../services/cart-badge';
 import { randomKey } from '../../../services/session';
 import { orderUrl, routeParam } from '../../../routes';
 import { CouponPicker, CouponRow, couponFields, type CouponAsk } from '../../components/CouponPicker';
+import { MemberPayment, memberPayFields, type MemberPay } from '../../components/MemberPayment';
 import './index.css';
 
 interface CheckoutLine {
@@ -96,6 +98,9 @@ export default function CheckoutPage() {
   const [picking, setPicking] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [note, setNote] = useState('');
+  // A member's points and balance pay only when the buyer turns them on (DESIGN.md steps 5–6).
+  const [member, setMember] = useState<Member | null>(null);
+  const [memberPay, setMemberPay] = useState<MemberPay>({ points: false, balance: false });
   // One key per checkout: a retried submit (timeout, double tap) returns the same order.
   const clientKey = useRef(randomKey('ck', 32)).current;
 
@@ -116,6 +121,13 @@ export default function CheckoutPage() {
   useEffect(() => {
     void fetchAll();
   }, [fetchAll]);
+  // Quietly absent when the buyer is no member or the answer fails: the order is paid by WeChat Pay.
+  useEffect(() => {
+    api
+      .myMembership({})
+      .then((m) => setMember(m.member))
+      .catch(() => undefined);
+  }, []);
 
   const lines = useMemo(() => (load.status === 'ready' ? load.lines : []), [load]);
   const items = useMemo(() => lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })), [lines]);
@@ -128,7 +140,7 @@ export default function CheckoutPage() {
     let live = true;
     setServerPrice(null);
     api
-      .previewCheckout({ body: { items, ...couponFields(couponAsk) } })
+      .previewCheckout({ body: { items, ...couponFields(couponAsk), ...memberPayFields(memberPay) } })
       .then((price) => {
         if (!live) return;
         setServerPrice(price);
@@ -145,7 +157,7 @@ export default function CheckoutPage() {
     return () => {
       live = false;
     };
-  }, [items, couponAsk]);
+  }, [items, couponAsk, memberPay]);
 
   const nav = <H5NavBar title="确认订单 Checkout" />;
   if (load.status !== 'ready' || lines.length === 0)
@@ -192,7 +204,14 @@ export default function CheckoutPage() {
           : { coupon: 'none' as const }
         : couponFields(couponAsk);
       const order = await api.createOrder({
-        body: { clientKey, items, addressId: address.id, note: note.trim() || undefined, ...coupon },
+        body: {
+          clientKey,
+          items,
+          addressId: address.id,
+          note: note.trim() || undefined,
+          ...coupon,
+          ...memberPayFields(memberPay),
+        },
       });
       void refreshCartBadge(); // the ordered lines have left the cart
       // On to paying: the order page opens the payment sheet (weapp) or offers Pay now (H5).
@@ -283,6 +302,7 @@ export default function CheckoutPage() {
       </View>
 
       <CouponRow price={serverPrice} ask={couponAsk} onOpen={() => setPicking(true)} />
+      <MemberPayment member={member} price={serverPrice} pay={memberPay} onChange={setMemberPay} />
 
       <View className="card checkout-breakdown">
         <Breakdown
