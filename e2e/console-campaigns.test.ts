@@ -17,9 +17,18 @@ import type { Browser, Page } from 'playwright-core';
 import { startJobs, type RunningJobs } from '../server/src/main/jobs';
 import { received, seedFollowers } from '../server/test/support/campaigns';
 import { getJson, startStack, testConfig, type TestStack } from '../server/test/support/harness';
+import { api, makeBuyer } from '../server/test/support/people';
 import { startSandbox, type RunningSandbox } from '../server/test/support/sandbox';
 import { launchBrowser } from './browser';
-import { createStaff, desktop, failOnPageErrors, requireConsoleBuild, shots, signIn } from './console-stack';
+import {
+  createStaff,
+  desktop,
+  failOnPageErrors,
+  requireConsoleBuild,
+  sessionAuth,
+  shots,
+  signIn,
+} from './console-stack';
 
 const consoleDir = path.resolve(process.env.CONSOLE_DIR ?? path.join(__dirname, '../console/dist'));
 const shot = shots('console-campaign-');
@@ -143,17 +152,21 @@ it('makes a segment with a live count, composes, previews, test-sends and sends 
   // Each follower once, and the staff member's test send besides.
   expect(got).toMatchObject({ recipients: FOLLOWERS, messages: FOLLOWERS + 1, moreThanOnce: 1 });
   const id = page.url().split('/').pop()!;
-  const auth = {
-    authorization: `Bearer ${JSON.parse((await page.evaluate(() => localStorage.getItem('chatmall.console.session')))!).accessToken}`,
-  };
+  const auth = await sessionAuth(page);
+
+  // Two buyers open the message's tracked link (the mini-program reports the open with cmp=<id>).
+  for (const name of ['xiaoli', 'xiaozhou']) {
+    const buyer = await makeBuyer(stack.db, name);
+    expect((await api(stack.baseUrl, 'POST', `/api/campaigns/${id}/click`, buyer.auth, {})).status).toBe(200);
+  }
   // Receipts come after the sends: the funnel catches up, and the chart (polling) with it.
   let funnel: Record<string, number> = {};
   for (let i = 0; i < 40; i++) {
     funnel = (await getJson(`${stack.baseUrl}/api/admin/campaigns/${id}/funnel`, { headers: auth })).body;
-    if (funnel.delivered === FOLLOWERS) break;
+    if (funnel.delivered === FOLLOWERS && funnel.clicked === 2) break;
     await page.waitForTimeout(250);
   }
-  expect(funnel).toMatchObject({ targeted: FOLLOWERS, sent: FOLLOWERS, delivered: FOLLOWERS });
+  expect(funnel).toMatchObject({ targeted: FOLLOWERS, sent: FOLLOWERS, delivered: FOLLOWERS, clicked: 2 });
   // The progress card follows the receipts too.
   await page.locator('.campaign-progress .ant-statistic', { hasText: '已送达' }).getByText(String(FOLLOWERS)).waitFor();
   await page.waitForTimeout(2500);
