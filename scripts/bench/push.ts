@@ -1,0 +1,283 @@
+/**
+ * Push campaigns at scale (issue 16, acceptance 7), in one run:
+ * 1. The sandbox holds `followers` followers (100,000 by default). Its raw accept rate: template
+ *    sends fired straight at it from a client thread, as many at once as the fan-out keeps in
+ *    flight (4 jobs × 32), to the same followers through the same handler (inboxes and all).
+ * 2. The real fan-out: a template campaign to those followers, sent by a worker process (the real
+ *    entry, src/main/worker.ts) through the campaigns queue; sends/s from the first to the last
+ *    message the sandbox accepted. The ratio fan-out / raw (target ≥ 0.8).
+ * 3. The worker's resident memory (VmRSS, sampled every 250 ms) while it streams campaigns of
+ *    10,000 and of `big` (1,000,000 by default) recipients to the sandbox's fast accept path
+ *    (count only): growth over the idle worker (target ≤ 100 MB).
+ * Prints both. Not a timed test; not run by `npm test`.
+ *
+ *   npm run bench:push [-- <followers> [<big>]]
+ *
+ * Uses its own database `chatmall_bench_push` (dropped and recreated) and a Redis of its own on
+ * port 16540 (scripts/services.sh, stopped afterwards); starts MariaDB when it is not running.
+ * The read model's followers are written with one INSERT … SELECT over MariaDB's sequence table
+ * (the bench seeds the audience; in the product, follower events write it).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadApps } from '../../sandbox/src/platform/apps';
+import { createSandbox } from '../../sandbox/src/app';
+import { loadConfig, type Config } from '../../server/src/kernel/config';
+import { createLogger } from '../../server/src/kernel/logger';
+import { createRedis } from '../../server/src/kernel/redis';
+import { compose } from '../../server/src/main/compose';
+import { createDataSource } from '../../server/src/main/data-source';
+import { freshDatabase } from '../../server/test/support/harness';
+import { api, makeStaff } from '../../server/test/support/people';
+
+const root = path.join(__dirname, '../..');
+const services = path.join(root, 'scripts/services.sh');
+const followers = Math.max(1000, Number(process.argv[2] ?? 100_000));
+const big = Math.max(10_000, Number(process.argv[3] ?? 1_000_000));
+const IN_FLIGHT = 4 * 32;
+const DB_NAME = 'chatmall_bench_push';
+const REDIS_PORT = '16540';
+
+function ensureServices() {
+  const status = execFileSync('bash', [services, 'status'], { encoding: 'utf8' });
+  if (!/mariadb: running/.test(status))
+    execFileSync('bash', [services, 'up', 'mariadb'], { stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('bash', [services, 'up', 'redis'], { env: { ...process.env, REDIS_PORT }, stdio: 'ignore' });
+}
+
+/** The raw load: template sends straight at the sandbox, `concurrency` at a time, over kept-alive http. */
+const CLIENT = `
+const { parentPort, workerData } = require('node:worker_threads');
+const http = require('node:http');
+const { url, openids, concurrency } = workerData;
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+const post = (body) => new Promise((resolve, reject) => {
+  const data = Buffer.from(JSON.stringify(body));
+  const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': data.length } }, (res) => {
+    const parts = [];
+    res.on('data', (d) => parts.push(d));
+    res.on('end', () => resolve(Buffer.concat(parts).toString()));
+    res.on('error', reject);
+  });
+  req.on('error', reject);
+  req.end(data);
+});
+(async () => {
+  let next = 0, ok = 0;
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < openids.length) {
+      const openid = openids[next++];
+      const text = await post({ touser: openid, template_id: 'TPL_CAMPAIGN_NOTICE', client_msg_id: 'raw-' + openid,
+        miniprogram: { appid: 'wx', pagepath: 'pages/index/index?cmp=raw' }, data: { thing1: { value: '春季新品上架' } } });
+      if (text.includes('"errcode":0')) ok++;
+    }
+  }));
+  parentPort.postMessage({ ok, ms: Date.now() - t0 });
+})();
+`;
+
+function rssOf(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+
+async function main() {
+  ensureServices();
+  const base = loadConfig({ ...process.env, NODE_ENV: 'test' });
+  const dbUrl = new URL(base.db.url);
+  dbUrl.pathname = `/${DB_NAME}`;
+
+  // The sandbox, in this process, on a port of its own.
+  const sandbox = createSandbox({
+    merchantBaseUrl: 'http://127.0.0.1:1',
+    selfBaseUrl: 'http://127.0.0.1:0',
+    stateDir: fs.mkdtempSync(path.join(os.tmpdir(), 'bench-push-')),
+    logLevel: 'silent',
+  });
+  const sandboxServer = http.createServer(sandbox.app.callback());
+  await new Promise<void>((r) => sandboxServer.listen(0, '127.0.0.1', r));
+  const sandboxUrl = `http://127.0.0.1:${(sandboxServer.address() as AddressInfo).port}`;
+
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: dbUrl.toString(),
+    REDIS_URL: `redis://127.0.0.1:${REDIS_PORT}/0`,
+    QUEUE_PREFIX: 'chatmall-bench-push',
+    WECHAT_API_BASE: sandboxUrl,
+    CAMPAIGN_SENDS_PER_SECOND: '1000000',
+    CAMPAIGN_QUIET_HOURS: 'off',
+    CAMPAIGN_APPROVAL_ABOVE: '100000000',
+  };
+  const config: Config = loadConfig({ ...process.env, ...env });
+  await freshDatabase(config);
+  const db = createDataSource(config);
+  await db.initialize();
+  await db.runMigrations({ transaction: 'each' });
+  const redis = createRedis(config.redis.url, 'app');
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
+  await redis.flushdb();
+  const c = compose({ config, db, redis, log: createLogger('silent', 'bench') });
+  const apiServer = http.createServer(c.app.callback());
+  await new Promise<void>((r) => apiServer.listen(0, '127.0.0.1', r));
+  const apiUrl = `http://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
+  const owner = await makeStaff(db, 'owner');
+  const settings = (body: object) => api(sandboxUrl, 'POST', '/sandbox/oa/campaigns/settings', {}, body);
+  const stats = async () => (await api(sandboxUrl, 'GET', '/sandbox/oa/campaigns/stats')).body;
+  await settings({ receipts: false });
+  await api(sandboxUrl, 'POST', '/sandbox/platform/faults', {}, { templateDailyQuota: 100_000_000 });
+
+  /** `n` followers `<prefix><n>` in the read model, tagged, in one statement. */
+  const seed = async (prefix: string, n: number, tag: number) => {
+    const start = Date.now();
+    await db.query(
+      `INSERT INTO audience_followers (openid, following, followed_at)
+       SELECT CONCAT(?, LPAD(seq, 7, '0')), 1, NOW() FROM seq_0_to_${n - 1}`,
+      [prefix],
+    );
+    await db.query(
+      `INSERT INTO audience_follower_tags (openid, tag_id) SELECT CONCAT(?, LPAD(seq, 7, '0')), ? FROM seq_0_to_${n - 1}`,
+      [prefix, tag],
+    );
+    console.log(`  read model: ${n.toLocaleString()} followers in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  };
+  const campaign = async (tag: number) => {
+    const body = {
+      name: `bench ${tag}`,
+      content: {
+        channel: 'template',
+        templateId: 'TPL_CAMPAIGN_NOTICE',
+        fields: { thing1: '春季新品上架' },
+        page: 'pages/index/index',
+      },
+      audience: { kind: 'tag', tagId: tag },
+    };
+    const created = await api(apiUrl, 'POST', '/api/admin/campaigns', owner.auth, body);
+    await api(apiUrl, 'POST', `/api/admin/campaigns/${created.body.id}/schedule`, owner.auth, {});
+    return created.body.id as string;
+  };
+  const waitDone = async (id: string, onTick: () => void) => {
+    for (;;) {
+      onTick();
+      const row = (await db.query('SELECT status FROM campaigns WHERE id = ?', [id])) as { status: string }[];
+      if (row[0]?.status === 'DONE') return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  // ---- 1. raw accept rate ----------------------------------------------------------------------
+  console.log(
+    `\nbench:push — ${followers.toLocaleString()} followers; memory at 10,000 and ${big.toLocaleString()} recipients\n`,
+  );
+  await api(sandboxUrl, 'POST', '/sandbox/oa/followers/bulk', {}, { prefix: 'o_b_', count: followers, tags: [701] });
+  const rawIds = Array.from({ length: Math.min(followers, 50_000) }, (_, i) => `o_b_${String(i).padStart(7, '0')}`);
+  const apps = loadApps();
+  const token = (
+    await api(
+      sandboxUrl,
+      'POST',
+      '/cgi-bin/stable_token',
+      {},
+      { grant_type: 'client_credential', appid: apps.oa.appId, secret: apps.oa.secret },
+    )
+  ).body.access_token as string;
+  const raw = await new Promise<{ ok: number; ms: number }>((resolve, reject) => {
+    const w = new Worker(CLIENT, {
+      eval: true,
+      workerData: {
+        url: `${sandboxUrl}/cgi-bin/message/template/send?access_token=${token}`,
+        openids: rawIds,
+        concurrency: IN_FLIGHT,
+      },
+    });
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  const rawRate = (raw.ok / raw.ms) * 1000;
+  console.log(`  raw accept: ${raw.ok.toLocaleString()} sends in ${(raw.ms / 1000).toFixed(1)} s`);
+
+  // ---- 2. the fan-out through a worker process --------------------------------------------------
+  const worker = spawn(process.execPath, ['--import', 'tsx', 'src/main/worker.ts'], {
+    cwd: path.join(root, 'server'),
+    // tsx's --tsconfig reaches children as a relative path in the environment: made absolute here.
+    env: { ...process.env, ...env, TSX_TSCONFIG_PATH: path.join(root, 'server/tsconfig.json') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  worker.once('exit', (code) => {
+    if (code !== null && code !== 0) {
+      console.error(`the worker exited with ${code}`);
+      process.exit(1);
+    }
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 6000)); // the worker starts and settles
+    const idle = rssOf(worker.pid!);
+    await seed('o_b_', followers, 701);
+    const before = (await stats()).accepted as number;
+    const id = await campaign(701);
+    await waitDone(id, () => undefined);
+    const sent = ((await stats()).accepted as number) - before;
+    // From the first to the last recipient recorded as sent (sent_at is whole seconds on
+    // MariaDB's DATETIME: one second is added so a short run is not over-rated).
+    const [times] = (await db.query(
+      'SELECT MIN(sent_at) AS a, MAX(sent_at) AS b FROM campaign_recipients WHERE campaign_id = ?',
+      [id],
+    )) as { a: Date; b: Date }[];
+    const seconds = (new Date(times.b).getTime() - new Date(times.a).getTime()) / 1000 + 1;
+    const fanRate = sent / seconds;
+    console.log(`  fan-out: ${sent.toLocaleString()} sends in ${seconds.toFixed(1)} s`);
+
+    // ---- 3. memory while streaming ---------------------------------------------------------------
+    await settings({ fastAccept: true });
+    const peakWhile = async (prefix: string, n: number, tag: number) => {
+      await seed(prefix, n, tag);
+      let peak = rssOf(worker.pid!);
+      const id2 = await campaign(tag);
+      await waitDone(id2, () => {
+        peak = Math.max(peak, rssOf(worker.pid!));
+      });
+      return peak;
+    };
+    const idle2 = rssOf(worker.pid!);
+    const peak10k = await peakWhile('o_m10k_', 10_000, 702);
+    const peakBig = await peakWhile('o_mbig_', big, 703);
+
+    console.log('\n| measure | value | target |');
+    console.log('|---|---|---|');
+    console.log(`| sandbox raw accept (${IN_FLIGHT} at once) | ${rawRate.toFixed(0)} sends/s | |`);
+    console.log(
+      `| real fan-out (worker process, ${followers.toLocaleString()} recipients) | ${fanRate.toFixed(0)} sends/s | |`,
+    );
+    console.log(`| fan-out / raw | ${(fanRate / rawRate).toFixed(2)} | ≥ 0.8 |`);
+    console.log(`| worker RSS idle | ${mb(idle)} (after the first campaign ${mb(idle2)}) | |`);
+    console.log(`| worker RSS peak, 10,000 recipients | ${mb(peak10k)} (+${mb(peak10k - idle2)}) | |`);
+    console.log(
+      `| worker RSS peak, ${big.toLocaleString()} recipients | ${mb(peakBig)} (+${mb(peakBig - idle2)}) | growth ≤ 100 MB |`,
+    );
+    console.log(`| growth from 10,000 to ${big.toLocaleString()} | ${mb(peakBig - peak10k)} | ≤ 100 MB |`);
+  } finally {
+    worker.kill('SIGTERM');
+    await new Promise((r) => worker.once('exit', r));
+    apiServer.close();
+    sandboxServer.closeAllConnections();
+    sandboxServer.close();
+    await c.close();
+    await sandbox.close();
+    await db.destroy();
+    redis.disconnect();
+    execFileSync('bash', [services, 'down', 'redis'], { env: { ...process.env, REDIS_PORT }, stdio: 'ignore' });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
