@@ -125,7 +125,7 @@ describe('tags', () => {
       user_list: [{ openid: 'oPage0000001' }],
     });
     expect(after.user_info_list[0].tagid_list).not.toContain(vip.id);
-  });
+  }, 30_000);
 });
 
 describe('inbox and the 48-hour window', () => {
