@@ -127,6 +127,12 @@ export function fromRules(r: SegmentRules): EditGroup {
   };
 }
 
+const dayWords: Record<string, (n: number) => string> = {
+  withinDays: (n) => `最近 ${n} 天内`,
+  notWithinDays: (n) => `${n} 天内没有`,
+  before: (n) => `${n} 天以前`,
+};
+
 /** One line for the list: 标签 含任一 2 个 且 累计消费 不少于 ¥100.00. */
 export function rulesText(r: SegmentRules): string {
   if (!r.conditions.length) return '全部粉丝 All followers';
@@ -147,7 +153,7 @@ export function rulesText(r: SegmentRules): string {
           return `${f} ${op} ${c.touchpointIds.length} 个`;
         case 'lastOrder':
         case 'followedAt':
-          return `${f} ${op.replace('N', String(c.days))}`;
+          return `${f} ${dayWords[c.op](c.days)}`;
         case 'totalSpend':
           return `${f} ${op} ${formatFen(c.amount)}`;
         case 'subscribeConsent':
