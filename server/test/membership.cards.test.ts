@@ -75,9 +75,16 @@ it('the card class is made once; taking the card activates it with the member’
     reason: '入会礼 welcome',
     requestKey: key(),
   });
+  // wx.addCard with the signed cardExt: a tampered one is refused, the real one takes the card.
+  const tampered = JSON.stringify({ ...JSON.parse(first.body.cardExt), outer_str: '9999999999' });
+  const refused = await p.sandboxCall('POST', `/sandbox/cards/users/${p.buyer.openid}/get`, {
+    cardId: first.body.cardId,
+    cardExt: tampered.replace(/"signature":"[0-9a-f]{40}"/, '"signature":"0000000000000000000000000000000000000000"'),
+  });
+  expect(refused.status).toBe(400);
   const got = await p.sandboxCall('POST', `/sandbox/cards/users/${p.buyer.openid}/get`, {
     cardId: first.body.cardId,
-    outerStr: first.body.outerStr,
+    cardExt: first.body.cardExt,
   });
   expect(got.status).toBe(200);
   const activated = await waitFor(card, (c) => !!c?.activated);

@@ -252,6 +252,8 @@ export type LiabilityReport = z.infer<typeof LiabilityReport>;
 /** What `wx.addCard` needs (the cardExt's outer_str is the member number, echoed in user_get_card). */
 export const MemberCardParams = z.object({
   cardId: z.string(),
+  /** The signed cardExt JSON string for `wx.addCard({cardList: [{cardId, cardExt}]})`. */
+  cardExt: z.string(),
   outerStr: z.string(),
   status: z.enum(['NONE', 'ACTIVE', 'REMOVED']),
 });

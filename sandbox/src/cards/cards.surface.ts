@@ -2,7 +2,7 @@
  * Member cards: create, activate, holder info, points and balance, codes; card events
  * pushed to the merchant like WeChat does.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import path from 'node:path';
 import type Koa from 'koa';
 import type Router from 'koa-router';
@@ -32,6 +32,8 @@ interface CardState {
     { title: string; brandName: string; customFieldNames?: Record<string, string>; createdAt?: number }
   >;
   userCards: Record<string, UserCard>;
+  /** The card api_ticket (`getticket?type=wx_card`) and until when it is good. */
+  ticket?: { value: string; expiresAt: number };
 }
 
 const seconds = () => Math.floor(Date.now() / 1000);
@@ -111,6 +113,28 @@ export function cardSurface(ctx: SandboxContext): Surface {
           }),
         );
       api('/card/create', (b) => ({ card_id: createCard(b.card) }));
+      /** The card api_ticket: the same one for 7200 s (WECHAT-MARKETING.md §8). */
+      router.get(
+        '/cgi-bin/ticket/getticket',
+        p.route('/cgi-bin/ticket/getticket', (c: Koa.Context) => {
+          if (p.appOfToken(c.query.access_token as string | undefined) !== p.apps.oa.appId)
+            throw new WechatFault(48001);
+          if (c.query.type !== 'wx_card') throw new WechatFault(40097);
+          const now = Date.now();
+          const t = store.state.ticket;
+          const ticket =
+            t && t.expiresAt > now
+              ? t
+              : store.update(
+                  (s) =>
+                    (s.ticket = {
+                      value: `sandbox_wx_card_ticket_${randomBytes(12).toString('hex')}`,
+                      expiresAt: now + 7200_000,
+                    }),
+                );
+          return { ticket: ticket.value, expires_in: Math.floor((ticket.expiresAt - now) / 1000) };
+        }),
+      );
       api('/card/membercard/activate', (b) => {
         const uc = userCard(b.code, b.card_id);
         const custom = customValues(b, 'init_custom_field_value');
@@ -211,6 +235,33 @@ export function cardSurface(ctx: SandboxContext): Surface {
       /** The user taps "get" on a card: a code is issued and user_get_card pushed. */
       router.post('/sandbox/cards/users/:openid/get', async (c: Koa.Context) => {
         const b = await readBody(c);
+        // wx.addCard with a cardExt: its signature must be the merchant's, made with the ticket.
+        let ext: Record<string, string> | undefined;
+        if (typeof b.cardExt === 'string') {
+          try {
+            ext = JSON.parse(b.cardExt) as Record<string, string>;
+          } catch {
+            ext = {};
+          }
+          const values = [
+            store.state.ticket?.value ?? '',
+            String(ext.timestamp ?? ''),
+            String(ext.nonce_str ?? ''),
+            String(b.cardId ?? ''),
+            String(ext.code ?? ''),
+            String(ext.openid ?? ''),
+          ];
+          const want = createHash('sha1').update(values.sort().join('')).digest('hex');
+          if (!store.state.ticket || ext.signature !== want) {
+            answerSimulation(
+              c,
+              { error: '签名错误 the cardExt signature does not match', errMsg: 'addCard:fail' },
+              { status: 400 },
+            );
+            return;
+          }
+          b.outerStr = ext.outer_str ?? '';
+        }
         const cardId = String(b.cardId ?? Object.keys(store.state.cards)[0] ?? '');
         if (!store.state.cards[cardId]) {
           answerSimulation(

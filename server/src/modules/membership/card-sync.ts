@@ -14,6 +14,7 @@ import type { Logger } from '../../kernel/logger';
 import type { Redis } from '../../kernel/redis';
 import { execute } from '../../kernel/sql';
 import type { WechatClient } from '../../wechat/api/client';
+import { cardExtFor } from '../../wechat/cards/card-ext';
 import { MemberCardApi } from '../../wechat/cards/member-cards';
 import type { MessageHandlers } from '../../wechat/oa/handlers';
 import type { CardEvent } from '../../wechat/oa/messages';
@@ -36,7 +37,7 @@ export class CardSyncService {
       oaClient: () => WechatClient;
       queue: () => Queue;
       /** Makes the one-time card/create one process's job. */
-      redis: Pick<Redis, 'set' | 'del'>;
+      redis: Pick<Redis, 'set' | 'del' | 'get'>;
       shopName: () => Promise<string>;
       log: Logger;
     },
@@ -108,13 +109,30 @@ export class CardSyncService {
     }
   }
 
-  /** What the mini-program's `wx.addCard` needs: the shop's card and the member's number as outer_str. */
+  /**
+   * What the mini-program's `wx.addCard` needs: the shop's card and a signed cardExt whose
+   * outer_str is the member's number (echoed in user_get_card, so the card finds its member).
+   */
   async addCardParams(
     buyerId: string,
-  ): Promise<{ cardId: string; outerStr: string; status: MemberEntity['cardStatus'] } | null> {
+  ): Promise<{ cardId: string; cardExt: string; outerStr: string; status: MemberEntity['cardStatus'] } | null> {
     const m = await this.deps.db.getRepository(MemberEntity).findOneBy({ buyerId });
     if (!m) return null;
-    return { cardId: await this.cardClass(), outerStr: m.memberNo, status: m.cardStatus };
+    const cardId = await this.cardClass();
+    const { cardExt } = cardExtFor({ apiTicket: await this.apiTicket(), cardId, outerStr: m.memberNo });
+    return { cardId, cardExt, outerStr: m.memberNo, status: m.cardStatus };
+  }
+
+  /** The card api_ticket, shared by every process through Redis until 5 minutes before it lapses. */
+  private async apiTicket(): Promise<string> {
+    const key = 'membership:{card-ticket}';
+    const cached = await this.deps.redis.get(key);
+    if (cached) return cached;
+    const got = await this.api.apiTicket();
+    if (!got.ok) throw new Error(`card api_ticket failed: ${got.error.errcode ?? got.error.kind}`);
+    const ttl = Math.max(60, (got.value.expires_in ?? 7200) - 300);
+    await this.deps.redis.set(key, got.value.ticket, 'EX', ttl);
+    return got.value.ticket;
   }
 
   /** The OA endpoint's card events: take, fill in the activation form, delete. */

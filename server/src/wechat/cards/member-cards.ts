@@ -144,6 +144,11 @@ export class MemberCardApi {
     return this.client.post('/card/membercard/updateuser', body);
   }
 
+  /** The card api_ticket that signs `wx.addCard`'s cardExt (7200 s; cache it for everyone). */
+  apiTicket(): Promise<WechatResult<{ ticket: string; expires_in: number }>> {
+    return this.client.get('/cgi-bin/ticket/getticket', { type: 'wx_card' });
+  }
+
   /** `encrypt_code` from a card page or redirect → the real code. */
   decryptCode(encryptCode: string): Promise<WechatResult<{ code: string }>> {
     return this.client.post('/card/code/decrypt', { encrypt_code: encryptCode });
