@@ -176,6 +176,7 @@ export const consolePages = [
         'touchpointWxacode',
         'getTouchpointWelcome',
         'setTouchpointWelcome',
+        'adminListCouponTemplates',
       ],
     },
     states: { empty: true },
@@ -183,7 +184,9 @@ export const consolePages = [
   {
     path: 'segments',
     menu: { group: 'oa', zh: '人群', en: 'Segments' },
-    access: { all: ['listSegments', 'countSegment', 'createSegment', 'updateSegment', 'listFollowerTags'] },
+    access: {
+      all: ['listSegments', 'countSegment', 'createSegment', 'updateSegment', 'listFollowerTags', 'listTouchpoints'],
+    },
     states: { empty: true },
   },
   {
@@ -209,6 +212,8 @@ export const consolePages = [
         'resumeCampaign',
         'cancelCampaign',
         'campaignFunnel',
+        'listSegments',
+        'listFollowerTags',
       ],
     },
     states: { open: 'campaigns/cmp_nosuchthing' },

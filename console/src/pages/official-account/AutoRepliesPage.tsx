@@ -349,7 +349,8 @@ function WelcomeCard() {
         {() => (
           <>
             <Typography.Paragraph type="secondary">
-              新粉丝关注时收到；渠道二维码可以有自己的关注回复 · New followers get this; a touchpoint may have its own
+              新粉丝关注时收到；渠道二维码可以有自己的关注回复（在「渠道二维码」设置）；未设置时发送默认欢迎语 · New
+              followers get this; a touchpoint may have its own (in Touchpoints); unset, a default greeting
             </Typography.Paragraph>
             {banner && <Alert type="error" showIcon style={{ marginBottom: 16 }} message={banner} />}
             <Form form={form} layout="vertical" className="welcome-form" onValuesChange={clearErrorsOnEdit(form)}>
