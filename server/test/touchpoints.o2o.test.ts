@@ -230,6 +230,45 @@ describe('a table’s QR code, from scan to first order', () => {
       { date: today, scans: 2, newFollowers: 1, firstOrders: 1, gmv: first.price.payable },
     ]);
   }, 60_000);
+  it('racing attributions of two paid orders of one buyer record one first order and one event', async () => {
+    const openid = 'oGuestTable3Race';
+    const code = (await sandboxPost(`/sandbox/mp/users/${openid}/login`, {})).body.code;
+    const login = await api(stack.baseUrl, 'POST', '/api/auth/login', {}, { code });
+    const buyer = { id: login.body.buyer.id as string, auth: { authorization: `Bearer ${login.body.accessToken}` } };
+    await sandboxPost(`/sandbox/oa/users/${openid}/follow`, { ticket: tp.qrTicket });
+    const address = await api(stack.baseUrl, 'POST', '/api/addresses', buyer.auth, {
+      recipient: '王五',
+      phone: '13700137000',
+      province: '浙江省',
+      city: '杭州市',
+      detail: '南山路 5 号',
+    });
+    const orders = stack.app.services.orders;
+    const paid: string[] = [];
+    for (const key of ['race-a', 'race-b']) {
+      const o = await orders.place({}, buyer.id, {
+        clientKey: key,
+        items: [{ skuId: 'sku_dianhong1', quantity: 1 }],
+        addressId: address.body.id,
+      });
+      expect(await orders.markPaid({}, o.orderNo, o.price.payable, new Date())).toEqual({ ok: true });
+      paid.push(o.orderNo);
+    }
+    const touchpoints = stack.app.services.touchpoints;
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => touchpoints.attributeOrder(paid[i % 2])));
+    expect(results.filter(Boolean).length).toBeLessThanOrEqual(1); // the events worker may have won
+    const rows = await until(
+      async () => (await touchpoints.firstOrders(tp.id)).filter((r) => r.buyerId === buyer.id),
+      (r) => r.length >= 1,
+    );
+    expect(rows).toHaveLength(1);
+    expect(paid).toContain(rows[0].orderNo);
+    const events = (await stack.db.query(
+      "SELECT COUNT(*) AS n FROM outbox_events WHERE topic = 'touchpoint.first_order' AND event_key = ?",
+      [buyer.id],
+    )) as { n: number }[];
+    expect(Number(events[0].n)).toBe(1);
+  }, 60_000);
 });
 
 describe('temporary codes and input', () => {
