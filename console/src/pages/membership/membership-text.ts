@@ -2,7 +2,7 @@
  * What the membership pages say, Chinese first: ledger kinds, top-up states, how a level's
  * threshold reads in its basis (spend in yuan, or growth points), and a request key per tap.
  */
-import { formatFen, type LevelBasis, type PointsEntryKind, type WalletEntryKind } from '@chatmall/shared';
+import { formatFen, type LevelBasis, type PointsEntryKind, type TopUp, type WalletEntryKind } from '@chatmall/shared';
 
 export const pointsKindLabel: Record<PointsEntryKind, string> = {
   EARN: '下单获得 Earned',
@@ -22,11 +22,12 @@ export const walletKindLabel: Record<WalletEntryKind, string> = {
   COUNTER_PAYMENT: '门店付款 Paid in store',
 };
 
-export const topUpStatusLabel: Record<'PENDING' | 'PAID' | 'REFUNDING' | 'REFUNDED', string> = {
+export const topUpStatusLabel: Record<TopUp['status'], string> = {
   PENDING: '待支付 Pending',
   PAID: '已到账 Paid',
   REFUNDING: '退款中 Refunding',
   REFUNDED: '已退款 Refunded',
+  CLOSED: '未支付已关闭 Closed unpaid',
 };
 
 export const basisLabel: Record<LevelBasis, string> = {
