@@ -63,15 +63,13 @@ describe('followers from events', () => {
   it('a follow, a message and an unfollow keep the follower and publish follower.* events; a buyer with the same unionid is linked', async () => {
     const openid = 'o_event_follower';
     const buyerId = newId('buyer');
-    await stack.db
-      .getRepository(BuyerEntity)
-      .insert({
-        id: buyerId,
-        openid: 'o_mp_side',
-        unionid: unionidOf(openid),
-        nickname: null,
-        lastLoginAt: new Date(),
-      });
+    await stack.db.getRepository(BuyerEntity).insert({
+      id: buyerId,
+      openid: 'o_mp_side',
+      unionid: unionidOf(openid),
+      nickname: null,
+      lastLoginAt: new Date(),
+    });
     await post(`/sandbox/oa/users/${openid}/follow`, {});
     let f = await followers.get(openid);
     expect(f).toMatchObject({ subscribed: true, unionid: unionidOf(openid), buyerId });
@@ -158,6 +156,15 @@ describe('tags both ways', () => {
     const dup = await api(stack.baseUrl, 'POST', '/api/admin/follower-tags', marketer.auth, { name: '回头客' });
     expect(dup.status).toBe(400);
     expect(JSON.stringify(dup.body)).toContain('45157');
+
+    const removed = await api(stack.baseUrl, 'DELETE', `/api/admin/follower-tags/${made.body.id}`, marketer.auth);
+    expect(removed.body).toEqual({ deleted: true, untagged: 120 });
+    const gone = await oa.listTags();
+    expect(gone.ok && gone.value.tags.some((t) => t.id === made.body.id)).toBe(false);
+    expect((await followers.get(openids[0]))!.tagIds).not.toContain(made.body.id);
+    const system = await api(stack.baseUrl, 'DELETE', '/api/admin/follower-tags/2', marketer.auth);
+    expect(system.status).toBe(400);
+    expect(JSON.stringify(system.body)).toContain('45058');
   });
 });
 

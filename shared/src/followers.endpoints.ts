@@ -83,6 +83,14 @@ export const followersEndpoints = {
     body: TagInput,
     response: FollowerTag,
   }),
+  deleteFollowerTag: endpoint({
+    method: 'DELETE',
+    path: '/api/admin/follower-tags/:id',
+    summary: 'Deletes a tag on WeChat and takes it off every follower in the mirror',
+    access: marketing,
+    params: TagId,
+    response: z.object({ deleted: z.boolean(), untagged: z.number().int() }),
+  }),
   tagFollowers: endpoint({
     method: 'POST',
     path: '/api/admin/follower-tags/:id/members',

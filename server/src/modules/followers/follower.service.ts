@@ -19,7 +19,7 @@ import { isDuplicateKey } from '../../kernel/db';
 import { ConflictError, NotFoundError, ValidationError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
 import { noTx, withTx } from '../../kernel/tx';
-import { batchFollowerInfo, BATCHGET_MAX, renameTag, TAGGING_BATCH } from '../../wechat/api/followers';
+import { batchFollowerInfo, BATCHGET_MAX, deleteTag, renameTag, TAGGING_BATCH } from '../../wechat/api/followers';
 import type { FollowerInfo, OfficialAccountApi } from '../../wechat/api/official-account';
 import type { InboundMessage } from '../../wechat/oa/messages';
 import { publish } from '../events';
@@ -467,6 +467,37 @@ export class FollowerService {
     t.name = name;
     await repo.save(t);
     return { ...t };
+  }
+
+  /** Deletes the tag on WeChat, then from the mirror and from every follower carrying it. */
+  async deleteTag(id: number): Promise<{ deleted: boolean; untagged: number }> {
+    const got = await deleteTag(this.deps.oa().client, id);
+    if (!got.ok) throw tagError(got.error.errcode);
+    await this.db.getRepository(FollowerTagEntity).delete({ id });
+    let untagged = 0;
+    // tag_ids is JSON text: narrow by text, then check the list itself.
+    for (let after = ''; ;) {
+      const rows = await this.db
+        .getRepository(FollowerEntity)
+        .createQueryBuilder('f')
+        .where('f.openid > :after AND f.tag_ids LIKE :like', { after, like: `%${id}%` })
+        .orderBy('f.openid', 'ASC')
+        .take(500)
+        .getMany();
+      if (!rows.length) break;
+      after = rows[rows.length - 1].openid;
+      await withTx(this.db, noTx, async ({ tx }) => {
+        for (const f of rows) {
+          if (!f.tagIds.includes(id)) continue;
+          f.tagIds = f.tagIds.filter((t) => t !== id);
+          f.version += 1;
+          untagged++;
+          await tx.getRepository(FollowerEntity).save(f);
+          await this.publishUpdated(tx, f);
+        }
+      });
+    }
+    return { deleted: true, untagged };
   }
 
   /** Tags (or untags) followers on WeChat 50 at a time, then in the mirror. */

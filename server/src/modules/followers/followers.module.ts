@@ -39,6 +39,7 @@ export function followersModule(k: Kernel, deps: { buyers: BuyerLookup }) {
       api.handle(contract.listFollowerTags, async () => ({ items: await followers.tags() }));
       api.handle(contract.createFollowerTag, async ({ body }) => followers.createTag(body.name));
       api.handle(contract.renameFollowerTag, async ({ params, body }) => followers.renameTag(params.id, body.name));
+      api.handle(contract.deleteFollowerTag, async ({ params }) => followers.deleteTag(params.id));
       api.handle(contract.tagFollowers, async ({ params, body }) => followers.setTag(params.id, body.openids, true));
       api.handle(contract.untagFollowers, async ({ params, body }) => followers.setTag(params.id, body.openids, false));
       api.handle(contract.inboxThreads, async ({ query }) => followers.threads(query.limit));

@@ -1,6 +1,6 @@
 /**
  * Follower APIs beyond official-account.ts (WECHAT-MARKETING.md §1): `user/info/batchget`
- * (at most 100 a call) and tag rename, each one WeChat endpoint with WeChat's payload.
+ * (at most 100 a call), tag rename and delete, each one WeChat endpoint with WeChat's payload.
  */
 import type { WechatClient } from './client';
 import type { WechatResult } from './errors';
@@ -23,4 +23,9 @@ export function batchFollowerInfo(
 
 export function renameTag(client: WechatClient, id: number, name: string): Promise<WechatResult<object>> {
   return client.post('/cgi-bin/tags/update', { tag: { id, name } });
+}
+
+/** 45057 above 100,000 followers carrying it (untag them first); 45058 for the system tags. */
+export function deleteTag(client: WechatClient, id: number): Promise<WechatResult<object>> {
+  return client.post('/cgi-bin/tags/delete', { tag: { id } });
 }
