@@ -5,7 +5,8 @@
  * toward issue 15's acceptance 7:
  *
  * 1. From 我的 the buyer opens 会员中心, is invited to join, taps the phone-number button and
- *    agrees (the sandbox plays WeChat's dialog): a member at the first level.
+ *    agrees (the sandbox plays WeChat's dialog): a member at the first level; the member card
+ *    goes into the WeChat card pack (the sandbox checks the server's cardExt signature).
  * 2. The buyer buys a product and pays at the cashier; after payment the member centre shows
  *    the points for it and the level it reached (银卡 from ¥1 of spend).
  * 3. The wallet tops up ¥100 at the cashier (tier 充¥100送¥10): ¥110 credited, principal and
@@ -140,6 +141,14 @@ it('joins from the member centre with the phone-number button', async () => {
   await expect(page.locator('.member-progress').textContent()).resolves.toContain('升级为 银卡');
   await shot('03-centre');
   expect(await myMember()).toMatchObject({ points: 0, level_index: 0 });
+
+  // 领取到微信卡包: the signed card goes into the sandbox user's card pack.
+  await page.locator('.member-card-pack').click();
+  await page.locator('.member-card-added').waitFor({ timeout: 20_000 });
+  const pack = (await (await fetch(`${sandboxUrl}/sandbox/cards/users/${OPENID}/cards`)).json()) as {
+    cards: { cardId: string }[];
+  };
+  expect(pack.cards).toHaveLength(1);
 }, 90_000);
 
 it('buys and pays; the member centre shows the points for it and the level reached', async () => {

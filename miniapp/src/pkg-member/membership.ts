@@ -75,3 +75,26 @@ export function spacedCode(code: string): string {
 export function basisText(basis: LevelBasis, n: number): string {
   return basis === 'spend' ? formatFen(n) : `${n} 成长值`;
 }
+
+/**
+ * Puts the shop's member card in the buyer's WeChat card pack: wx.addCard with the server's
+ * signed cardExt; in H5 the sandbox's user takes the card (the sandbox checks the signature as
+ * WeChat does). WeChat then tells the server (user_get_card), which activates the card.
+ */
+export async function addMemberCard(): Promise<void> {
+  const card = await api.myMemberCard({});
+  if (process.env.TARO_ENV !== 'h5') {
+    await Taro.addCard({ cardList: [{ cardId: card.cardId, cardExt: card.cardExt }] });
+    return;
+  }
+  const { wechatSandboxUrl } = await api.clientConfig({});
+  if (!wechatSandboxUrl) throw new Error('H5 无法领取会员卡 · The card pack is not available in the browser');
+  const res = await Taro.request({
+    url: `${wechatSandboxUrl.replace(/\/$/, '')}/sandbox/cards/users/${encodeURIComponent(h5Openid())}/get`,
+    method: 'POST',
+    header: { accept: 'application/json', 'content-type': 'application/json' },
+    data: { cardId: card.cardId, cardExt: card.cardExt },
+    dataType: 'json',
+  });
+  if (res.statusCode !== 200) throw new Error(`领取会员卡失败 · Could not add the card (${res.statusCode})`);
+}

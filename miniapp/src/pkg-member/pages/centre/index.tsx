@@ -4,9 +4,9 @@ import { Text, View } from '@tarojs/components';
 import { formatFen, type LevelBasis, type Member, type Programme } from '@chatmall/shared';
 import { H5NavBar } from '../../../components/H5NavBar';
 import { StateView } from '../../../components/StateView';
-import { api, errorMessage } from '../../../services/api';
+import { api, errorMessage, showError } from '../../../services/api';
 import { memberUrl, memberWalletUrl } from '../../../routes';
-import { basisText } from '../../membership';
+import { addMemberCard, basisText } from '../../membership';
 import '../../member.css';
 
 type Load =
@@ -17,6 +17,8 @@ type Load =
 /** 会员中心: level and the way to the next, points, balance, the level's benefits; join when not a member yet. */
 export default function MemberCentrePage() {
   const [load, setLoad] = useState<Load>({ status: 'loading' });
+  // Added to the WeChat card pack from this page; the card shows as active once WeChat tells the server.
+  const [cardAdded, setCardAdded] = useState(false);
 
   const fetchAll = useCallback(async (quiet = false) => {
     if (!quiet) setLoad({ status: 'loading' });
@@ -96,6 +98,28 @@ export default function MemberCentrePage() {
           </View>
           <View className="btn btn--ghost member-wallet-entry" onClick={() => go(memberWalletUrl())}>
             充值 Top up
+          </View>
+        </View>
+        <View
+          className="card member-card-pack"
+          onClick={() => {
+            if (member.card.status === 'ACTIVE' || cardAdded) return;
+            addMemberCard()
+              .then(() => {
+                setCardAdded(true);
+                void Taro.showToast({ title: '已放入微信卡包 · Added', icon: 'success' });
+                void fetchAll(true);
+              })
+              .catch(showError);
+          }}
+        >
+          <View className="member-benefit">
+            <Text>微信会员卡 WeChat card</Text>
+            {member.card.status === 'ACTIVE' || cardAdded ? (
+              <Text className="muted member-card-added">已在卡包 In your card pack</Text>
+            ) : (
+              <Text className="member-card-add">领取到微信卡包 Add ›</Text>
+            )}
           </View>
         </View>
         <View className="card member-benefits">
