@@ -137,6 +137,18 @@ describe('plaintext mode', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('send receipts are told apart by their MsgID: two in one second from one sender both count, a retry of one does not', async () => {
+    const { endpoint, seen } = setup();
+    const receipt = (msgId: string) =>
+      Buffer.from(
+        eventXml('MASSSENDJOBFINISH', `<MsgID>${msgId}</MsgID><Status><![CDATA[send success]]></Status>`),
+      );
+    await endpoint.receive(plainQuery(), receipt('1000001'));
+    await endpoint.receive(plainQuery(), receipt('1000002'));
+    await endpoint.receive(plainQuery(), receipt('1000002'));
+    expect(seen).toHaveLength(2);
+  });
+
   it('a handler that fails gives the push back, so WeChat’s retry is handled', async () => {
     const { endpoint, seen } = setup();
     await expect(endpoint.receive(plainQuery(), Buffer.from(textXml('boom', '1')))).rejects.toThrow('handler failed');

@@ -1,8 +1,9 @@
 /**
  * WeChat retries a push it got no answer to within 5 s, three tries in all, and every
  * API process may receive any try. A key per push, claimed with SET NX in shared storage,
- * lets exactly one process handle it. Messages are keyed on MsgId; events on FromUserName +
- * CreateTime (+ Event, so two different events in the same second never collide).
+ * lets exactly one process handle it. Messages are keyed on MsgId; send receipts on their
+ * MsgID; other events on FromUserName + CreateTime (+ Event, so two different events in the
+ * same second never collide).
  * See docs/decisions/0007-oa-push-deduplication.md.
  */
 import type { KeyValueStore } from '../store';
@@ -15,6 +16,13 @@ export const CARD_EVENT_DEDUP_TTL_MS = 25 * 3600_000;
 
 export function dedupKey(appId: string, m: InboundMessage): string {
   if (m.msgType !== 'event' && m.msgId) return `wx:oa:${appId}:seen:msg:${m.msgId}`;
+  // A send's receipt names its send (MsgID): two mass sends finishing in one second come from
+  // the same sender, and two template messages to one follower in one second from the same
+  // follower, yet each receipt counts.
+  if (m.msgType === 'event' && (m.event === 'TEMPLATESENDJOBFINISH' || m.event === 'MASSSENDJOBFINISH')) {
+    const sent = 'msgId' in m ? m.msgId : undefined;
+    if (sent) return `wx:oa:${appId}:seen:evt:${m.event}:${sent}`;
+  }
   const event = m.msgType === 'event' ? m.event : m.msgType;
   return `wx:oa:${appId}:seen:evt:${m.fromUserName}:${m.createTime}:${event}`;
 }
