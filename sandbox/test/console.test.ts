@@ -10,6 +10,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
 import { createSandbox, type Sandbox } from '../src/app';
 import { officialAccountSim } from '../src/oa/oa.surface';
 import { loadApps } from '../src/platform/apps';
@@ -272,7 +274,12 @@ describe('console: scene QR codes', () => {
     const ticket = /data-ticket>([^<]+)</.exec(created.result)?.[1] ?? '';
     const image = await fetch(`${base}/cgi-bin/showqrcode?ticket=${encodeURIComponent(ticket)}`);
     expect(image.status).toBe(200);
-    expect(image.headers.get('content-type')).toMatch(/^image\//);
+    expect(image.headers.get('content-type')).toBe('image/png');
+    // A real code: a reader finds the ticket's URL (the one qrcode/create answers).
+    const png = PNG.sync.read(Buffer.from(await image.arrayBuffer()));
+    expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toMatch(
+      new RegExp(`^http://[^/]+/q/${ticket}$`),
+    );
 
     const unknown = await fetch(`${base}/cgi-bin/showqrcode?ticket=gQnothing`);
     expect(unknown.status).toBe(404);

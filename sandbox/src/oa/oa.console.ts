@@ -2,7 +2,6 @@
  * The official account's part of the console: push mode, what the chosen user can do
  * (follow, scan, talk, tap the published menu), scene QR codes, and what came back.
  */
-import { createHash } from 'node:crypto';
 import { scanForm } from '../console/page';
 import { escapeHtml } from '../html';
 import type { OaState, QrTicket } from './oa.surface';
@@ -24,44 +23,6 @@ export function menuButton(menu: unknown[] | null, position: string): MenuButton
   const button = m[2] === undefined ? top : top?.sub_button?.[Number(m[2])];
   // A top-level button with sub-buttons only opens them; it pushes nothing.
   return button && !(m[2] === undefined && button.sub_button?.length) ? button : undefined;
-}
-
-/**
- * A picture standing in for WeChat's QR image: a pattern derived from the ticket with the
- * three corner squares, and the scene written under it, so nobody mistakes it for a code.
- */
-export function qrSvg(ticket: string, scene: string): string {
-  const n = 21;
-  const cell = 6;
-  const bits = createHash('sha256').update(ticket).digest();
-  const finder = (x: number, y: number) =>
-    [0, n - 7].some((fx) => [0, n - 7].some((fy) => !(fx && fy) && x >= fx && x < fx + 7 && y >= fy && y < fy + 7));
-  const rects: string[] = [];
-  for (let y = 0; y < n; y++) {
-    for (let x = 0; x < n; x++) {
-      if (finder(x, y)) continue;
-      const i = y * n + x;
-      if ((bits[i % 32] >> (i % 8)) & 1)
-        rects.push(`<rect x="${x * cell}" y="${y * cell}" width="${cell}" height="${cell}"/>`);
-    }
-  }
-  for (const [fx, fy] of [
-    [0, 0],
-    [n - 7, 0],
-    [0, n - 7],
-  ]) {
-    rects.push(
-      `<rect x="${fx * cell + 3}" y="${fy * cell + 3}" width="${7 * cell - 6}" height="${7 * cell - 6}" fill="none" stroke="#000" stroke-width="6"/>`,
-      `<rect x="${(fx + 2) * cell}" y="${(fy + 2) * cell}" width="${3 * cell}" height="${3 * cell}"/>`,
-    );
-  }
-  const size = n * cell;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${size + 24}" height="${size + 52}" viewBox="-12 -12 ${size + 24} ${size + 52}">
-<rect x="-12" y="-12" width="${size + 24}" height="${size + 52}" fill="#fff"/>
-<g fill="#000">${rects.join('')}</g>
-<text x="${size / 2}" y="${size + 18}" font-size="11" text-anchor="middle" font-family="sans-serif">sandbox · scene</text>
-<text x="${size / 2}" y="${size + 33}" font-size="11" text-anchor="middle" font-family="sans-serif">${escapeHtml(scene.slice(0, 24))}</text>
-</svg>`;
 }
 
 const actionLabels: Record<string, string> = {

@@ -10,7 +10,8 @@ import { escapeHtml } from '../html';
 import { JsonStore } from '../store';
 import type { SandboxContext, Surface } from '../surface';
 import { answerSimulation, platformFor, readBody, SimulationError, WechatFault } from '../platform/platform';
-import { menuButton, oaConsoleHtml, qrSvg } from './oa.console';
+import { menuButton, oaConsoleHtml } from './oa.console';
+import { qrPng } from './qrcodes.surface';
 import { pushToMerchant, type PushFields, type PushMode, type PushRecord } from './push';
 import { menuFault } from './menu.surface';
 import { SYSTEM_TAGS, TAGS_PER_ACCOUNT, TAGS_PER_USER, tagNameFault, userInfo } from './followers.surface';
@@ -532,8 +533,9 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
        * 返回HTTP错误码404", and a WeChat community answer of 2023-10-12 repeats it. So an
        * unknown or expired ticket is a 404 here. WeChat documents no body for it; the sandbox
        * sends WeChat's usual errcode/errmsg shape with 40097 "invalid args" (our choice, so a
-       * developer reading it learns why). WeChat serves a JPEG; the sandbox draws an SVG that
-       * is plainly not a real code.
+       * developer reading it learns why). WeChat serves a 430-pixel JPEG of the code, which
+       * holds the ticket's `url`; the sandbox serves a PNG of the same content, so a camera or a
+       * QR reader in a test finds the URL that qrcode/create answered.
        */
       router.get('/cgi-bin/showqrcode', (c: Koa.Context) => {
         const ticket = String(c.query.ticket ?? '');
@@ -545,9 +547,9 @@ export function officialAccountSurface(ctx: SandboxContext): Surface {
           c.body = { errcode: fault.errcode, errmsg: `${fault.message} rid: ${randomBytes(4).toString('hex')}` };
           return;
         }
-        c.type = 'image/svg+xml';
+        c.type = 'image/png';
         c.set('cache-control', 'max-age=604800');
-        c.body = qrSvg(ticket, qr.scene);
+        c.body = qrPng(`${ctx.selfBaseUrl}/q/${ticket}`, 430);
       });
       /** What the code's `url` opens: the sandbox's scan page for that ticket. */
       router.get('/q/:ticket', (c: Koa.Context) => {
