@@ -8,7 +8,8 @@
  * The marketer makes a segment (followers of the last 30 days) and watches its live count,
  * composes a service notice to it, reads it in the phone-frame preview, test-sends it to a
  * staff member's openid (it reaches their WeChat), sends it now, watches the progress bar
- * reach done, and reads the funnel; every follower got exactly one message.
+ * reach done (once the owner approved it: 300 recipients is above the approval threshold), and
+ * reads the funnel; every follower got exactly one message.
  *
  * Screenshots: test-results/e2e/console-campaign-*.png.
  */
@@ -50,14 +51,18 @@ beforeAll(async () => {
       WECHAT_API_BASE: sandbox.url,
       CONSOLE_DIR: consoleDir,
       CAMPAIGN_SENDS_PER_SECOND: '60',
-      CAMPAIGN_APPROVAL_ABOVE: '10000',
+      // 300 recipients is above it: the owner approves the marketer's campaign.
+      CAMPAIGN_APPROVAL_ABOVE: '200',
       CAMPAIGN_QUIET_HOURS: 'off',
     }),
   });
   sandbox.sandbox.ctx.merchantBaseUrl = stack.baseUrl;
   jobs = await startJobs(stack.app, { only: ['campaigns', 'events'], relayIdleMs: 50 });
   await seedFollowers(sandbox, stack.app.services.audience, { prefix: 'oCmp', count: FOLLOWERS });
-  await createStaff(stack.db, [{ username: 'yunying', displayName: '陈运营', role: 'marketer' }]);
+  await createStaff(stack.db, [
+    { username: 'yunying', displayName: '陈运营', role: 'marketer' },
+    { username: 'laoban', displayName: '王老板', role: 'owner' },
+  ]);
   browser = await launchBrowser();
   ({ page } = await desktop(browser, pageErrors));
   await signIn(page, stack.baseUrl, 'yunying');
@@ -137,6 +142,18 @@ it('makes a segment with a live count, composes, previews, test-sends and sends 
   // Send now and watch the progress bar to done.
   await page.locator('.schedule-campaign').click();
   await page.locator('.confirm-schedule').click();
+  // Above the approval threshold: it waits for the owner, and the marketer is told so.
+  await page.locator('.campaign-status-AWAITING_APPROVAL').waitFor();
+  await page.locator('.campaign-awaiting', { hasText: '等待店主审批' }).waitFor();
+  expect(await page.locator('.approve-campaign').count()).toBe(0);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(page, 'awaiting-approval');
+  const owner = await desktop(browser, pageErrors);
+  await signIn(owner.page, stack.baseUrl, 'laoban');
+  await owner.page.goto(page.url());
+  await owner.page.locator('.approve-campaign').click();
+  await owner.page.locator('.campaign-status-SENDING, .campaign-status-DONE').first().waitFor({ timeout: 20_000 });
+  await owner.context.close();
   await page.locator('.campaign-progress-bar').waitFor();
   await page.locator('.campaign-status-SENDING, .campaign-status-DONE').first().waitFor({ timeout: 20_000 });
   if (await page.locator('.campaign-status-SENDING').count()) {

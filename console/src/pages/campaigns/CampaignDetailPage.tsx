@@ -66,9 +66,14 @@ export const statusColor: Record<CampaignStatus, string> = {
   CANCELLED: 'default',
 };
 const LIVE: CampaignStatus[] = ['SCHEDULED', 'SENDING', 'PAUSED'];
-/** Sending, or finished a moment ago: delivery receipts and clicks keep coming after the last send. */
+/**
+ * Sending, awaiting the owner (who approves elsewhere), or finished a moment ago (delivery
+ * receipts and clicks keep coming after the last send): the page follows it.
+ */
 const stillMoving = (c: Campaign) =>
-  LIVE.includes(c.status) || (!!c.finishedAt && Date.now() - Date.parse(c.finishedAt) < 120_000);
+  LIVE.includes(c.status) ||
+  c.status === 'AWAITING_APPROVAL' ||
+  (!!c.finishedAt && Date.now() - Date.parse(c.finishedAt) < 120_000);
 
 export default function CampaignDetailPage() {
   const { id = '' } = useParams();
@@ -90,7 +95,7 @@ function CampaignView({ c }: { c: Campaign }) {
         extra={<Actions c={c} />}
       />
       <StateBanner c={c} />
-      {c.status !== 'DRAFT' && <ProgressCard c={c} />}
+      {!editable && <ProgressCard c={c} />}
       <Row gutter={16}>
         <Col span={14}>
           {editable ? <EditCard c={c} /> : <SummaryCard c={c} />}
