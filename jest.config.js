@@ -21,6 +21,9 @@ const base = {
 
 /** @type {import('jest').Config} */
 const config = {
+  // Hooks and tests start stacks on real MariaDB, Redis and the sandbox (every migration, RSA
+  // keys for Pay), which takes seconds on a loaded 2-core machine; 5 s made setups flaky.
+  testTimeout: 30_000,
   projects: [
     { ...base, displayName: 'shared', testMatch: ['<rootDir>/shared/test/**/*.test.ts'] },
     {
