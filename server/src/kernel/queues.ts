@@ -3,7 +3,14 @@
  * tag (`{system}`) so every key of one queue lands in the same slot and BullMQ's Lua
  * scripts run unchanged on a cluster.
  */
-import { Queue, Worker, type ConnectionOptions, type DefaultJobOptions, type Processor } from 'bullmq';
+import {
+  Queue,
+  Worker,
+  type ConnectionOptions,
+  type DefaultJobOptions,
+  type JobsOptions,
+  type Processor,
+} from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from './logger';
 import { isConnectionError, reportOutage } from './outage';
@@ -109,3 +116,33 @@ export interface SystemJobs {
 
 /** Redis key where the worker records its last heartbeat (read by /readyz for information). */
 export const workerHeartbeatKey = (prefix: string) => `${prefix}:worker:heartbeat`;
+
+/**
+ * Queues jobs of one name in bulk: every add made in one event-loop turn leaves in a single
+ * `addBulk` (one transaction, one round trip) instead of one round trip each, so a burst of
+ * grabs queues its jobs together. Each caller's promise settles with the batch: resolved when
+ * its job is queued (or was already, by job id), rejected with the batch's error.
+ */
+export function bulkAdder<T>(queue: () => Queue, name: string): (data: T, opts?: JobsOptions) => Promise<void> {
+  let batch: { data: T; opts?: JobsOptions; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  const flush = () => {
+    const jobs = batch;
+    batch = [];
+    let q: Queue;
+    try {
+      q = queue();
+    } catch (err) {
+      for (const j of jobs) j.reject(err);
+      return;
+    }
+    q.addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts }))).then(
+      () => jobs.forEach((j) => j.resolve()),
+      (err: unknown) => jobs.forEach((j) => j.reject(err)),
+    );
+  };
+  return (data, opts) =>
+    new Promise<void>((resolve, reject) => {
+      if (batch.length === 0) setImmediate(flush);
+      batch.push({ data, opts, resolve, reject });
+    });
+}

@@ -29,6 +29,7 @@ import { insertIgnore, isDuplicateKey } from '../../kernel/dialect';
 import { NotFoundError, RateLimitedError, ValidationError } from '../../kernel/errors';
 import type { Logger } from '../../kernel/logger';
 import type { RateLimit } from '../../kernel/rate-limit';
+import { bulkAdder } from '../../kernel/queues';
 import { execute } from '../../kernel/sql';
 import { noTx, withTx, type Ctx } from '../../kernel/tx';
 import type { GroupPayload, MiniProgramApi } from '../../wechat/miniprogram/miniprogram';
@@ -118,6 +119,8 @@ const wholeSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000);
 
 export class RedEnvelopeService {
   private readonly packs = new Map<string, { pack: RedEnvelopePackEntity; at: number }>();
+  /** Grab jobs of one event-loop turn go to Redis together (a burst's grabs share a round trip). */
+  private readonly queueGrab: (job: GrabJob, opts: { jobId: string }) => Promise<void>;
 
   constructor(
     private readonly db: DataSource,
@@ -131,7 +134,9 @@ export class RedEnvelopeService {
       limits: { perBuyer: RateLimit; perIp: RateLimit };
       log: Logger;
     },
-  ) {}
+  ) {
+    this.queueGrab = bulkAdder<GrabJob>(deps.queue, 'grab');
+  }
 
   // ------------------------------------------------------------------ creating
 
@@ -332,7 +337,7 @@ export class RedEnvelopeService {
     if (out.kind === 'GRABBED') {
       const job: GrabJob = { packId, buyerId, record: recordOf(out.grab), ...at };
       try {
-        await this.deps.queue().add('grab', job, { jobId: grabJobId(packId, buyerId) });
+        await this.queueGrab(job, { jobId: grabJobId(packId, buyerId) });
       } catch (err) {
         // Redis took the grab; the reconciliation finds it in rp:{id}:grabs and records it.
         this.deps.log.warn({ packId, err: (err as Error).message }, 'red envelope: grab job not queued');
