@@ -236,3 +236,43 @@ it('an unpaid order cancelled gives back its points and balance once', async () 
     before.balanceBonus,
   ]);
 });
+
+it('100 orders at once, each redeeming 100 points against 1,000 held: 10 placed, 90 INSUFFICIENT_POINTS, points end at 0 and the ledger sums to it', async () => {
+  const m = await member();
+  const adjust = await api(p.apiUrl, 'POST', `/api/admin/membership/members/${m.id}/points-adjustments`, owner.auth, {
+    delta: 1_000 - m.points,
+    reason: '测试调整 set to 1,000',
+    requestKey: key(),
+  });
+  expect(adjust.status).toBe(200);
+  expect((await member()).points).toBe(1_000);
+  const results = await Promise.all(
+    Array.from({ length: 100 }, () =>
+      api(p.apiUrl, 'POST', '/api/orders', p.buyer.auth, {
+        clientKey: key(),
+        items: [{ skuId: 'sku_jinjunmei1', quantity: 1 }],
+        addressId: p.buyer.addressId,
+        points: 100,
+      }),
+    ),
+  );
+  const placed = results.filter((r) => r.status === 200);
+  const refused = results.filter((r) => r.status !== 200);
+  expect(placed).toHaveLength(10);
+  expect(refused).toHaveLength(90);
+  for (const r of refused)
+    expect([r.status, r.body.code, r.body.fields[0].path]).toEqual([409, 'INSUFFICIENT_POINTS', 'body.points']);
+  for (const r of placed) expect((await orderRow(r.body.id)).pointsUsed).toBe(100);
+  const after = await member();
+  expect(after.points).toBe(0);
+  const [{ total }] = await p.stack.db.query(
+    'SELECT COALESCE(SUM(delta), 0) AS total FROM points_entries WHERE member_id = ?',
+    [m.id],
+  );
+  expect(Number(total)).toBe(0);
+  const [{ held }] = await p.stack.db.query(
+    'SELECT COALESCE(SUM(remaining), 0) AS held FROM points_lots WHERE member_id = ?',
+    [m.id],
+  );
+  expect(Number(held)).toBe(0);
+}, 120_000);

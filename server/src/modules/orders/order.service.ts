@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import {
+  ErrorCode,
   formatFen,
   MAX_ORDER_TOTAL,
   newId,
@@ -36,7 +37,7 @@ import {
 } from 'typeorm';
 import type { Config } from '../../kernel/config';
 import { isDuplicateKey, lockForUpdate } from '../../kernel/dialect';
-import { ConflictError, NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
+import { AppError, ConflictError, NotFoundError, OrderStateError, ValidationError } from '../../kernel/errors';
 import { newestFirst } from '../../kernel/pagination';
 import { managerOf, withTx, type Ctx, type TxCtx } from '../../kernel/tx';
 import { findBuyerAddress } from '../addresses/address.service';
@@ -353,6 +354,12 @@ export class OrderService {
       useBalance: req.useBalance,
     });
     const paid = price.payment;
+    // A number of points asked for is taken in full or refused: never fewer in silence (the
+    // points may have gone to another order since the preview). 'max' takes what there is.
+    if (typeof req.points === 'number' && req.points > price.pointsAllowed.points)
+      throw new AppError(ErrorCode.INSUFFICIENT_POINTS, '积分不足 Not enough points for this order.', [
+        { path: 'body.points', message: `is more than this order can take (${price.pointsAllowed.points} points)` },
+      ]);
     // Points or balance pay part: WeChat Pay is asked for the rest only.
     const memberPays = paid.pointsFen > 0 || paid.balance > 0;
     const lineDiscount = new Map(price.lines.map((l) => [l.skuId, l.memberDiscount + l.couponDiscount]));
