@@ -34,7 +34,8 @@ const inbox = access.staff('owner', 'marketer', 'clerk');
 /** A follower's openid (`:id`, as every path parameter that names the thing). */
 const Openid = z.object({ id: z.string().min(1).max(64) });
 const RuleId = z.object({ id: z.string().min(1).max(40) });
-const TagId = z.object({ id: z.coerce.number().int().min(0) });
+/** WeChat's tag ids are 32-bit integers (the `tagid` of tags/create). */
+const TagId = z.object({ id: z.coerce.number().int().min(0).max(2_147_483_647) });
 
 export const followersEndpoints = {
   listFollowers: endpoint({

@@ -29,7 +29,7 @@ export const FollowerListQuery = z.object({
   /** Keyset paging: the last openid of the previous page. */
   after: z.string().max(64).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  tagId: z.coerce.number().int().optional(),
+  tagId: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
   subscribed: z.enum(['true', 'false']).optional(),
 });
 export const FollowerList = z.object({
