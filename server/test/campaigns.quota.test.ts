@@ -51,20 +51,21 @@ it('pauses at the daily quota with the reason, resumes when the quota resets, an
   ).body as { id: string };
   await api(stack.baseUrl, 'POST', `/api/admin/campaigns/${c.id}/schedule`, owner.auth, {});
 
-  // Paused at the first 45009; the sends already in flight then record their outcomes, so the
-  // count settles at the quota a moment after the status changes.
+  // Paused at the first 45009. Sends WeChat accepted while the page was cut short may be
+  // recorded only when it resumes (their client_msg_id gets the first msgid back, no second
+  // message), so the count at the pause is at most the quota; the inbox shows the quota exactly.
   const paused = await until(
     () => get(c.id),
-    (x) => x.status === 'PAUSED' && x.counts.sent + x.counts.failed >= 3000,
+    (x) => x.status === 'PAUSED',
     60_000,
   );
   expect(paused).toMatchObject({ pauseReason: 'DAILY_QUOTA' });
   expect(paused.resumeAt).toBeTruthy();
-  expect(paused.counts.sent).toBe(3000);
+  expect(paused.counts.sent).toBeLessThanOrEqual(3000);
   // Still the same WeChat day: the retries meet 45009 again and the campaign stays paused.
   await new Promise((r) => setTimeout(r, 3500));
   const still = await get(c.id);
-  expect(still.counts.sent).toBe(3000);
+  expect(still.counts.sent).toBeLessThanOrEqual(3000);
   expect(still.status).toBe('PAUSED');
   expect(await received(sandbox, 'o_q_', 'template')).toMatchObject({ recipients: 3000, moreThanOnce: 0 });
 
