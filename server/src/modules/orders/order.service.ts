@@ -491,6 +491,24 @@ export class OrderService {
     return rows.length > 0;
   }
 
+  /**
+   * The buyer's earliest paid order at or after `since` (refunded ones included), by payment time
+   * (kept in whole seconds), then placing time (microseconds). "The first order after X" is a fact
+   * of the orders, not of which paid event was handled first.
+   */
+  async firstPaidSince(buyerId: string, since: Date): Promise<string | null> {
+    const first = await this.db.getRepository(OrderEntity).findOne({
+      select: { orderNo: true },
+      where: {
+        buyerId,
+        status: In([...EVER_PAID]),
+        paidAt: MoreThanOrEqual(new Date(Math.floor(since.getTime() / 1000) * 1000)),
+      },
+      order: { paidAt: 'ASC', createdAt: 'ASC', orderNo: 'ASC' },
+    });
+    return first?.orderNo ?? null;
+  }
+
   async list(filter: {
     buyerId?: string;
     status?: OrderStatus;

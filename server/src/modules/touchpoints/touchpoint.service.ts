@@ -51,6 +51,8 @@ export function distanceM(lat1: number, lng1: number, lat2: number, lng2: number
 export interface AttributionPorts {
   /** The paid order's buyer and amount (orders module). */
   paidOrder(orderNo: string): Promise<{ buyerId: string; payable: number; paidAt: Date } | null>;
+  /** The buyer's earliest paid order at or after a time (orders module). */
+  firstPaidSince(buyerId: string, since: Date): Promise<string | null>;
   /** The follower this buyer is (followers module, linked by unionid). */
   followerOfBuyer(buyerId: string): Promise<{ touchpointId: string | null; touchpointAt: Date | null } | null>;
 }
@@ -264,6 +266,9 @@ export class TouchpointService {
     if (!follower?.touchpointId || !follower.touchpointAt) return false;
     const since = order.paidAt.getTime() - follower.touchpointAt.getTime();
     if (since < 0 || since > FIRST_ORDER_WINDOW_MS) return false;
+    // Paid events may be handled out of order: only the earliest paid order since the
+    // attribution counts, whichever event arrives first.
+    if ((await this.deps.ports.firstPaidSince(order.buyerId, follower.touchpointAt)) !== orderNo) return false;
     const touchpointId = follower.touchpointId;
     return withTx(this.db, noTx, async ({ tx }) => {
       const added = await execute(

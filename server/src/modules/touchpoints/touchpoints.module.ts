@@ -8,6 +8,7 @@ import { TouchpointService, type AttributionPorts } from './touchpoint.service';
 export function paidOrdersPort(orders: {
   factsByOrderNo(orderNo: string): Promise<{ id: string; buyerId: string; payable: number } | null>;
   get(where: { id: string }): Promise<{ paidAt: string | null }>;
+  firstPaidSince(buyerId: string, since: Date): Promise<string | null>;
 }): AttributionPorts['paidOrder'] {
   return async (orderNo) => {
     const facts = await orders.factsByOrderNo(orderNo);
@@ -37,7 +38,11 @@ export function touchpointsModule(
     miniProgram: k.wechat.miniProgram,
     apiBase: k.config.wechat.apiBase,
     shopName: deps.shopName,
-    ports: { paidOrder: paidOrdersPort(deps.orders), followerOfBuyer: (id) => deps.followers.ofBuyer(id) },
+    ports: {
+      paidOrder: paidOrdersPort(deps.orders),
+      firstPaidSince: (buyerId, since) => deps.orders.firstPaidSince(buyerId, since),
+      followerOfBuyer: (id) => deps.followers.ofBuyer(id),
+    },
     log: k.log,
   });
   return {
