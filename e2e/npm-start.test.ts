@@ -36,17 +36,33 @@ describe('npm start', () => {
   let proc: ChildProcess;
   let output = '';
 
-  afterAll(() => {
-    // After a failure: the servers run in process groups of their own, so each is killed by
-    // pid (found before their parent goes), then the private Redis is stopped.
+  /**
+   * After a failure: the servers run in process groups of their own, so each is killed by pid
+   * (found before their parent goes), then the private Redis is stopped. Called when the first
+   * test fails, not only after all, so a stack left running cannot hold the port the next test
+   * takes.
+   */
+  const stopLeftovers = () => {
     if (!proc?.pid || !alive(proc.pid)) return;
     const tree = descendants(proc.pid);
     process.kill(-proc.pid, 'SIGKILL');
     for (const pid of tree) if (alive(pid)) process.kill(pid, 'SIGKILL');
     services('down');
-  });
+  };
+  afterAll(stopLeftovers);
 
   it('prints the URLs, serves the seeded storefront, and stops everything on Ctrl-C', async () => {
+    try {
+      await startUseAndStop();
+    } catch (err) {
+      stopLeftovers();
+      // What the stack printed last says why (the assertion alone rarely does).
+      const tail = output.split('\n').slice(-40).join('\n');
+      throw Object.assign(err as Error, { message: `${(err as Error).message}\n--- npm start printed last:\n${tail}` });
+    }
+  }, 480_000);
+
+  async function startUseAndStop() {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmall-start-'));
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -123,7 +139,7 @@ describe('npm start', () => {
       services('up');
     }
     // …and its recovery.
-    const backBy = Date.now() + 30_000;
+    const backBy = Date.now() + 60_000;
     while (!/redis recovered/.test(output.slice(mark)) && Date.now() < backBy)
       await new Promise((r) => setTimeout(r, 250));
     expect(output.slice(mark)).toMatch(/redis recovered/);
@@ -135,18 +151,19 @@ describe('npm start', () => {
     process.kill(-proc.pid!, 'SIGINT');
     expect(await exited).toBe(0);
     // Helpers of the children (tsx's esbuild service) exit once their parent's pipe closes.
-    const goneBy = Date.now() + 10_000;
+    const goneBy = Date.now() + 20_000;
     while (before.some(alive) && Date.now() < goneBy) await new Promise((r) => setTimeout(r, 200));
     const left = before
       .filter(alive)
       .map((pid) => execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim());
     expect(left).toEqual([]);
     await expect(fetch(`http://127.0.0.1:${API_PORT}/healthz`)).rejects.toThrow();
-  }, 480_000);
+  }
 
   it('stops at once, with one line naming API_PORT, when the API port is taken', async () => {
+    stopLeftovers(); // a first test that ran out of time may have left its stack up
     const taken = net.createServer();
-    await new Promise<void>((resolve) => taken.listen(API_PORT, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => taken.once('error', reject).listen(API_PORT, '127.0.0.1', resolve));
     try {
       const r = spawnSync(process.execPath, ['scripts/start.mjs'], {
         cwd: root,
