@@ -2,7 +2,9 @@
  * The member code at the counter (acceptance 5): a code older than 60 s, a code used twice and
  * a code with any digit changed are refused (400 on body.code) and change nothing; a clerk's
  * offline purchase credits points and growth once however often the till retries it (in turn
- * and at once); only clerks and owners use the counter.
+ * and at once); only clerks and owners use the counter. The same counter on the mini-program's
+ * merchant pages (/api/merchant/counter/*) works for a bound clerk or owner, answers a retried
+ * sale once, and refuses an unbound buyer, a bound marketer and a console session (403).
  */
 import { randomBytes } from 'node:crypto';
 import { newId, type ProgrammeSettings } from '@chatmall/shared';
@@ -141,5 +143,105 @@ describe('offline purchases', () => {
     });
     expect([res.status, res.body.code]).toEqual([409, 'INSUFFICIENT_BALANCE']);
     expect((await purchase({ code, amount: 100, requestId: requestId() })).status).toBe(200);
+  });
+});
+
+describe('the counter on the mini-program’s merchant pages', () => {
+  /** A buyer whose WeChat is bound to the staff member (the console's one-time code, used on the phone). */
+  async function boundWechat(staff: { auth: { authorization: string } }, name: string) {
+    const issued = await api(stack.baseUrl, 'POST', '/api/admin/me/wechat-binding', staff.auth);
+    expect(issued.status).toBe(200);
+    const phone = await makeBuyer(stack.db, name);
+    const bound = await api(stack.baseUrl, 'POST', '/api/merchant/binding', phone.auth, { code: issued.body.code });
+    expect([bound.status, bound.body.bound]).toEqual([200, true]);
+    return phone;
+  }
+  const merchant = (path: string, auth: { authorization: string }, body: Record<string, unknown>) =>
+    api(stack.baseUrl, 'POST', `/api/merchant/counter/${path}`, auth, body);
+
+  it('a bound clerk looks up a code and records a purchase once however often it is retried; the code then works no more', async () => {
+    const clerkPhone = await boundWechat(await makeStaff(stack.db, 'clerk'), 'clerkphone');
+    const { buyer, member } = await makeMember();
+    const { body: mine } = await api(stack.baseUrl, 'POST', '/api/membership/me/code', buyer.auth);
+    const lookup = await merchant('lookup', clerkPhone.auth, { code: mine.code });
+    expect([lookup.status, lookup.body]).toEqual([
+      200,
+      expect.objectContaining({ memberId: member.id, phone: '137****1111', points: 0, balance: 0 }),
+    ]);
+
+    const body = { code: mine.code, amount: 5_800, requestId: requestId() };
+    const first = await merchant('purchases', clerkPhone.auth, body);
+    expect([first.status, first.body.pointsEarned, first.body.replayed, first.body.member.points]).toEqual([
+      200,
+      58,
+      false,
+      58,
+    ]);
+    const retries = await Promise.all(Array.from({ length: 3 }, () => merchant('purchases', clerkPhone.auth, body)));
+    for (const r of retries)
+      expect([r.status, r.body.replayed, r.body.pointsEarned, r.body.member.points]).toEqual([200, true, 58, 58]);
+    const history = await api(stack.baseUrl, 'GET', '/api/membership/me/points', buyer.auth);
+    expect(history.body.items).toEqual([expect.objectContaining({ kind: 'OFFLINE', delta: 58, balanceAfter: 58 })]);
+
+    // A new sale with the same code: refused as used, at the lookup and at the sale.
+    for (const res of [
+      await merchant('lookup', clerkPhone.auth, { code: mine.code }),
+      await merchant('purchases', clerkPhone.auth, { ...body, requestId: requestId() }),
+    ])
+      expect([res.status, res.body.fields[0].path, res.body.fields[0].message]).toEqual([
+        400,
+        'body.code',
+        expect.stringContaining('已使用'),
+      ]);
+    expect((await memberRow(member.id)).points).toBe(58);
+  });
+
+  it('a bound owner takes a balance payment once per request id; more than the balance is 409 INSUFFICIENT_BALANCE', async () => {
+    const ownerPhone = await boundWechat(await makeStaff(stack.db, 'owner'), 'ownerphone');
+    const { member } = await makeMember();
+    await stack.app.services.wallet.apply({}, member.id, {
+      kind: 'TOP_UP',
+      principal: 10_000,
+      bonus: 0,
+      sourceKey: `test-top-up:${member.id}`,
+      record: '充值 ¥100.00',
+    });
+    const tooMuch = await merchant('payments', ownerPhone.auth, {
+      code: makeMemberCode(member).code,
+      amount: 10_001,
+      requestId: requestId(),
+    });
+    expect([tooMuch.status, tooMuch.body.code]).toEqual([409, 'INSUFFICIENT_BALANCE']);
+    const body = { code: makeMemberCode(member).code, amount: 3_000, requestId: requestId() };
+    const paid = await merchant('payments', ownerPhone.auth, body);
+    expect([paid.status, paid.body.paid, paid.body.replayed, paid.body.member.balance]).toEqual([
+      200,
+      3_000,
+      false,
+      7_000,
+    ]);
+    const retry = await merchant('payments', ownerPhone.auth, body);
+    expect([retry.status, retry.body.paid, retry.body.replayed, retry.body.member.balance]).toEqual([
+      200,
+      3_000,
+      true,
+      7_000,
+    ]);
+    expect((await memberRow(member.id)).balancePrincipal).toBe(7_000);
+  });
+
+  it('refuses an unbound buyer, a bound marketer and a console session (403), and changes nothing', async () => {
+    const { buyer, member } = await makeMember();
+    const marketerPhone = await boundWechat(await makeStaff(stack.db, 'marketer'), 'mktphone');
+    const code = makeMemberCode(member).code;
+    for (const auth of [buyer.auth, marketerPhone.auth, clerk.auth]) {
+      expect((await merchant('lookup', auth, { code })).status).toBe(403);
+      expect((await merchant('purchases', auth, { code, amount: 1_000, requestId: requestId() })).status).toBe(403);
+      expect((await merchant('payments', auth, { code, amount: 1_000, requestId: requestId() })).status).toBe(403);
+    }
+    expect((await memberRow(member.id)).points).toBe(0);
+    // None of them used the code: the console's counter still takes it.
+    const desk = await purchase({ code, amount: 1_000, requestId: requestId() });
+    expect([desk.status, desk.body.pointsEarned]).toEqual([200, 10]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Membership endpoints (issue 15): the buyer's member centre, join, ledgers, top-ups and
  * member code; the console's programme, members, adjustments, top-up refunds and liability;
- * the clerk's counter. Spread into the contract table.
+ * the clerk's counter (in the console and on the mini-program's merchant pages). Spread into the
+ * contract table.
  */
 import { z } from 'zod';
 import { access } from './auth';
@@ -211,6 +212,34 @@ export const membershipEndpoints = {
     path: '/api/admin/membership/counter/payments',
     summary: 'Take a payment from the member’s balance with a member code, once per request id',
     access: access.staff('owner', 'clerk'),
+    body: CounterPaymentRequest,
+    response: CounterResult,
+  }),
+
+  // The same counter on the mini-program's merchant pages (pkg-merchant/pages/counter), for a
+  // staff member whose WeChat is bound (docs/decisions/0026-staff-wechat-binding.md).
+  merchantCounterLookup: endpoint({
+    method: 'POST',
+    path: '/api/merchant/counter/lookup',
+    summary: 'Read a scanned member code from the merchant pages (as counterLookup)',
+    access: access.boundStaff('owner', 'clerk'),
+    body: CounterLookupRequest,
+    response: CounterMember,
+  }),
+  merchantCounterPurchase: endpoint({
+    method: 'POST',
+    path: '/api/merchant/counter/purchases',
+    summary: 'Record an offline purchase from the merchant pages (as counterPurchase; once per request id)',
+    access: access.boundStaff('owner', 'clerk'),
+    body: CounterPurchaseRequest,
+    response: CounterResult,
+  }),
+  merchantCounterPayment: endpoint({
+    method: 'POST',
+    path: '/api/merchant/counter/payments',
+    summary:
+      'Take a payment from the member’s balance from the merchant pages (as counterPayment; once per request id)',
+    access: access.boundStaff('owner', 'clerk'),
     body: CounterPaymentRequest,
     response: CounterResult,
   }),

@@ -80,4 +80,13 @@ export function membershipRoutes(
   api.handle(contract.counterLookup, async ({ body }) => s.counter.lookup(body.code));
   api.handle(contract.counterPurchase, async ({ ctx, principal, body }) => s.counter.purchase(ctx, principal, body));
   api.handle(contract.counterPayment, async ({ ctx, principal, body }) => s.counter.payment(ctx, principal, body));
+  // The same counter on the mini-program's merchant pages: the bound staff member acts, so a
+  // retried sale keys on the same staff id and request id as in the console.
+  api.handle(contract.merchantCounterLookup, async ({ body }) => s.counter.lookup(body.code));
+  api.handle(contract.merchantCounterPurchase, async ({ ctx, principal, body }) =>
+    s.counter.purchase(ctx, principal, body),
+  );
+  api.handle(contract.merchantCounterPayment, async ({ ctx, principal, body }) =>
+    s.counter.payment(ctx, principal, body),
+  );
 }
