@@ -69,7 +69,9 @@ export function addressesUrl(): string {
   return pageUrl('addresses');
 }
 /** The merchant pages (pkg-merchant) of a staff member whose WeChat is bound; `bind` takes the console's code. */
-export function merchantUrl(page: 'merchantHome' | 'merchantShip' | 'merchantRefunds' | 'merchantRedEnvelope'): string {
+export function merchantUrl(
+  page: 'merchantHome' | 'merchantShip' | 'merchantRefunds' | 'merchantRedEnvelope' | 'merchantCounter',
+): string {
   return pageUrl(page);
 }
 export function merchantBindUrl(code?: string): string {

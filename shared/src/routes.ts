@@ -45,6 +45,7 @@ export const pagePaths = {
   merchantShip: 'pkg-merchant/pages/ship/index',
   merchantRefunds: 'pkg-merchant/pages/refunds/index',
   merchantRedEnvelope: 'pkg-merchant/pages/red-envelope/index',
+  merchantCounter: 'pkg-merchant/pages/counter/index',
   // pkg-promo: coupons (docs/decisions/0024-coupons.md)
   couponCentre: 'pkg-promo/pages/coupon-centre/index',
   myCoupons: 'pkg-promo/pages/my-coupons/index',
@@ -90,6 +91,8 @@ export interface PageQueries {
   merchantRefunds: undefined;
   /** 发红包: an owner or marketer creates a group red-envelope pack from the phone. */
   merchantRedEnvelope: undefined;
+  /** 会员收银: a clerk or owner scans a member code, records a purchase or takes a balance payment. */
+  merchantCounter: undefined;
   couponCentre: undefined;
   myCoupons: { tab?: 'usable' | 'used' | 'expired' };
   /**

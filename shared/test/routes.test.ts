@@ -92,6 +92,7 @@ describe('the package layout app.json is built from', () => {
           'pages/ship/index',
           'pages/refunds/index',
           'pages/red-envelope/index',
+          'pages/counter/index',
         ],
       },
       { root: 'pkg-promo', pages: ['pages/coupon-centre/index', 'pages/my-coupons/index'] },

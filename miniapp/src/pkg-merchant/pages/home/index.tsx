@@ -70,6 +70,12 @@ export default function MerchantHomePage() {
       ]
     : [];
   const links = [
+    {
+      name: 'merchantCounterLookup' as const,
+      url: merchantUrl('merchantCounter'),
+      zh: '会员收银',
+      en: 'Member counter',
+    },
     { name: 'merchantShipQueue' as const, url: merchantUrl('merchantShip'), zh: '待发货订单', en: 'Orders to ship' },
     {
       name: 'merchantRefundRequests' as const,
