@@ -4,12 +4,19 @@
  * 商家后台 Merchant, and the clerk ships a paid order with carrier and tracking number from the
  * merchant pages; a refund request shows without answer buttons (only the owner answers). An
  * owner's bound WeChat rejects a refund request with a reason. A different buyer's "me" never
- * shows the entry and the merchant home says it is not bound.
+ * shows the entry and the merchant home says it is not bound. A bound clerk opens 会员收银 from
+ * the merchant home, types a member's code, records a ¥58 purchase (58 points, once in the
+ * member's ledger); the same code a second time is refused in Chinese; with a fresh code, more
+ * than the balance is refused on the phone and ¥30 is taken from it.
  * At 375 × 812; screenshots merchant-*.png in test-results/e2e/.
  */
+import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
+import { newId } from '@chatmall/shared';
 import { LoginService } from '../server/src/modules/auth/login.service';
 import { SessionService } from '../server/src/modules/auth/session.service';
+import { MemberEntity } from '../server/src/modules/membership/membership.entity';
+import { defaultProgramme } from '../server/src/modules/membership/programme.service';
 import { OrderEntity } from '../server/src/modules/orders/order.entity';
 import { RefundEntity } from '../server/src/modules/payments/refund.entity';
 import type { TestStack } from '../server/test/support/harness';
@@ -24,6 +31,7 @@ const PASSWORD = 'counter password 1';
 const CLERK_PHONE = 'oH5clerkphone0001';
 const OTHER_PHONE = 'oH5plainbuyer0001';
 const OWNER_PHONE = 'oH5ownerphone0001';
+const TILL_PHONE = 'oH5tillphone00001';
 
 let storefront: StorefrontStack;
 let stack: TestStack;
@@ -208,6 +216,8 @@ it('a buyer whose WeChat is not bound never sees the merchant entry, and the mer
   await open(page, 'pkg-merchant/pages/home/index');
   await page.locator('.merchant-home--unbound').waitFor({ timeout: 15_000 });
   await shot(page, 'merchant-unbound');
+  await open(page, 'pkg-merchant/pages/counter/index');
+  await page.locator('.merchant-counter--refused').waitFor({ timeout: 15_000 });
   // And the API refuses it anything merchant.
   const buyer = await page.evaluate(() => localStorage.getItem('chatmall.session'));
   const token = (JSON.parse(buyer ?? '{}') as { data?: { accessToken?: string } }).data?.accessToken;
@@ -249,5 +259,113 @@ it('an owner’s bound WeChat rejects a refund request with a reason', async () 
   await card.waitFor({ state: 'detached', timeout: 15_000 });
   const refund = await stack.db.getRepository(RefundEntity).findOneByOrFail({ id: request.body.id });
   expect([refund.status, refund.rejectReason]).toEqual(['REJECTED', '已与买家电话确认']);
+  expect(errors).toEqual([]);
+}, 120_000);
+
+it('a bound clerk records a ¥58 purchase at 会员收银 with a member’s code; the code works once', async () => {
+  const owner = await makeStaff(stack.db, 'owner');
+  const saved = await api(stack.baseUrl, 'PUT', '/api/admin/membership/programme', owner.auth, {
+    ...defaultProgramme,
+    enabled: true,
+  });
+  expect(saved.status).toBe(200);
+  // A member (the row joining makes; joining itself is e2e/member-centre) shows a fresh code.
+  const buyer = await makeBuyer(stack.db, 'member');
+  await stack.db.getRepository(MemberEntity).insert({
+    id: newId('member'),
+    buyerId: buyer.id,
+    memberNo: String(1_000_000_000 + Math.floor(Math.random() * 8_999_999_999)),
+    phone: '13912345678',
+    name: '林小茶',
+    levelIndex: 0,
+    codeSecret: randomBytes(32).toString('hex'),
+    cardStatus: 'NONE',
+  });
+  const shown = await api(stack.baseUrl, 'POST', '/api/membership/me/code', buyer.auth);
+  expect(shown.status).toBe(200);
+  const memberCode = shown.body.code as string;
+
+  // The clerk binds this phone with a code from the console, then opens 会员收银 from the merchant home.
+  const clerk = await makeStaff(stack.db, 'clerk');
+  const { body: issued } = await api(stack.baseUrl, 'POST', '/api/admin/me/wechat-binding', clerk.auth);
+  const { page, errors, calls } = await phone(TILL_PHONE);
+  await open(page, `pkg-merchant/pages/bind/index?code=${issued.code}`);
+  await page.locator('.merchant-bind__submit').waitFor({ timeout: 30_000 });
+  await page.locator('.merchant-bind__submit').click();
+  await page.locator('.merchant-link--merchantCounterLookup').waitFor({ timeout: 15_000 });
+  await page.locator('.merchant-link--merchantCounterLookup').click();
+  const codeField = field(page, 'merchant-counter__code');
+  await codeField.waitFor({ timeout: 15_000 });
+  await expect(page.locator('.merchant-counter__hint').textContent()).resolves.toContain('会员码');
+  await shot(page, 'merchant-counter-start');
+
+  // A forged code (one digit changed) is refused in Chinese.
+  const forged = memberCode.slice(0, 5) + String((Number(memberCode[5]) + 1) % 10) + memberCode.slice(6);
+  await codeField.fill(forged);
+  await page.locator('.merchant-counter__lookup').click();
+  const codeError = page.locator('.merchant-counter__scan .merchant-counter__error');
+  await expect(codeError.textContent({ timeout: 15_000 })).resolves.toContain('会员码无效');
+
+  // The real code: the member, then ¥58 recorded.
+  await codeField.fill(memberCode);
+  await page.locator('.merchant-counter__lookup').click();
+  const card = page.locator('.merchant-counter__member');
+  await card.waitFor({ timeout: 15_000 });
+  await expect(card.locator('.merchant-counter__name').textContent()).resolves.toBe('林小茶');
+  await expect(card.locator('.merchant-counter__phone').textContent()).resolves.toContain('139****5678');
+  await expect(card.locator('.merchant-counter__points').textContent()).resolves.toBe('0');
+  await expect(card.locator('.merchant-counter__balance').textContent()).resolves.toBe('¥0.00');
+  await field(page, 'merchant-counter__amount').fill('58');
+  await shot(page, 'merchant-counter-member');
+  await card.locator('.merchant-counter__submit').click();
+  const done = page.locator('.merchant-counter__done');
+  await done.waitFor({ timeout: 15_000 });
+  await expect(done.locator('.merchant-counter__done-line').textContent()).resolves.toContain('积分 +58');
+  await expect(done.locator('.merchant-counter__points').textContent()).resolves.toBe('58');
+  await shot(page, 'merchant-counter-done');
+  expect(calls.filter((c) => c === 'POST /api/merchant/counter/purchases')).toHaveLength(1);
+
+  // The member's points ledger holds the sale once.
+  const ledger = await api(stack.baseUrl, 'GET', '/api/membership/me/points', buyer.auth);
+  expect(ledger.body.items).toEqual([expect.objectContaining({ kind: 'OFFLINE', delta: 58, balanceAfter: 58 })]);
+
+  // The next member… with the same code: refused, it was used.
+  await done.locator('.merchant-counter__next').click();
+  await codeField.fill(memberCode);
+  await page.locator('.merchant-counter__lookup').click();
+  await expect(codeError.textContent({ timeout: 15_000 })).resolves.toContain('会员码已使用');
+  expect(await page.locator('.merchant-counter__member').count()).toBe(0);
+  await shot(page, 'merchant-counter-used');
+  const again = await api(stack.baseUrl, 'GET', '/api/membership/me/points', buyer.auth);
+  expect(again.body.items).toHaveLength(1);
+
+  // 余额收款 with a fresh code: more than the balance is refused on the phone, ¥30 is taken.
+  const member = await stack.db.getRepository(MemberEntity).findOneByOrFail({ buyerId: buyer.id });
+  await stack.app.services.wallet.apply({}, member.id, {
+    kind: 'TOP_UP',
+    principal: 10_000,
+    bonus: 0,
+    sourceKey: `e2e-top-up:${member.id}`,
+    record: '充值 ¥100.00',
+  });
+  const fresh = await api(stack.baseUrl, 'POST', '/api/membership/me/code', buyer.auth);
+  await codeField.fill(fresh.body.code);
+  await page.locator('.merchant-counter__lookup').click();
+  await card.waitFor({ timeout: 15_000 });
+  await expect(card.locator('.merchant-counter__balance').textContent()).resolves.toBe('¥100.00');
+  await card.locator('.merchant-counter__mode--payment').click();
+  await field(page, 'merchant-counter__amount').fill('200');
+  await card.locator('.merchant-counter__submit').click();
+  await expect(card.locator('.merchant-counter__error').textContent()).resolves.toContain('会员余额不足');
+  await shot(page, 'merchant-counter-payment-short');
+  expect(calls.filter((c) => c === 'POST /api/merchant/counter/payments')).toHaveLength(0);
+  await field(page, 'merchant-counter__amount').fill('30');
+  await card.locator('.merchant-counter__submit').click();
+  await done.waitFor({ timeout: 15_000 });
+  await expect(done.locator('.merchant-counter__done-line').textContent()).resolves.toContain('余额剩 ¥70.00');
+  await shot(page, 'merchant-counter-payment-done');
+  expect(calls.filter((c) => c === 'POST /api/merchant/counter/payments')).toHaveLength(1);
+  const after = await stack.db.getRepository(MemberEntity).findOneByOrFail({ id: member.id });
+  expect([after.balancePrincipal, after.points]).toEqual([7_000, 58]);
   expect(errors).toEqual([]);
 }, 120_000);
