@@ -12,6 +12,7 @@
  * Prints both. Not a timed test; not run by `npm test`.
  *
  *   npm run bench:push [-- <followers> [<big>]]
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench:push   (the worker's CPU profile, for chrome://inspect)
  *
  * Uses its own database `chatmall_bench_push` (dropped and recreated) and a Redis of its own on
  * port 16540 (scripts/services.sh, stopped afterwards); starts MariaDB when it is not running.
@@ -205,7 +206,9 @@ async function main() {
   console.log(`  raw accept: ${raw.ok.toLocaleString()} sends in ${(raw.ms / 1000).toFixed(1)} s`);
 
   // ---- 2. the fan-out through a worker process --------------------------------------------------
-  const worker = spawn(process.execPath, ['--import', 'tsx', 'src/main/worker.ts'], {
+  // BENCH_CPU_PROF=<dir>: the worker writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const worker = spawn(process.execPath, [...profile, '--import', 'tsx', 'src/main/worker.ts'], {
     cwd: path.join(root, 'server'),
     // tsx's --tsconfig reaches children as a relative path in the environment: made absolute here.
     env: { ...process.env, ...env, TSX_TSCONFIG_PATH: path.join(root, 'server/tsconfig.json') },
