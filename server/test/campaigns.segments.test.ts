@@ -6,6 +6,7 @@
  * follower.followed, order.placed / paid, refund.succeeded, member.level_changed).
  */
 import type { SegmentRules } from '@chatmall/shared';
+import { drivingTag } from '../src/modules/audience/audience.service';
 import { startStack, testConfig, type TestStack } from './support/harness';
 import { api, makeStaff } from './support/people';
 
@@ -128,4 +129,51 @@ it('saves, lists with counts, edits; a campaign to a segment previews its count;
   expect(bad.status).toBe(400);
   expect(JSON.stringify(bad.body)).toContain('rules.conditions.0');
   expect((await api(stack.baseUrl, 'GET', '/api/admin/segments', marketer.auth)).body.items).toHaveLength(1);
+});
+
+it('pages an audience in openid order whether a tag drives the walk or the followers do, and agrees with the count', async () => {
+  const a = stack.app.services.audience;
+  const walk = async (audience: Parameters<typeof a.page>[0]) => {
+    const all: string[] = [];
+    for (let after: string | null = null; ;) {
+      const page = await a.page(audience, after, 1); // one a page: every cursor step is exercised
+      if (!page.length) return all;
+      all.push(...page);
+      after = page[page.length - 1];
+    }
+  };
+  const tagAndCity: SegmentRules = {
+    combine: 'and',
+    conditions: [
+      { field: 'tag', op: 'any', tagIds: [10] },
+      { field: 'city', op: 'in', cities: ['杭州'] },
+    ],
+  };
+  const tagOrCity: SegmentRules = {
+    combine: 'or',
+    conditions: [
+      { field: 'tag', op: 'any', tagIds: [11] },
+      { field: 'city', op: 'in', cities: ['北京'] },
+    ],
+  };
+  expect(drivingTag(tagAndCity)).toBe(10);
+  expect(drivingTag(tagOrCity)).toBeNull();
+  expect(drivingTag({ combine: 'and', conditions: [{ field: 'tag', op: 'any', tagIds: [10, 11] }] })).toBeNull();
+  expect(drivingTag({ combine: 'and', conditions: [{ field: 'tag', op: 'none', tagIds: [10] }] })).toBeNull();
+
+  expect(await walk({ kind: 'tag', tagId: 10 })).toEqual(['o_seg_1', 'o_seg_2']);
+  expect(await walk({ kind: 'tag', tagId: 11 })).toEqual(['o_seg_1', 'o_seg_4']);
+  expect(await walk({ kind: 'all' })).toEqual(['o_seg_1', 'o_seg_2', 'o_seg_3', 'o_seg_4', 'o_seg_6']);
+  const saved = async (rules: SegmentRules) => {
+    const res = await api(stack.baseUrl, 'POST', '/api/admin/segments', marketer.auth, {
+      name: `paging ${Math.random()}`,
+      rules,
+    });
+    expect(res.status).toBe(200);
+    return { kind: 'segment' as const, segmentId: res.body.id as string };
+  };
+  expect(await walk(await saved(tagAndCity))).toEqual(['o_seg_1']);
+  expect(await count(tagAndCity)).toBe(1);
+  expect(await walk(await saved(tagOrCity))).toEqual(['o_seg_1', 'o_seg_4', 'o_seg_6']);
+  expect(await count(tagOrCity)).toBe(3);
 });

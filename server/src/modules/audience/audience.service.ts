@@ -10,6 +10,7 @@ import {
   Brackets,
   type DataSource,
   type EntityManager,
+  type ObjectLiteral,
   type SelectQueryBuilder,
   type WhereExpressionBuilder,
 } from 'typeorm';
@@ -237,13 +238,16 @@ export class AudienceService {
 
   /** One page of an audience's openids after `after`, in openid order (keyset paging). */
   async page(audience: CampaignAudience, after: string | null, limit: number): Promise<string[]> {
-    const qb = await this.select(audience);
-    if (after !== null) qb.andWhere('f.openid > :after', { after });
-    const rows = await qb
-      .select('f.openid', 'openid')
-      .orderBy('f.openid', 'ASC')
-      .limit(limit)
-      .getRawMany<{ openid: string }>();
+    const rules = await this.rulesOf(audience);
+    const tag = drivingTag(rules);
+    // With a tag every follower must have, the page walks that tag's index (tag_id, openid) in
+    // openid order and stops at the limit. Driven from the followers, MariaDB joins the tag's
+    // every row and sorts them for each page: a 1,000,000-follower campaign's plan grew with
+    // the square of its size.
+    const qb = tag === null ? this.base(rules) : this.base(withoutTag(rules, tag), tag);
+    const key = tag === null ? 'f.openid' : 't.openid';
+    if (after !== null) qb.andWhere(`${key} > :after`, { after });
+    const rows = await qb.select(key, 'openid').orderBy(key, 'ASC').limit(limit).getRawMany<{ openid: string }>();
     return rows.map((r) => r.openid);
   }
 
@@ -299,27 +303,43 @@ export class AudienceService {
     };
   }
 
-  private async select(audience: CampaignAudience): Promise<SelectQueryBuilder<AudienceFollowerEntity>> {
+  private async select(audience: CampaignAudience): Promise<SelectQueryBuilder<ObjectLiteral>> {
+    return this.base(await this.rulesOf(audience));
+  }
+
+  private async rulesOf(audience: CampaignAudience): Promise<SegmentRules> {
     switch (audience.kind) {
       case 'all':
-        return this.base({ combine: 'and', conditions: [] });
+        return { combine: 'and', conditions: [] };
       case 'tag':
-        return this.base({ combine: 'and', conditions: [{ field: 'tag', op: 'any', tagIds: [audience.tagId] }] });
+        return { combine: 'and', conditions: [{ field: 'tag', op: 'any', tagIds: [audience.tagId] }] };
       case 'segment': {
         const seg = await this.db.getRepository(AudienceSegmentEntity).findOneBy({ id: audience.segmentId });
         if (!seg) throw new ValidationError([{ path: 'audience.segmentId', message: 'no such segment' }]);
-        return this.base(seg.rules);
+        return seg.rules;
       }
     }
   }
 
-  /** Followers (following now) matching the rules. */
-  private base(rules: SegmentRules): SelectQueryBuilder<AudienceFollowerEntity> {
-    const qb = this.db
-      .getRepository(AudienceFollowerEntity)
-      .createQueryBuilder('f')
+  /**
+   * Followers (following now) matching the rules; with `tag`, only those holding it, read from
+   * the tag's rows (`t`) first.
+   */
+  private base(rules: SegmentRules, tag?: number): SelectQueryBuilder<ObjectLiteral> {
+    const from =
+      tag === undefined
+        ? this.db.getRepository(AudienceFollowerEntity).createQueryBuilder('f')
+        : this.db
+            .createQueryBuilder()
+            .from(AudienceFollowerTagEntity, 't')
+            // MariaDB otherwise reads the tag's rows from the first and filters (a "ref"), not
+            // from the cursor (a "range"): each page would cost the whole tag again.
+            .useIndex('idx_audience_follower_tags_tag')
+            .innerJoin(AudienceFollowerEntity, 'f', 'f.openid = t.openid')
+            .where('t.tag_id = :drivingTag', { drivingTag: tag });
+    const qb = from
       .leftJoin(AudienceBuyerEntity, 'b', 'b.buyer_id = f.buyer_id')
-      .where('f.following = :following', { following: true });
+      .andWhere('f.following = :following', { following: true });
     let n = 0;
     const param = () => `p${n++}`;
     const group = (w: WhereExpressionBuilder, r: SegmentRules) => {
@@ -411,4 +431,23 @@ export class AudienceService {
     if (at) qb.setParameter('at', at);
     await qb.execute();
   }
+}
+
+/**
+ * A tag every matching follower must have: a positive tag condition naming one tag, alone or
+ * in a top-level "and". Null when the rules have none.
+ */
+export function drivingTag(rules: SegmentRules): number | null {
+  if (rules.combine !== 'and' && rules.conditions.length > 1) return null;
+  for (const c of rules.conditions)
+    if (!('combine' in c) && c.field === 'tag' && c.op === 'any' && c.tagIds.length === 1) return c.tagIds[0];
+  return null;
+}
+
+/** The rules less the driving tag's condition (the walk over its rows already holds it). */
+function withoutTag(rules: SegmentRules, tag: number): SegmentRules {
+  const i = rules.conditions.findIndex(
+    (c) => !('combine' in c) && c.field === 'tag' && c.op === 'any' && c.tagIds.length === 1 && c.tagIds[0] === tag,
+  );
+  return { combine: 'and', conditions: rules.conditions.filter((_, j) => j !== i) };
 }
