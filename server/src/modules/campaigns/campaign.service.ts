@@ -39,6 +39,11 @@ import type { RateGate } from './rate-gate';
 export const PAGE = 500;
 /** Sends in flight at once within one job. */
 const IN_FLIGHT = 32;
+/**
+ * Outcomes are written every this many sends of a page: the progress bar moves a few times a
+ * second, and a crash repeats at most this many sends (WeChat drops the repeats by client_msg_id).
+ */
+const FLUSH_EVERY = 100;
 const ATTRIBUTION_MS = 7 * 86_400_000;
 const WINDOW_48H = 48 * 3_600_000;
 
@@ -508,7 +513,7 @@ export class CampaignService {
 
   /**
    * Template, subscribe and customer-service sends: one call per recipient, at the global
-   * rate. Outcomes are written every few dozen sends (the progress bar moves), and the
+   * rate. Outcomes are written every FLUSH_EVERY sends (the progress bar moves), and the
    * campaign's status is read then too: a pause or cancel stops the page within a moment.
    */
   private async eachPage(c: CampaignEntity, openids: string[], final: boolean): Promise<Map<string, Outcome | null>> {
@@ -546,7 +551,7 @@ export class CampaignService {
           stop = true; // the rest of the page waits for the quota
           out.set(openid, o);
         } else done.set(openid, o);
-        if (done.size >= 40) await flush();
+        if (done.size >= FLUSH_EVERY) await flush();
       }
     };
     await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, openids.length) }, worker));
@@ -699,7 +704,20 @@ export class CampaignService {
       );
     }
     if (back.length) await repo.update({ campaignId, openid: In(back), status: 'SENDING' }, { status: 'PENDING' });
-    if (sent.length) await this.applyReceipts(this.db.manager, { campaignId, openids: sent.map(([o]) => o) });
+    // Receipts usually come seconds after the send: one look for any first, the three updates
+    // only when there is one. (A receipt stored after this look finds these rows already SENT:
+    // `receipt()` stores, then applies.)
+    const msgIds = sent.map(([, m]) => m).filter(Boolean);
+    if (msgIds.length && (await this.anyReceipt(msgIds)))
+      await this.applyReceipts(this.db.manager, { campaignId, openids: sent.map(([o]) => o) });
+  }
+
+  private async anyReceipt(msgIds: string[]): Promise<boolean> {
+    const rows = (await this.db.query(
+      `SELECT 1 AS one FROM campaign_receipts WHERE msg_id IN (${msgIds.map(() => '?').join(', ')}) LIMIT 1`,
+      msgIds,
+    )) as unknown[];
+    return rows.length > 0;
   }
 
   /** Receipts that came before (or with) the send's record: SENT recipients they name move on. */
