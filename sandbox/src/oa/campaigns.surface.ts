@@ -74,7 +74,22 @@ export function campaignSendsSurface(ctx: SandboxContext): Surface {
     dayMs: DAY_MS / ctx.timeScale,
     timeoutMs: 15_000,
   };
-  const stats = { accepted: 0, fastAccepted: 0, refused: 0, massJobs: 0, receiptsPushed: 0 };
+  /** Counters since the last reset; first/last accept times (epoch ms) give a load's rate. */
+  const fresh = () => ({
+    accepted: 0,
+    fastAccepted: 0,
+    refused: 0,
+    massJobs: 0,
+    receiptsPushed: 0,
+    firstAcceptedAt: 0,
+    lastAcceptedAt: 0,
+  });
+  const stats = fresh();
+  const acceptedOne = () => {
+    stats.accepted++;
+    stats.lastAcceptedAt = Date.now();
+    if (!stats.firstAcceptedAt) stats.firstAcceptedAt = stats.lastAcceptedAt;
+  };
   const quota = { day: -1, used: 0 };
   let nextMsgId = 300_000_000_001;
 
@@ -220,7 +235,7 @@ export function campaignSendsSurface(ctx: SandboxContext): Surface {
         useTemplateQuota();
         const msgid = nextMsgId++;
         if (key !== undefined) clientMsgIds.set(key, { msgid, at: Date.now() });
-        stats.accepted++;
+        acceptedOne();
         // The platform shows a field in at most 20 characters, without first/remark (2023 rules).
         const shown = Object.entries(data)
           .filter(([k]) => k !== 'first' && k !== 'remark')
@@ -346,7 +361,7 @@ export function campaignSendsSurface(ctx: SandboxContext): Surface {
         if (b.timeoutMs !== undefined && Number(b.timeoutMs) >= 0) settings.timeoutMs = Number(b.timeoutMs);
         if (typeof b.addTemplate === 'string') extraTemplates.add(b.addTemplate);
         if (b.resetStats)
-          Object.assign(stats, { accepted: 0, fastAccepted: 0, refused: 0, massJobs: 0, receiptsPushed: 0 });
+          Object.assign(stats, fresh());
         answerSimulation(c, { settings });
       });
       /** 5xx or a held answer (timeout) for the next `times` calls of a send path (-1: until cleared). */

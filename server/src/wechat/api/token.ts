@@ -27,6 +27,12 @@ export interface AccessTokensOptions {
   lockMs?: number;
   /** How long a waiting process polls for the refresher's token before trying itself. */
   waitMs?: number;
+  /**
+   * How long this process reuses the token it last read from the store without asking again
+   * (a campaign sends thousands of messages a second; a token rejected as stale is dropped
+   * at once by `invalidate`). 0: ask the store every time.
+   */
+  holdMs?: number;
 }
 
 interface TokenAnswer {
@@ -45,14 +51,21 @@ export class AccessTokens {
     this.lockKey = `wx:token-lock:${opts.appId}`;
   }
 
+  private held: { token: string; until: number } | null = null;
+
   async current(): Promise<WechatResult<string>> {
+    const now = Date.now();
+    if (this.held && this.held.until > now) return { ok: true, value: this.held.token };
     const cached = await this.opts.store.get(this.cacheKey);
-    if (cached) return { ok: true, value: cached };
-    return this.refresh();
+    const token = cached ? ({ ok: true, value: cached } as const) : await this.refresh();
+    const holdMs = this.opts.holdMs ?? 1000;
+    this.held = token.ok && holdMs > 0 ? { token: token.value, until: Date.now() + holdMs } : null;
+    return token;
   }
 
   /** Drops the cached token, but only if it is still the one that failed. */
   async invalidate(failedToken: string): Promise<void> {
+    if (this.held?.token === failedToken) this.held = null;
     await this.opts.store.deleteIfEquals(this.cacheKey, failedToken);
   }
 
