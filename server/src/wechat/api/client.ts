@@ -3,7 +3,7 @@
  * configuration, access token injected, errors as values, and one retry with a fresh token
  * on 40001/42001/40014.
  */
-import { Agent, request as undiciRequest } from 'undici';
+import { Agent } from 'undici';
 import { type KeyValueStore } from '../store';
 import { tokenErrorCodes, wechatError, type WechatResult } from './errors';
 import { AccessTokens, type TokenMode } from './token';
@@ -30,24 +30,33 @@ export interface WechatClientOptions extends WechatAppCredentials {
  */
 const transport = new Agent({ keepAliveTimeout: 30_000, connections: 256 });
 
-/** Status and body of one call, by the injected fetch or by the shared pool. */
+/**
+ * The body of one call, by the injected fetch or by the shared pool (given the origin and the
+ * path with its query, so no URL object is built and parsed again per call).
+ */
 async function send(
   fetchImpl: typeof fetch | undefined,
-  url: URL,
+  target: { origin: string; path: string },
   method: 'GET' | 'POST',
   body: string | undefined,
   timeoutMs: number,
 ): Promise<string> {
   const headers = body === undefined ? undefined : { 'content-type': 'application/json' };
   if (fetchImpl) {
-    const res = await fetchImpl(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetchImpl(target.origin + target.path, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     return res.text();
   }
-  const res = await undiciRequest(url, {
+  const res = await transport.request({
+    origin: target.origin,
+    path: target.path,
     method,
     headers,
     body,
-    dispatcher: transport,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
@@ -58,10 +67,14 @@ type Query = Record<string, string | number | undefined>;
 
 export class WechatClient {
   readonly tokens: AccessTokens;
-  private readonly baseUrl: string;
+  /** `https://api.weixin.qq.com`, and a path prefix when the base URL has one. */
+  private readonly origin: string;
+  private readonly prefix: string;
 
   constructor(private readonly opts: WechatClientOptions) {
-    this.baseUrl = opts.baseUrl.replace(/\/$/, '');
+    const base = new URL(opts.baseUrl);
+    this.origin = base.origin;
+    this.prefix = base.pathname.replace(/\/$/, '');
     this.tokens = new AccessTokens({
       appId: opts.appId,
       secret: opts.secret,
@@ -111,12 +124,14 @@ export class WechatClient {
     path: string,
     o: { query?: Query; body?: unknown } = {},
   ): Promise<WechatResult<T>> {
-    const url = new URL(this.baseUrl + path);
-    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const query = new URLSearchParams();
+    for (const [k, v] of Object.entries(o.query ?? {})) if (v !== undefined) query.set(k, String(v));
+    const search = query.size ? `?${query.toString()}` : '';
+    const target = { origin: this.origin, path: this.prefix + path + search };
     let text: string;
     try {
       const body = o.body === undefined ? undefined : JSON.stringify(o.body);
-      text = await send(this.opts.fetch, url, method, body, this.opts.timeoutMs ?? 10_000);
+      text = await send(this.opts.fetch, target, method, body, this.opts.timeoutMs ?? 10_000);
     } catch (err) {
       // The URL carries the token or the secret: report only the path.
       return { ok: false, error: wechatError(null, `${path}: ${(err as Error).name}`) };
