@@ -532,17 +532,12 @@ export class CampaignService {
       for (const k of part.keys()) out.delete(k);
       flushing = flushing.then(async () => {
         await this.record(c.id, part, final);
-        const now = await this.db.getRepository(CampaignEntity).findOneBy({ id: c.id });
-        if (now?.status !== 'SENDING') stop = true;
+        if ((await this.liveStatus(c.id)) !== 'SENDING') stop = true;
       });
       return flushing;
     };
-    let checkedAt = Date.now();
     const stillSending = async () => {
-      if (Date.now() - checkedAt < 250) return !stop;
-      checkedAt = Date.now();
-      const now = await this.db.getRepository(CampaignEntity).findOneBy({ id: c.id });
-      if (now?.status !== 'SENDING') stop = true;
+      if (!stop && (await this.liveStatus(c.id)) !== 'SENDING') stop = true;
       return !stop;
     };
     const worker = async () => {
@@ -756,6 +751,37 @@ export class CampaignService {
        AND ${filter.sql} AND ${match("x.status NOT IN ('success', 'send success', 'failed:user block')")}`,
       filter.params,
     );
+  }
+
+  /**
+   * A campaign's status as the pages of this process see it: read at most every 250 ms per
+   * campaign, whatever the number of pages sending it, so a pause or cancel stops them within a
+   * moment without a read per send or per flush.
+   */
+  private readonly statuses = new Map<string, { status: string | null; at: number; read?: Promise<string | null> }>();
+  private async liveStatus(campaignId: string): Promise<string | null> {
+    const hit = this.statuses.get(campaignId);
+    if (hit && Date.now() - hit.at < 250) return hit.read ?? hit.status;
+    if (this.statuses.size > 1000) this.statuses.clear();
+    const entry: { status: string | null; at: number; read?: Promise<string | null> } = {
+      status: hit?.status ?? null,
+      at: Date.now(),
+    };
+    entry.read = (
+      this.db.query('SELECT status FROM campaigns WHERE id = ?', [campaignId]) as Promise<{ status: string }[]>
+    ).then(
+      (rows) => {
+        entry.status = rows[0]?.status ?? null;
+        entry.read = undefined;
+        return entry.status;
+      },
+      (err: unknown) => {
+        this.statuses.delete(campaignId);
+        throw err;
+      },
+    );
+    this.statuses.set(campaignId, entry);
+    return entry.read;
   }
 
   /** SENDING → DONE once every recipient row exists and none waits. */
