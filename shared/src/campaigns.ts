@@ -154,7 +154,7 @@ export const campaignPauseReasonLabel: Record<CampaignPauseReason, string> = {
   QUIET_HOURS: '22:00–08:00 免打扰时段，08:00 自动继续 Quiet hours; resumes at 08:00',
 };
 
-/** A recipient's state: PENDING → SENDING → SENT → DELIVERED, or FAILED / SKIPPED (with a reason). */
+/** A recipient's state: PENDING → SENT → DELIVERED, or FAILED / SKIPPED (with a reason). SENDING: left by older runs only, read as waiting. */
 export const RecipientStatus = z.enum(['PENDING', 'SENDING', 'SENT', 'DELIVERED', 'FAILED', 'SKIPPED']);
 export type RecipientStatus = z.infer<typeof RecipientStatus>;
 

@@ -2,7 +2,7 @@
  * Campaigns: drafts, preview and test send, schedule and owner approval, pause / resume /
  * cancel, and the fan-out. The fan-out streams the audience page by page (keyset on openid),
  * writes one recipient row per (campaign, openid) under the primary key, and sends each page as
- * one BullMQ job; a recipient moves PENDING → SENDING → SENT → DELIVERED (or FAILED / SKIPPED
+ * one BullMQ job; a recipient moves PENDING → SENT → DELIVERED (or FAILED / SKIPPED
  * with a reason) by conditional updates only. docs/decisions/0035-campaign-fan-out.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -35,6 +35,13 @@ import {
 } from './campaign.entity';
 import { chinaMonth, inQuietHours, keepsQuietHours, quietHoursEnd, type QuietHours } from './quiet-hours';
 import type { RateGate } from './rate-gate';
+
+/**
+ * A recipient waiting for its send: PENDING from its insert until its outcome is written.
+ * SENDING is no longer written (a claim before each send cost a row write per recipient); rows
+ * a run before that change left SENDING are waiting too.
+ */
+const WAITING: RecipientStatus[] = ['PENDING', 'SENDING'];
 
 /** Recipients per page of the audience, and so per send job. */
 export const PAGE = 500;
@@ -397,7 +404,7 @@ export class CampaignService {
         .select('r.openid', 'openid')
         .where('r.campaign_id = :id AND r.status IN (:...waiting) AND r.openid > :after', {
           id: campaignId,
-          waiting: ['PENDING', 'SENDING'],
+          waiting: WAITING,
           after,
         })
         .orderBy('r.openid', 'ASC')
@@ -429,7 +436,7 @@ export class CampaignService {
       if (!idle) continue;
       const waiting = await this.db
         .getRepository(CampaignRecipientEntity)
-        .findOne({ select: { openid: true }, where: { campaignId: c.id, status: In(['PENDING', 'SENDING']) } });
+        .findOne({ select: { openid: true }, where: { campaignId: c.id, status: In(WAITING) } });
       if (!waiting && c.planned) {
         await this.finishIfDone(c.id);
         continue;
@@ -462,25 +469,17 @@ export class CampaignService {
     }
     const repo = this.db.getRepository(CampaignRecipientEntity);
     const range = { id: campaignId, from, to };
-    // Claim the page's waiting recipients. Rows already SENDING were claimed by a run that
-    // stopped (a crash, a retry): a template send repeats with the same client_msg_id, which
-    // WeChat de-duplicates, so the follower still gets one message.
-    await repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'SENDING', attempts: () => 'attempts + 1' })
-      .where('campaign_id = :id AND openid >= :from AND openid <= :to AND status = :pending', {
-        ...range,
-        pending: 'PENDING',
-      })
-      .execute();
+    // The page's waiting recipients, read, not claimed: a row stays PENDING until its outcome is
+    // written (one write per recipient after the insert). A page that runs again after a crash
+    // sends its PENDING rows again with the same client_msg_id (mass: clientmsgid), which WeChat
+    // de-duplicates, so the follower still gets one message. SENDING is what an older run left.
     const claimed = (
       await repo
         .createQueryBuilder('r')
         .select('r.openid', 'openid')
-        .where('r.campaign_id = :id AND r.openid >= :from AND r.openid <= :to AND r.status = :sending', {
+        .where('r.campaign_id = :id AND r.openid >= :from AND r.openid <= :to AND r.status IN (:...waiting)', {
           ...range,
-          sending: 'SENDING',
+          waiting: WAITING,
         })
         .orderBy('r.openid', 'ASC')
         .getRawMany<{ openid: string }>()
@@ -492,19 +491,19 @@ export class CampaignService {
     await this.record(campaignId, outcomes, final);
     const quota = [...outcomes.values()].some((o) => o?.kind === 'quota');
     if (quota) await this.pauseFor(campaignId, 'DAILY_QUOTA', new Date(this.now().getTime() + this.d.quotaRetryMs));
-    // Sends that met a 5xx, a timeout or "busy" are still SENDING: the job runs again with backoff.
+    // Sends that met a 5xx, a timeout or "busy" are still waiting: the job runs again with backoff.
     const still = await this.db.getRepository(CampaignEntity).findOneBy({ id: campaignId });
     if (still?.status === 'CANCELLED') {
       // Cancelled while this page ran: what it had not sent is skipped, like the rest.
-      await repo.update({ campaignId, status: In(['PENDING', 'SENDING']) }, { status: 'SKIPPED', reason: 'CANCELLED' });
+      await repo.update({ campaignId, status: In(WAITING) }, { status: 'SKIPPED', reason: 'CANCELLED' });
       return;
     }
     if (!final && still?.status === 'SENDING') {
       const retry = await repo
         .createQueryBuilder('r')
-        .where('r.campaign_id = :id AND r.openid >= :from AND r.openid <= :to AND r.status = :sending', {
+        .where('r.campaign_id = :id AND r.openid >= :from AND r.openid <= :to AND r.status IN (:...waiting)', {
           ...range,
-          sending: 'SENDING',
+          waiting: WAITING,
         })
         .getCount();
       if (retry)
@@ -685,8 +684,8 @@ export class CampaignService {
         return 'WHEN ? THEN ?';
       });
       await this.db.query(
-        `UPDATE campaign_recipients SET status = 'SENT', msg_id = CASE openid ${cases.join(' ')} END, sent_at = ?
-         WHERE campaign_id = ? AND status = 'SENDING' AND openid IN (${part.map(() => '?').join(', ')})`,
+        `UPDATE campaign_recipients SET status = 'SENT', msg_id = CASE openid ${cases.join(' ')} END, sent_at = ?,
+         attempts = attempts + 1 WHERE campaign_id = ? AND status IN ('PENDING', 'SENDING') AND openid IN (${part.map(() => '?').join(', ')})`,
         [...params, at, campaignId, ...part.map(([openid]) => openid)],
       );
     }
@@ -698,10 +697,11 @@ export class CampaignService {
     for (const [k, openids] of groups) {
       const [status, reason] = k.split('|') as [RecipientStatus, string];
       await repo.update(
-        { campaignId, openid: In(openids), status: 'SENDING' },
-        { status, reason: reason.slice(0, 24) },
+        { campaignId, openid: In(openids), status: In(WAITING) },
+        { status, reason: reason.slice(0, 24), attempts: () => 'attempts + 1' },
       );
     }
+    // Not attempted (a stop, the quota): they wait as PENDING (a row an older run left SENDING too).
     if (back.length) await repo.update({ campaignId, openid: In(back), status: 'SENDING' }, { status: 'PENDING' });
     // Receipts usually come seconds after the send: one look for any first, the three updates
     // only when there is one. (A receipt stored after this look finds these rows already SENT:
@@ -790,7 +790,7 @@ export class CampaignService {
     if (c.status !== 'SENDING' || !c.planned) return;
     const waiting = await this.db
       .getRepository(CampaignRecipientEntity)
-      .findOne({ select: { openid: true }, where: { campaignId, status: In(['PENDING', 'SENDING']) } });
+      .findOne({ select: { openid: true }, where: { campaignId, status: In(WAITING) } });
     if (waiting) return;
     const counts = await this.counts(campaignId);
     await this.db
@@ -865,7 +865,7 @@ export class CampaignService {
     for (const r of rows) {
       const n = Number(r.n);
       counts.targeted += n;
-      if (r.status === 'PENDING' || r.status === 'SENDING') counts.pending += n;
+      if (WAITING.includes(r.status)) counts.pending += n;
       else if (r.status === 'SENT') counts.sent += n;
       else if (r.status === 'DELIVERED') counts.delivered += n;
       else if (r.status === 'FAILED') counts.failed += n;
