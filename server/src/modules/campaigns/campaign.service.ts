@@ -434,9 +434,7 @@ export class CampaignService {
         continue;
       }
       if (!idle) continue;
-      const waiting = await this.db
-        .getRepository(CampaignRecipientEntity)
-        .findOne({ select: { openid: true }, where: { campaignId: c.id, status: In(WAITING) } });
+      const waiting = await this.anyWaiting(c.id);
       if (!waiting && c.planned) {
         await this.finishIfDone(c.id);
         continue;
@@ -784,14 +782,28 @@ export class CampaignService {
     return entry.read;
   }
 
+  /**
+   * Whether any recipient still waits, through the status index. Left to itself MariaDB walks
+   * the primary key from the campaign's first openid, past every row already sent: asked after
+   * every page, that grew with the square of the campaign (7,400 rows read per look at 30,000).
+   */
+  private async anyWaiting(campaignId: string): Promise<boolean> {
+    const row = await this.db
+      .getRepository(CampaignRecipientEntity)
+      .createQueryBuilder('r')
+      .useIndex('idx_campaign_recipients_status')
+      .select('r.openid', 'openid')
+      .where('r.campaign_id = :campaignId AND r.status IN (:...waiting)', { campaignId, waiting: WAITING })
+      .limit(1)
+      .getRawOne<{ openid: string }>();
+    return row !== undefined;
+  }
+
   /** SENDING → DONE once every recipient row exists and none waits. */
   private async finishIfDone(campaignId: string): Promise<void> {
     const c = await this.row(campaignId);
     if (c.status !== 'SENDING' || !c.planned) return;
-    const waiting = await this.db
-      .getRepository(CampaignRecipientEntity)
-      .findOne({ select: { openid: true }, where: { campaignId, status: In(WAITING) } });
-    if (waiting) return;
+    if (await this.anyWaiting(campaignId)) return;
     const counts = await this.counts(campaignId);
     await this.db
       .getRepository(CampaignEntity)
