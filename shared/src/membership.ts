@@ -259,6 +259,17 @@ export const MemberCardParams = z.object({
 });
 export type MemberCardParams = z.infer<typeof MemberCardParams>;
 
+/**
+ * Why the counter refused a member code, in the clerk's words: the server puts one of these on
+ * the `code` field, and the phone and console show it as it is (no matching on the wording).
+ */
+export const MEMBER_CODE_REFUSALS = {
+  FORGED: '会员码无效，请核对 · Not a valid member code',
+  EXPIRED: '会员码已过期，请会员刷新后再扫 · This code has expired; ask for a fresh one',
+  USED: '会员码已使用，请会员刷新后再扫 · This code was already used; ask for a fresh one',
+} as const;
+export type MemberCodeRefusal = keyof typeof MEMBER_CODE_REFUSALS;
+
 /** The member code the member centre shows (QR and barcode), valid 60 s and usable once. */
 export const MemberCode = z.object({ code: z.string(), validSeconds: z.number().int(), expiresAt: z.string() });
 export type MemberCode = z.infer<typeof MemberCode>;

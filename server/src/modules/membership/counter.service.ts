@@ -4,7 +4,7 @@
  * answers the sale already recorded (even though its code is used by then); a new sale uses
  * the code up in its own transaction, so a code works once.
  */
-import { newId, type CounterMember, type CounterResult } from '@chatmall/shared';
+import { MEMBER_CODE_REFUSALS, newId, type CounterMember, type CounterResult } from '@chatmall/shared';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isDuplicateKey } from '../../kernel/dialect';
 import { ValidationError } from '../../kernel/errors';
@@ -18,12 +18,8 @@ import type { LedgerListener, PointsService } from './points.service';
 import { levelView, type ProgrammeService } from './programme.service';
 import type { WalletService } from './wallet.service';
 
-const refusals: Record<Exclude<CodeVerdict, 'OK'> | 'USED', string> = {
-  FORGED: '会员码无效 not a valid member code',
-  EXPIRED: '会员码已过期，请刷新 the code has expired; refresh it',
-  USED: '会员码已使用，请刷新 the code was already used; refresh it',
-};
-const refuse = (why: keyof typeof refusals) => new ValidationError([{ path: 'body.code', message: refusals[why] }]);
+const refuse = (why: Exclude<CodeVerdict, 'OK'> | 'USED') =>
+  new ValidationError([{ path: 'body.code', message: MEMBER_CODE_REFUSALS[why] }]);
 
 export class CounterService {
   constructor(

@@ -5,6 +5,7 @@ import {
   ApiError,
   ErrorCode,
   formatFen,
+  MEMBER_CODE_REFUSALS,
   parseYuan,
   type CounterMember,
   type CounterResult,
@@ -34,12 +35,9 @@ function counterError(err: unknown): { code?: string; amount?: string; other?: s
     return { amount: '会员余额不足 · The balance does not cover this amount' };
   const fields = fieldErrors(err);
   if (fields.code) {
-    const m = fields.code;
-    if (/used/i.test(m))
-      return { code: '会员码已使用，请会员刷新后再扫 · This code was already used; ask for a fresh one' };
-    if (/expired/i.test(m))
-      return { code: '会员码已过期，请会员刷新后再扫 · This code has expired; ask for a fresh one' };
-    return { code: '会员码无效，请核对 · Not a valid member code' };
+    // The server's refusals are the clerk's words already; anything else (the format) is "not valid".
+    const known: readonly string[] = Object.values(MEMBER_CODE_REFUSALS);
+    return { code: known.includes(fields.code) ? fields.code : MEMBER_CODE_REFUSALS.FORGED };
   }
   if (fields.amount) return { amount: `金额不对 · ${fields.amount}` };
   return { other: errorMessage(err) };
