@@ -322,8 +322,7 @@ async function main() {
   const warmPack = await createPack(baseUrl, marketer.auth, { budget: 10_000, shares: 100, minimumShare: 10 });
   await db.query('INSERT INTO bench_lock_packs (id, shares, next_index) VALUES (?, ?, 0)', [warmPack.id, 100]);
   templateOf.set(warmPack.id, warmPack.couponTemplateId);
-  for (const u of routes)
-    await run('warm-up', baseUrl + u.replace(':id', warmPack.id), warm);
+  for (const u of routes) await run('warm-up', baseUrl + u.replace(':id', warmPack.id), warm);
 
   /**
    * One round: the three targets, each on a pack of its own with buyers of its own. `opened`:
@@ -395,7 +394,8 @@ async function main() {
   const ratios = (label: string, runs: Result[][]) => {
     const vsNoop = runs.map(([real, noop]) => real.perSecond / noop.perSecond);
     const vsLock = runs.map(([real, , lock]) => real.perSecond / lock.perSecond);
-    const each = (xs: number[], d: number) => (xs.length > 1 ? ` (rounds ${xs.map((x) => x.toFixed(d)).join(', ')})` : '');
+    const each = (xs: number[], d: number) =>
+      xs.length > 1 ? ` (rounds ${xs.map((x) => x.toFixed(d)).join(', ')})` : '';
     const [n, l] = [median(vsNoop), median(vsLock)];
     console.log(
       `${label}: real / no-op ${n.toFixed(2)}${each(vsNoop, 2)} (target ≥ 0.5) — ${n >= 0.5 ? 'OK' : 'BELOW TARGET'}; ` +

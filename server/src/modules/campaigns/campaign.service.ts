@@ -471,21 +471,16 @@ export class CampaignService {
     // written (one write per recipient after the insert). A page that runs again after a crash
     // sends its PENDING rows again with the same client_msg_id (mass: clientmsgid), which WeChat
     // de-duplicates, so the follower still gets one message. SENDING is what an older run left.
-    const claimed = (
-      await repo
-        .createQueryBuilder('r')
+    const waiting = (
+      await this.waitingInPage(range)
         .select('r.openid', 'openid')
-        .where('r.campaign_id = :id AND r.openid >= :from AND r.openid <= :to AND r.status IN (:...waiting)', {
-          ...range,
-          waiting: WAITING,
-        })
         .orderBy('r.openid', 'ASC')
         .getRawMany<{ openid: string }>()
     ).map((r) => r.openid);
-    if (!claimed.length) return void (await this.finishIfDone(campaignId));
+    if (!waiting.length) return void (await this.finishIfDone(campaignId));
 
     const outcomes =
-      c.channel === 'mass' ? await this.massPage(c, claimed, from) : await this.eachPage(c, claimed, final);
+      c.channel === 'mass' ? await this.massPage(c, waiting, from) : await this.eachPage(c, waiting, final);
     await this.record(campaignId, outcomes, final);
     const quota = [...outcomes.values()].some((o) => o?.kind === 'quota');
     if (quota) await this.pauseFor(campaignId, 'DAILY_QUOTA', new Date(this.now().getTime() + this.d.quotaRetryMs));
@@ -497,13 +492,7 @@ export class CampaignService {
       return;
     }
     if (!final && still?.status === 'SENDING') {
-      const retry = await repo
-        .createQueryBuilder('r')
-        .where('r.campaign_id = :id AND r.openid >= :from AND r.openid <= :to AND r.status IN (:...waiting)', {
-          ...range,
-          waiting: WAITING,
-        })
-        .getCount();
+      const retry = await this.waitingInPage(range).getCount();
       if (retry)
         throw Object.assign(new Error(`${retry} sends to retry (WeChat unreachable or busy)`), { retry: true });
     }
@@ -683,8 +672,9 @@ export class CampaignService {
       });
       await this.db.query(
         `UPDATE campaign_recipients SET status = 'SENT', msg_id = CASE openid ${cases.join(' ')} END, sent_at = ?,
-         attempts = attempts + 1 WHERE campaign_id = ? AND status IN ('PENDING', 'SENDING') AND openid IN (${part.map(() => '?').join(', ')})`,
-        [...params, at, campaignId, ...part.map(([openid]) => openid)],
+         attempts = attempts + 1 WHERE campaign_id = ? AND status IN (${WAITING.map(() => '?').join(', ')})
+         AND openid IN (${part.map(() => '?').join(', ')})`,
+        [...params, at, campaignId, ...WAITING, ...part.map(([openid]) => openid)],
       );
     }
     const groups = new Map<string, string[]>();
@@ -780,6 +770,17 @@ export class CampaignService {
     );
     this.statuses.set(campaignId, entry);
     return entry.read;
+  }
+
+  /** The recipients of one page (openids `from`..`to`) still waiting for their send. */
+  private waitingInPage(range: { id: string; from: string; to: string }) {
+    return this.db
+      .getRepository(CampaignRecipientEntity)
+      .createQueryBuilder('r')
+      .where('r.campaign_id = :id AND r.openid >= :from AND r.openid <= :to AND r.status IN (:...waiting)', {
+        ...range,
+        waiting: WAITING,
+      });
   }
 
   /**
