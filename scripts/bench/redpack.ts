@@ -20,7 +20,7 @@
  * thread over plain kept-alive http. Not a timed test; not run by `npm test`.
  *
  *   npm run bench:redpack [-- <shares per target> [<concurrency> [<rounds>]]]   (rounds of the page's flow: 3)
- *   BENCH_CPU_PROF=/tmp/prof npm run bench:redpack   (the API's CPU profile per target, for chrome://inspect)
+ *   BENCH_CPU_PROF=/tmp/prof npm run bench:redpack   (the API's CPU profile of each target's grabs, for chrome://inspect)
  *
  * Uses its own database `chatmall_bench_redpack` (dropped and recreated) and a Redis of its own
  * on port 16530 (scripts/services.sh, stopped afterwards); starts MariaDB when it is not running.
@@ -112,7 +112,9 @@ interface Result {
 const CLIENT = `
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
-const { url, openUrl, auths, concurrency, chunk } = workerData;
+const { url, openUrl, auths, concurrency, chunk, profile } = workerData;
+// With profiling on, the API thread profiles each chunk's grabs only (not the opens): say when.
+const phase = (grabs) => profile ? new Promise((go) => { parentPort.once('message', go); parentPort.postMessage({ grabs }); }) : undefined;
 // Plain http with kept-alive sockets, one per concurrent caller: lighter on the shared cores than fetch.
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const post = (u, auth) => new Promise((resolve, reject) => {
@@ -140,6 +142,7 @@ async function pool(items, fn) {
   for (let i = 0; i < auths.length; i += chunk) {
     const part = auths.slice(i, i + chunk);
     if (openUrl) await pool(part, (auth) => post(openUrl, auth));
+    await phase('start');
     const t0 = process.hrtime.bigint();
     await pool(part, async (auth) => {
       const t = process.hrtime.bigint();
@@ -150,50 +153,65 @@ async function pool(items, fn) {
       outcomes[k] = (outcomes[k] || 0) + 1;
     });
     grabNs += process.hrtime.bigint() - t0;
+    await phase('stop');
   }
   agent.destroy();
   parentPort.postMessage({ lat, outcomes, seconds: Number(grabNs) / 1e9 });
 })();
 `;
 
-/** BENCH_CPU_PROF=<dir>: the API thread's V8 CPU profile of each measured target, one file each. */
-async function profiled<T>(name: string, fn: () => Promise<T>): Promise<T> {
+/**
+ * BENCH_CPU_PROF=<dir>: the API thread's V8 CPU profile of each measured target's grabs (the
+ * opens before them are left out), one file per chunk of buyers.
+ */
+async function profiler(name: string) {
   const dir = process.env.BENCH_CPU_PROF;
-  if (!dir || name === 'warm-up') return fn();
+  if (!dir || name === 'warm-up') return undefined;
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
-  await session.post('Profiler.start');
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post('Profiler.stop');
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}.cpuprofile`);
-    fs.writeFileSync(file, JSON.stringify(profile));
-    console.error(`CPU profile: ${file}`);
-    session.disconnect();
-  }
+  // A grab phase lasts a fraction of a second: sample every 100 µs, not V8's default 1 ms.
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  let chunk = 0;
+  return {
+    start: () => session.post('Profiler.start'),
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}-${Date.now()}-grabs-${chunk++}.cpuprofile`);
+      fs.writeFileSync(file, JSON.stringify(profile));
+      console.error(`CPU profile: ${file}`);
+    },
+    close: () => session.disconnect(),
+  };
 }
 
 async function run(name: string, url: string, grabbers: Grabber[], openUrl?: string): Promise<Result> {
-  return profiled(name, () => load(name, url, grabbers, openUrl));
-}
-
-async function load(name: string, url: string, grabbers: Grabber[], openUrl?: string): Promise<Result> {
+  const prof = await profiler(name);
   const worker = new Worker(CLIENT, {
     eval: true,
-    workerData: { url, openUrl, auths: grabbers.map((g) => g.auth.authorization), concurrency, chunk: OPEN_CHUNK },
+    workerData: {
+      url,
+      openUrl,
+      auths: grabbers.map((g) => g.auth.authorization),
+      concurrency,
+      chunk: OPEN_CHUNK,
+      profile: Boolean(prof),
+    },
   });
   const { lat, outcomes, seconds } = await new Promise<{
     lat: number[];
     outcomes: Record<string, number>;
     seconds: number;
   }>((resolve, reject) => {
-    worker.once('message', resolve);
+    worker.on('message', (m: { grabs?: 'start' | 'stop'; lat?: number[] }) => {
+      if (!m.grabs) return resolve(m as { lat: number[]; outcomes: Record<string, number>; seconds: number });
+      void (m.grabs === 'start' ? prof!.start() : prof!.stop()).then(() => worker.postMessage('go'), reject);
+    });
     worker.once('error', reject);
   });
   await worker.terminate();
+  prof?.close();
   const grabbed = outcomes.GRABBED ?? 0;
   const allGone = outcomes.ALL_GONE ?? 0;
   return {

@@ -84,8 +84,47 @@ export async function boundStaffFor(
   return staff;
 }
 
+/** Routes are grouped by the path's static start, up to this many segments (`/api/admin/campaigns`). */
+const PREFIX_SEGMENTS = 3;
+
+/** A route's group: its leading static segments (before the first parameter), at most PREFIX_SEGMENTS. */
+export function routePrefix(path: string): string {
+  const segments = path
+    .toLowerCase()
+    .split('/')
+    .slice(1, PREFIX_SEGMENTS + 1);
+  const param = segments.findIndex((s) => s.startsWith(':'));
+  return '/' + (param < 0 ? segments : segments.slice(0, param)).join('/');
+}
+
+/** The groups a request path may belong to, longest first (koa-router ignores case and a trailing slash). */
+function prefixesOf(path: string): string[] {
+  const segments = path
+    .toLowerCase()
+    .replace(/\/+$/, '')
+    .split('/')
+    .slice(1, PREFIX_SEGMENTS + 1);
+  const out: string[] = [];
+  for (let n = segments.length; n >= 1; n--) out.push('/' + segments.slice(0, n).join('/'));
+  return out;
+}
+
+/** Whether one request path could match both route patterns (a parameter matches any one segment). */
+export function overlap(a: string, b: string): boolean {
+  const x = a.toLowerCase().split('/');
+  const y = b.toLowerCase().split('/');
+  return x.length === y.length && x.every((s, i) => s === y[i] || s.startsWith(':') || y[i].startsWith(':'));
+}
+
+/**
+ * The contract's routes, in one koa-router per static prefix. koa-router tests a request against
+ * every route's pattern in turn: with the whole contract in one router (~180 routes) that was an
+ * eighth of a plain request's CPU. A request now meets the dozen routes of its prefix. Two routes
+ * of different prefixes that one path could match are refused when bound, so a request reaches
+ * the same route as it would in one flat router.
+ */
 export class ContractRouter {
-  readonly router = new Router();
+  private readonly groups = new Map<string, { router: Router; dispatch: Koa.Middleware }>();
   readonly bound: Endpoint[] = [];
 
   constructor(
@@ -94,9 +133,21 @@ export class ContractRouter {
   ) {}
 
   handle<E extends Endpoint>(endpoint: E, handler: Handler<E>): void {
+    const prefix = routePrefix(endpoint.path);
+    const clash = this.bound.find(
+      (e) => e.method === endpoint.method && routePrefix(e.path) !== prefix && overlap(e.path, endpoint.path),
+    );
+    if (clash)
+      throw new Error(`${endpoint.method} ${endpoint.path} and ${clash.path}: one path could match both routes`);
     this.bound.push(endpoint);
+    let group = this.groups.get(prefix);
+    if (!group) {
+      const router = new Router();
+      group = { router, dispatch: router.routes() as unknown as Koa.Middleware };
+      this.groups.set(prefix, group);
+    }
     const method = endpoint.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
-    this.router[method](endpoint.path, async (ctx: Koa.Context) => {
+    group.router[method](endpoint.path, async (ctx: Koa.Context) => {
       const header = ctx.get('authorization');
       const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
       const principal = token ? await this.authenticate(token) : null;
@@ -126,7 +177,16 @@ export class ContractRouter {
     });
   }
 
+  /** Tries the request's groups, longest prefix first; at most one has a route for it (see `handle`). */
   middleware(): Koa.Middleware {
-    return this.router.routes() as unknown as Koa.Middleware;
+    return (ctx, next) => {
+      const groups: Koa.Middleware[] = [];
+      for (const prefix of prefixesOf(ctx.path)) {
+        const group = this.groups.get(prefix);
+        if (group) groups.push(group.dispatch);
+      }
+      const run = (i: number): Promise<unknown> => (i < groups.length ? groups[i](ctx, () => run(i + 1)) : next());
+      return run(0);
+    };
   }
 }
