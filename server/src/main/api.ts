@@ -11,7 +11,12 @@ async function main() {
   const composition = compose(rt);
   const server = http.createServer(composition.app.callback());
   server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve) => server.listen(config.api.port, config.api.host, resolve));
+  // A red envelope shared into a big group opens hundreds of connections at once. Node's default
+  // backlog (511) lets the kernel drop the SYNs beyond it, and those buyers' phones wait 1, 3, 7 s
+  // to try again; the kernel's own cap (somaxconn) still applies.
+  await new Promise<void>((resolve) =>
+    server.listen({ port: config.api.port, host: config.api.host, backlog: 4096 }, resolve),
+  );
   rt.log.info({ url: `http://${config.api.host}:${config.api.port}` }, 'api listening');
 
   onShutdown(rt.log, async () => {

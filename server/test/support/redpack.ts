@@ -162,7 +162,14 @@ export function startWorker(config: Config, extra: Record<string, string> = {}):
   return { proc, url: '', stop: track(proc) };
 }
 
-export type GrabAnswer = { status: number; outcome?: string; amount?: number | null; buyerId: string };
+export type GrabAnswer = {
+  status: number;
+  outcome?: string;
+  amount?: number | null;
+  buyerId: string;
+  /** Why the request got no answer at all (status 0): the socket error's code. */
+  error?: string;
+};
 
 /** Every grabber grabs once, all at once, spread round-robin over the API processes. */
 export async function burst(urls: string[], packId: string, grabbers: Grabber[]): Promise<GrabAnswer[]> {
@@ -172,8 +179,17 @@ export async function burst(urls: string[], packId: string, grabbers: Grabber[])
         method: 'POST',
         headers: { ...g.auth, 'content-type': 'application/json' },
         body: '{}',
-      }).catch(() => ({ status: 0, body: {} as Record<string, unknown> }));
-      return { status: res.status, outcome: res.body?.outcome, amount: res.body?.amount, buyerId: g.id };
+      }).catch((err: Error & { cause?: { code?: string } }) => ({
+        status: 0,
+        body: { error: err.cause?.code ?? err.message } as Record<string, unknown>,
+      }));
+      return {
+        status: res.status,
+        outcome: res.body?.outcome,
+        amount: res.body?.amount,
+        buyerId: g.id,
+        error: res.status === 0 ? String(res.body.error) : undefined,
+      };
     }),
   );
 }
@@ -181,7 +197,7 @@ export async function burst(urls: string[], packId: string, grabbers: Grabber[])
 export function tally(answers: GrabAnswer[]): Record<string, number> {
   const t: Record<string, number> = {};
   for (const a of answers) {
-    const k = a.status === 200 ? String(a.outcome) : `HTTP ${a.status}`;
+    const k = a.status === 200 ? String(a.outcome) : a.status ? `HTTP ${a.status}` : `no answer: ${a.error}`;
     t[k] = (t[k] ?? 0) + 1;
   }
   return t;
